@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { authGuard } from './auth/guard.ts';
+import { PostgresRateLimiter } from './auth/rate-limiter.ts';
+import { authRoutes } from './auth/routes.ts';
+import { AuthService } from './auth/service.ts';
+import { AccessTokens } from './auth/tokens.ts';
+import { PostgresGraphStore } from './graph/postgres-graph-store.ts';
+import { graphRoutes, termGraphRoutes } from './graph/routes.ts';
+import { GraphService } from './graph/service.ts';
+import type { Config } from './platform/config.ts';
+import type { Database } from './platform/database/client.ts';
+import { errorHandlerPlugin } from './platform/http/error-handler.ts';
+import { openApiPlugin } from './platform/http/openapi.ts';
+import { securityPlugin } from './platform/http/security.ts';
+import { relationRoutes } from './relations/routes.ts';
+import { RelationsService } from './relations/service.ts';
+import { statsRoutes, systemRoutes } from './system/routes.ts';
+import { termRoutes } from './terms/routes.ts';
+import { TermsService } from './terms/service.ts';
+
+export const version: string = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+).version;
+
+export interface AppDependencies {
+  config: Config;
+  database: Database;
+  logger: Logger;
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The composition root: builds adapters and services once and hands each route plugin what it uses. */
+export async function buildApp({ config, database, logger }: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    requestTimeout: config.requestTimeoutMs,
+    // Accept a caller's request id for tracing across services, but only a well-formed one.
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    },
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const accessTokens = new AccessTokens(config.jwt);
+  const authService = new AuthService({
+    db: database.db,
+    accessTokens,
+    rateLimiter: new PostgresRateLimiter(database.db),
+    rateLimits: config.rateLimits,
+    refreshTokenTtlDays: config.refreshTokenTtlDays,
+  });
+  const termsService = new TermsService({ db: database.db });
+  const relationsService = new RelationsService({ db: database.db });
+  const graphService = new GraphService({
+    db: database.db,
+    store: new PostgresGraphStore(database.db),
+    maxNodes: config.graphMaxNodes,
+  });
+
+  await app.register(errorHandlerPlugin);
+  await app.register(securityPlugin, { corsOrigins: config.corsOrigins, hsts: config.hsts });
+  await app.register(openApiPlugin, { version });
+  await app.register(systemRoutes, { database, version });
+
+  // Everything under /api requires a bearer token unless a route declares itself public.
+  await app.register(
+    async (api) => {
+      await api.register(authGuard, { accessTokens });
+      await api.register(authRoutes, { prefix: '/auth', service: authService });
+      await api.register(termRoutes, { prefix: '/terms', service: termsService });
+      await api.register(relationRoutes, { prefix: '/terms', service: relationsService });
+      await api.register(termGraphRoutes, { prefix: '/terms', service: graphService });
+      await api.register(graphRoutes, { prefix: '/graph', service: graphService });
+      await api.register(statsRoutes, { database });
+    },
+    { prefix: '/api' },
+  );
+
+  return app;
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../platform/config.ts';
+import type { Db } from '../platform/database/client.ts';
+import { isUniqueViolation } from '../platform/database/errors.ts';
+import { errors } from '../platform/errors.ts';
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import { authRepository as repository, type UserWithProviders } from './repository.ts';
+import type { LoginBody, RegisterBody, TokenPair, UpdateProfileBody, UserProfile } from './schemas.ts';
+import { hashRefreshToken, newRefreshToken, type AccessTokens, type AuthUser } from './tokens.ts';
+
+export interface AuthServiceDeps {
+  db: Db;
+  accessTokens: AccessTokens;
+  rateLimiter: RateLimiter;
+  rateLimits: Config['rateLimits'];
+  refreshTokenTtlDays: number;
+}
+
+export class AuthService {
+  readonly #deps: AuthServiceDeps;
+
+  constructor(deps: AuthServiceDeps) {
+    this.#deps = deps;
+  }
+
+  async register(body: RegisterBody, clientIp: string): Promise<UserProfile> {
+    await this.#enforce(`register:ip:${clientIp}`, this.#deps.rateLimits.registerPerIp);
+    const passwordHash = await hashPassword(body.password);
+    try {
+      const user = await repository.insertUser(this.#deps.db, {
+        email: body.email,
+        passwordHash,
+        username: body.username ?? null,
+        fullName: body.full_name ?? null,
+      });
+      return toProfile({ ...user, providers: [] });
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_email_key'))
+        throw errors.conflict('email-taken', 'An account with this email already exists.');
+      if (isUniqueViolation(error, 'users_username_key'))
+        throw errors.conflict('username-taken', 'This username is taken.');
+      throw error;
+    }
+  }
+
+  /** Same answer and the same work for an unknown email and a wrong password: no account enumeration. */
+  async login(body: LoginBody, clientIp: string): Promise<TokenPair> {
+    await this.#enforce(`login:ip:${clientIp}`, this.#deps.rateLimits.loginPerIp);
+    await this.#enforce(`login:account:${body.email}`, this.#deps.rateLimits.loginPerAccount);
+    const user = await repository.findUserByEmail(this.#deps.db, body.email);
+    const valid = user?.passwordHash
+      ? await verifyPassword(user.passwordHash, body.password)
+      : await verifyAgainstDecoy(body.password);
+    if (!user || !valid) throw errors.invalidCredentials();
+    return this.issueSession({ id: user.id, role: user.role });
+  }
+
+  /** Starts a new refresh-token family for a user who just proved who they are. */
+  async issueSession(user: AuthUser): Promise<TokenPair> {
+    const refresh = newRefreshToken();
+    await repository.insertRefreshToken(this.#deps.db, {
+      userId: user.id,
+      familyId: randomUUID(),
+      tokenHash: refresh.hash,
+      ttlDays: this.#deps.refreshTokenTtlDays,
+    });
+    return this.#tokenPair(user, refresh.token);
+  }
+
+  /**
+   * Rotates a refresh token. Presenting one that was already rotated means it leaked (or the client
+   * raced itself): the whole family is revoked, committed, and the caller must sign in again.
+   */
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const outcome = await this.#deps.db.transaction(async (tx) => {
+      const stored = await repository.lockRefreshToken(tx, hashRefreshToken(refreshToken));
+      if (!stored || stored.revokedAt || stored.expired) return { kind: 'invalid' as const };
+      if (stored.usedAt) {
+        await repository.revokeFamily(tx, stored.familyId);
+        return { kind: 'reused' as const };
+      }
+      const user = await repository.findUserById(tx, stored.userId);
+      if (!user) return { kind: 'invalid' as const };
+      await repository.markRefreshTokenUsed(tx, stored.id);
+      const next = newRefreshToken();
+      await repository.insertRefreshToken(tx, {
+        userId: user.id,
+        familyId: stored.familyId,
+        tokenHash: next.hash,
+        ttlDays: this.#deps.refreshTokenTtlDays,
+      });
+      return { kind: 'rotated' as const, user: { id: user.id, role: user.role }, token: next.token };
+    });
+    if (outcome.kind === 'reused')
+      throw errors.invalidRefreshToken(
+        'This refresh token was already used; every session it belongs to is now revoked.',
+      );
+    if (outcome.kind === 'invalid') throw errors.invalidRefreshToken();
+    return this.#tokenPair(outcome.user, outcome.token);
+  }
+
+  /** Revokes the session the token belongs to. Unknown tokens are ignored: logout is idempotent. */
+  async logout(refreshToken: string): Promise<void> {
+    await this.#deps.db.transaction(async (tx) => {
+      const stored = await repository.lockRefreshToken(tx, hashRefreshToken(refreshToken));
+      if (stored) await repository.revokeFamily(tx, stored.familyId);
+    });
+  }
+
+  async profile(userId: string): Promise<UserProfile> {
+    const user = await repository.findUserById(this.#deps.db, userId);
+    if (!user) throw errors.unauthenticated('This account no longer exists.');
+    return toProfile(user);
+  }
+
+  async updateProfile(userId: string, body: UpdateProfileBody): Promise<UserProfile> {
+    const user = await repository.findUserById(this.#deps.db, userId);
+    if (!user) throw errors.unauthenticated('This account no longer exists.');
+    let passwordHash: string | undefined;
+    if (body.new_password !== undefined) {
+      const currentValid =
+        user.passwordHash !== null && (await verifyPassword(user.passwordHash, body.current_password ?? ''));
+      if (!currentValid)
+        throw errors.validation([
+          { path: 'body.current_password', message: 'The current password is not correct.' },
+        ]);
+      passwordHash = await hashPassword(body.new_password);
+    }
+    try {
+      await this.#deps.db.transaction(async (tx) => {
+        await repository.updateUser(tx, userId, {
+          ...(body.username === undefined ? {} : { username: body.username }),
+          ...(body.full_name === undefined ? {} : { fullName: body.full_name }),
+          ...(passwordHash === undefined ? {} : { passwordHash }),
+        });
+        // A password change signs out every other device.
+        if (passwordHash !== undefined) await repository.revokeAllForUser(tx, userId);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'users_username_key'))
+        throw errors.conflict('username-taken', 'This username is taken.');
+      throw error;
+    }
+    return this.profile(userId);
+  }
+
+  async #tokenPair(user: AuthUser, refreshToken: string): Promise<TokenPair> {
+    return {
+      access_token: await this.#deps.accessTokens.sign(user),
+      refresh_token: refreshToken,
+      token_type: 'bearer',
+      expires_in: this.#deps.accessTokens.ttlSeconds,
+    };
+  }
+
+  async #enforce(key: string, rule: Config['rateLimits']['loginPerIp']): Promise<void> {
+    const decision = await this.#deps.rateLimiter.consume(key, rule);
+    if (!decision.allowed) throw errors.tooManyRequests(decision.retryAfterSeconds);
+  }
+}
+
+export function toProfile(user: UserWithProviders): UserProfile {
+  return {
+    id: user.id,
+    email: user.email,
+    username: user.username,
+    full_name: user.fullName,
+    role: user.role,
+    has_password: user.passwordHash !== null,
+    providers: user.providers,
+    created_at: user.createdAt.toISOString(),
+    updated_at: user.updatedAt.toISOString(),
+  };
+}

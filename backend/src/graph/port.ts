@@ -1,0 +1,45 @@
+import type { RelationType } from '../relations/schemas.ts';
+
+export type TraversalDirection = 'out' | 'in' | 'both';
+
+export interface TraversalOptions {
+  depth: number;
+  types: readonly RelationType[] | undefined;
+  direction: TraversalDirection;
+  maxNodes: number;
+}
+
+export interface GraphNode {
+  id: string;
+  term: string;
+  domain: string | null;
+  level: string;
+  status: string;
+  /** Length of the shortest path from the start term. */
+  depth: number;
+}
+
+export interface GraphEdge {
+  id: string;
+  source_id: string;
+  target_id: string;
+  type: RelationType;
+  strength: number | null;
+}
+
+export interface Subgraph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  /** Terms within reach before the cap was applied (including the start). */
+  total_nodes: number;
+  truncated: boolean;
+}
+
+/**
+ * Where traversals run. PostgreSQL (recursive CTE) is the default adapter; a Neo4j mirror can implement
+ * the same port. Symmetric relation types are always followed both ways.
+ */
+export interface GraphStore {
+  readonly name: string;
+  related(startId: string, options: TraversalOptions): Promise<Subgraph>;
+}

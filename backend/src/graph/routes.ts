@@ -1,0 +1,39 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { commonProblemResponses, problemSchema } from '../platform/errors.ts';
+import { termIdParamsSchema } from '../terms/schemas.ts';
+import { subgraphSchema, traversalByNameQuerySchema, traversalQuerySchema } from './schemas.ts';
+import type { GraphService } from './service.ts';
+
+export const termGraphRoutes: FastifyPluginAsyncZod<{ service: GraphService }> = async (app, { service }) => {
+  app.get(
+    '/:id/related',
+    {
+      schema: {
+        tags: ['graph'],
+        summary: 'Terms related to this one within `depth` steps, with the relations between them',
+        params: termIdParamsSchema,
+        querystring: traversalQuerySchema,
+        response: { 200: subgraphSchema, 404: problemSchema, ...commonProblemResponses },
+      },
+    },
+    async (request) => service.relatedById(request.params.id, request.query),
+  );
+};
+
+export const graphRoutes: FastifyPluginAsyncZod<{ service: GraphService }> = async (app, { service }) => {
+  app.get(
+    '/related',
+    {
+      schema: {
+        tags: ['graph'],
+        summary: 'Traversal from a term given by name (add `domain` when the name exists in several)',
+        querystring: traversalByNameQuerySchema,
+        response: { 200: subgraphSchema, 404: problemSchema, 409: problemSchema, ...commonProblemResponses },
+      },
+    },
+    async (request) => {
+      const { term, domain, ...traversal } = request.query;
+      return service.relatedByName(term, domain, traversal);
+    },
+  );
+};

@@ -1,0 +1,49 @@
+import type { Db } from '../platform/database/client.ts';
+import { errors } from '../platform/errors.ts';
+import { termsRepository } from '../terms/repository.ts';
+import type { GraphStore } from './port.ts';
+import type { SubgraphResponse, TraversalQuery } from './schemas.ts';
+
+export class GraphService {
+  readonly #db: Db;
+  readonly #store: GraphStore;
+  readonly #maxNodes: number;
+
+  constructor(deps: { db: Db; store: GraphStore; maxNodes: number }) {
+    this.#db = deps.db;
+    this.#store = deps.store;
+    this.#maxNodes = deps.maxNodes;
+  }
+
+  async relatedById(startId: string, query: TraversalQuery): Promise<SubgraphResponse> {
+    const subgraph = await this.#store.related(startId, {
+      depth: query.depth,
+      types: query.types,
+      direction: query.direction,
+      maxNodes: this.#maxNodes,
+    });
+    const start = subgraph.nodes.find((node) => node.id === startId);
+    if (!start) throw errors.notFound('No term with this id.');
+    return { start, ...subgraph, node_limit: this.#maxNodes, engine: this.#store.name } as SubgraphResponse;
+  }
+
+  /** Names are unique per domain only: an ambiguous name asks the caller to choose a domain. */
+  async relatedByName(
+    name: string,
+    domain: string | undefined,
+    query: TraversalQuery,
+  ): Promise<SubgraphResponse> {
+    const matches = await termsRepository.findByName(this.#db, name, domain);
+    if (matches.length === 0)
+      throw errors.notFound(`No term named "${name}"${domain ? ` in "${domain}"` : ''}.`);
+    if (matches.length > 1)
+      throw errors.conflict(
+        'ambiguous-term',
+        `Several domains have a term "${name}"; add a \`domain\` parameter.`,
+        {
+          candidates: matches.map((term) => ({ id: term.id, domain: term.domain })),
+        },
+      );
+    return this.relatedById(matches[0]!.id, query);
+  }
+}

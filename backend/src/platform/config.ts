@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The repository root: default home of `./data` and of the `.env` file, whatever npm's working directory. */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** "N/S": at most N attempts per S seconds. */
+const rateLimitRule = z
+  .string()
+  .regex(/^\d+\/\d+$/, 'expected "attempts/seconds", e.g. 20/60')
+  .transform((value) => {
+    const [max, seconds] = value.split('/').map(Number) as [number, number];
+    return { max, windowSeconds: seconds };
+  })
+  .refine((rule) => rule.max > 0 && rule.windowSeconds > 0, 'both numbers must be positive');
+
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  LEXIKON_DATA_DIR: z.string().min(1).default('./data'),
+  JWT_SECRET: z.string().optional(),
+  JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  CORS_ORIGINS: csv.optional(),
+  TRUST_PROXY: booleanFlag.default(false),
+  HSTS: booleanFlag.default(false),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  AUTH_LOGIN_LIMIT_PER_IP: rateLimitRule.prefault('20/60'),
+  AUTH_LOGIN_LIMIT_PER_ACCOUNT: rateLimitRule.prefault('10/300'),
+  AUTH_REGISTER_LIMIT_PER_IP: rateLimitRule.prefault('10/3600'),
+  GRAPH_MAX_NODES: z.coerce.number().int().min(10).max(100_000).default(500),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export interface Config {
+  env: Environment['NODE_ENV'];
+  isProduction: boolean;
+  host: string;
+  port: number;
+  logLevel: Environment['LOG_LEVEL'];
+  database:
+    | { kind: 'postgres'; url: string; poolMax: number; connectTimeoutMs: number; statementTimeoutMs: number }
+    | { kind: 'pglite'; dataDir: string | null };
+  dataDir: string | null;
+  jwt: { secret: Uint8Array; accessTtlSeconds: number; issuer: string; audience: string };
+  refreshTokenTtlDays: number;
+  corsOrigins: string[];
+  trustProxy: boolean;
+  /** Send Strict-Transport-Security: only when the API is served over TLS. */
+  hsts: boolean;
+  bodyLimitBytes: number;
+  rateLimits: {
+    loginPerIp: RateLimitRule;
+    loginPerAccount: RateLimitRule;
+    registerPerIp: RateLimitRule;
+  };
+  graphMaxNodes: number;
+  requestTimeoutMs: number;
+}
+
+export interface RateLimitRule {
+  max: number;
+  windowSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const MIN_SECRET_BYTES = 32;
+const DEV_ORIGINS = [
+  'http://localhost:5173',
+  'http://127.0.0.1:5173',
+  'http://localhost:3000',
+  'http://127.0.0.1:3000',
+];
+
+/**
+ * Parses and validates the environment once, at start-up. Every problem is reported at once, by
+ * variable name, so a misconfigured deployment fails fast with a message a person can act on.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const isProduction = env.NODE_ENV === 'production';
+  const baseDir = source.INIT_CWD ?? process.cwd();
+  const dataDir = env.LEXIKON_DATA_DIR === ':memory:' ? null : resolve(baseDir, env.LEXIKON_DATA_DIR);
+
+  return {
+    env: env.NODE_ENV,
+    isProduction,
+    host: env.HOST,
+    port: env.PORT,
+    logLevel: env.LOG_LEVEL,
+    database: env.DATABASE_URL
+      ? {
+          kind: 'postgres',
+          url: env.DATABASE_URL,
+          poolMax: env.DATABASE_POOL_MAX,
+          connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+          statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+        }
+      : { kind: 'pglite', dataDir: dataDir ? join(dataDir, 'pglite') : null },
+    dataDir,
+    jwt: {
+      secret: resolveJwtSecret(env.JWT_SECRET, isProduction, dataDir),
+      accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
+      issuer: 'lexikon',
+      audience: 'lexikon-api',
+    },
+    refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+    corsOrigins: env.CORS_ORIGINS ?? (isProduction ? [] : DEV_ORIGINS),
+    trustProxy: env.TRUST_PROXY,
+    hsts: env.HSTS,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    rateLimits: {
+      loginPerIp: env.AUTH_LOGIN_LIMIT_PER_IP,
+      loginPerAccount: env.AUTH_LOGIN_LIMIT_PER_ACCOUNT,
+      registerPerIp: env.AUTH_REGISTER_LIMIT_PER_IP,
+    },
+    graphMaxNodes: env.GRAPH_MAX_NODES,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+  };
+}
+
+/**
+ * Production demands a strong secret from the environment. Outside production a missing secret is
+ * generated once and kept in the data directory, so sessions survive restarts without a setup step.
+ */
+function resolveJwtSecret(
+  secret: string | undefined,
+  isProduction: boolean,
+  dataDir: string | null,
+): Uint8Array {
+  if (secret !== undefined) {
+    const bytes = new TextEncoder().encode(secret);
+    if (bytes.length < MIN_SECRET_BYTES || new Set(secret).size < 10) {
+      if (isProduction) {
+        throw new ConfigError(
+          `Invalid configuration:\n  - JWT_SECRET: must be at least ${MIN_SECRET_BYTES} bytes of random data ` +
+            '(generate one with `openssl rand -base64 48`)',
+        );
+      }
+    }
+    return bytes;
+  }
+  if (isProduction) {
+    throw new ConfigError(
+      'Invalid configuration:\n  - JWT_SECRET: required when NODE_ENV=production ' +
+        '(generate one with `openssl rand -base64 48`)',
+    );
+  }
+  if (dataDir === null) return randomBytes(48);
+  const file = join(dataDir, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64'), { mode: 0o600 });
+  }
+  return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+}
+
+/** Loads `.env` from the repository root (then the working directory) without overriding real variables. */
+export function loadDotEnv(): void {
+  for (const file of [join(repoRoot, '.env'), resolve('.env')]) {
+    if (existsSync(file)) process.loadEnvFile(file);
+  }
+}

@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { schema } from './schema.ts';
+
+/** Drizzle over either driver: repositories see one type and write one SQL. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** Runs `work` on one dedicated connection (session-level advisory locks need that). */
+  withDedicatedConnection<T>(work: (db: Db) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers, rejects after `timeoutMs` otherwise. */
+  ping(timeoutMs?: number): Promise<void>;
+  /** Pool statistics for metrics; PGlite has a single in-process connection. */
+  poolStats(): { total: number; idle: number; waiting: number };
+  close(): Promise<void>;
+}
+
+export function createDatabase(config: Config['database'], logger: Logger): Database {
+  return config.kind === 'postgres' ? createPostgres(config, logger) : createPglite(config.dataDir);
+}
+
+function createPostgres(config: Extract<Config['database'], { kind: 'postgres' }>, logger: Logger): Database {
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolMax,
+    connectionTimeoutMillis: config.connectTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: config.statementTimeoutMs,
+    application_name: 'lexikon',
+  });
+  // A server restart kills idle connections; without this listener the error would crash the process.
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'));
+  const db = drizzleNodePg({ client: pool, schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    async withDedicatedConnection(work) {
+      const client = await pool.connect();
+      try {
+        return await work(drizzleNodePg({ client, schema }) as unknown as Db);
+      } finally {
+        client.release();
+      }
+    },
+    ping: (timeoutMs = config.connectTimeoutMs) => withTimeout(pool.query('SELECT 1').then(noop), timeoutMs),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => pool.end(),
+  };
+}
+
+function createPglite(dataDir: string | null): Database {
+  if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
+  const client = dataDir === null ? new PGlite() : new PGlite(dataDir);
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  let closed = false;
+  return {
+    kind: 'pglite',
+    db,
+    withDedicatedConnection: (work) => work(db),
+    ping: (timeoutMs = 2000) => withTimeout(client.query('SELECT 1').then(noop), timeoutMs),
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+}
+
+function noop(): void {}
+
+function withTimeout(promise: Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`database did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The rows of a raw `db.execute(sql…)` result: both drivers return an object with `rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}

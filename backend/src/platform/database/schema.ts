@@ -1,0 +1,179 @@
+import { sql, type SQL } from 'drizzle-orm';
+import {
+  check,
+  customType,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * The one schema of Lexikon, for PGlite and PostgreSQL alike. Every statement must be accepted by both
+ * PostgreSQL 15 (Debian's server) and PGlite (PostgreSQL 18): no extensions, only built-in functions.
+ * `lexikon_fold(text)` (lower-case, accents removed) comes from the first, hand-written migration.
+ */
+
+export const userRoles = ['user', 'admin'] as const;
+export const termLevels = ['beginner', 'intermediate', 'advanced', 'expert'] as const;
+export const termStatuses = ['draft', 'proposed', 'in_review', 'validated', 'deprecated'] as const;
+export const relationTypes = [
+  'is_a',
+  'part_of',
+  'related_to',
+  'synonym',
+  'opposes',
+  'causes',
+  'precedes',
+  'influenced_by',
+] as const;
+
+export const userRole = pgEnum('user_role', userRoles);
+export const termLevel = pgEnum('term_level', termLevels);
+export const termStatus = pgEnum('term_status', termStatuses);
+export const relationType = pgEnum('relation_type', relationTypes);
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+const fold = (column: SQL) => sql`lexikon_fold(${column})`;
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    username: text('username'),
+    fullName: text('full_name'),
+    // Null for accounts that only sign in through OAuth: no placeholder hash.
+    passwordHash: text('password_hash'),
+    role: userRole('role').notNull().default('user'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    uniqueIndex('users_email_key').on(sql`lower(${table.email})`),
+    uniqueIndex('users_username_key').on(sql`lower(${table.username})`),
+  ],
+);
+
+export const oauthAccounts = pgTable(
+  'oauth_accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull(),
+    providerUserId: text('provider_user_id').notNull(),
+    email: text('email'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('oauth_accounts_provider_user_key').on(table.provider, table.providerUserId),
+    index('oauth_accounts_user_idx').on(table.userId),
+  ],
+);
+
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // Every token descending from one login shares a family: reuse of a rotated token revokes it whole.
+    familyId: uuid('family_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('refresh_tokens_hash_key').on(table.tokenHash),
+    index('refresh_tokens_family_idx').on(table.familyId),
+    index('refresh_tokens_user_idx').on(table.userId),
+  ],
+);
+
+export const rateLimitBuckets = pgTable('rate_limit_buckets', {
+  key: text('key').primaryKey(),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  windowSeconds: integer('window_seconds').notNull(),
+  hits: integer('hits').notNull(),
+});
+
+export const terms = pgTable(
+  'terms',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    term: text('term').notNull(),
+    definition: text('definition').notNull(),
+    domain: text('domain'),
+    level: termLevel('level').notNull().default('beginner'),
+    status: termStatus('status').notNull().default('draft'),
+    version: integer('version').notNull().default(1),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    // French and English stemming plus the raw words, all accent-folded: one index serves both languages.
+    searchVector: tsvector('search_vector')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('french'::regconfig, lexikon_fold(term)), 'A') || setweight(to_tsvector('english'::regconfig, lexikon_fold(term)), 'A') || setweight(to_tsvector('simple'::regconfig, lexikon_fold(term)), 'A') || setweight(to_tsvector('french'::regconfig, lexikon_fold(definition)), 'B') || setweight(to_tsvector('english'::regconfig, lexikon_fold(definition)), 'B') || setweight(to_tsvector('simple'::regconfig, lexikon_fold(definition)), 'B')`,
+      ),
+  },
+  (table) => [
+    uniqueIndex('terms_domain_term_key').on(
+      fold(sql`coalesce(${table.domain}, '')`),
+      fold(sql`${table.term}`),
+    ),
+    index('terms_term_idx').on(table.term),
+    index('terms_created_idx').on(table.createdAt.desc(), table.id.desc()),
+    index('terms_folded_term_idx').on(fold(sql`${table.term}`), table.id),
+    index('terms_domain_idx').on(fold(sql`coalesce(${table.domain}, '')`)),
+    index('terms_created_by_idx').on(table.createdBy),
+    index('terms_search_idx').using('gin', table.searchVector),
+    check('terms_version_positive', sql`${table.version} > 0`),
+  ],
+);
+
+export const relationships = pgTable(
+  'relationships',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sourceId: uuid('source_id')
+      .notNull()
+      .references(() => terms.id, { onDelete: 'cascade' }),
+    targetId: uuid('target_id')
+      .notNull()
+      .references(() => terms.id, { onDelete: 'cascade' }),
+    type: relationType('type').notNull(),
+    strength: real('strength'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    // A symmetric relation is one fact whichever end it was entered from.
+    uniqueIndex('relationships_pair_key').on(
+      sql`(CASE WHEN ${table.type} IN ('related_to', 'synonym', 'opposes') THEN least(${table.sourceId}, ${table.targetId}) ELSE ${table.sourceId} END)`,
+      sql`(CASE WHEN ${table.type} IN ('related_to', 'synonym', 'opposes') THEN greatest(${table.sourceId}, ${table.targetId}) ELSE ${table.targetId} END)`,
+      table.type,
+    ),
+    index('relationships_source_idx').on(table.sourceId, table.type),
+    index('relationships_target_idx').on(table.targetId, table.type),
+    check('relationships_not_self', sql`${table.sourceId} <> ${table.targetId}`),
+    check(
+      'relationships_strength_range',
+      sql`${table.strength} IS NULL OR (${table.strength} >= 0 AND ${table.strength} <= 1)`,
+    ),
+  ],
+);
+
+export const schema = { users, oauthAccounts, refreshTokens, rateLimitBuckets, terms, relationships };

@@ -1,0 +1,143 @@
+import type { AuthUser } from '../auth/tokens.ts';
+import type { Db } from '../platform/database/client.ts';
+import { isUniqueViolation } from '../platform/database/errors.ts';
+import { errors } from '../platform/errors.ts';
+import { termsRepository } from '../terms/repository.ts';
+import { relationsRepository as repository, type RelationWithEnds } from './repository.ts';
+import {
+  hierarchicalRelationTypes,
+  symmetricRelationTypes,
+  type CreateRelationBody,
+  type Relation,
+  type RelationType,
+} from './schemas.ts';
+
+export class RelationsService {
+  readonly #db: Db;
+
+  constructor(deps: { db: Db }) {
+    this.#db = deps.db;
+  }
+
+  async create(sourceId: string, body: CreateRelationBody, user: AuthUser): Promise<Relation> {
+    if (sourceId === body.target_id)
+      throw errors.unprocessable('self-relation', 'A term cannot be related to itself.');
+    try {
+      const id = await this.#db.transaction(async (tx) => {
+        const source = await termsRepository.findById(tx, sourceId, { lock: true });
+        if (!source) throw errors.notFound('No term with this id.');
+        if (user.role !== 'admin' && source.createdBy !== user.id)
+          throw errors.forbidden('Only the creator of a term or an administrator may add relations from it.');
+        const target = await termsRepository.findById(tx, body.target_id);
+        if (!target)
+          throw errors.unprocessable('unknown-target', 'The target term does not exist.', {
+            target_id: body.target_id,
+          });
+        if (hierarchicalRelationTypes.includes(body.type)) {
+          await repository.lockHierarchy(tx, body.type);
+          const cycle = await findCycle(tx, sourceId, body.target_id, body.type);
+          if (cycle) {
+            const names = (await termsRepository.findByIds(tx, cycle)).reduce(
+              (byId, term) => byId.set(term.id, term.term),
+              new Map<string, string>(),
+            );
+            const path = cycle.map((id) => ({ id, term: names.get(id) ?? id }));
+            throw errors.unprocessable(
+              'relation-cycle',
+              `This ${body.type} relation would create a cycle: ${path.map((step) => step.term).join(' → ')}.`,
+              { path },
+            );
+          }
+        }
+        const row = await repository.insert(tx, {
+          sourceId,
+          targetId: body.target_id,
+          type: body.type,
+          strength: body.strength ?? null,
+          createdBy: user.id,
+        });
+        return row.id;
+      });
+      return toRelation((await repository.findById(this.#db, id))!);
+    } catch (error) {
+      if (isUniqueViolation(error, 'relationships_pair_key'))
+        throw errors.conflict(
+          'relation-exists',
+          symmetricRelationTypes.includes(body.type)
+            ? `These terms are already linked by ${body.type} (in one direction or the other).`
+            : `This ${body.type} relation already exists.`,
+        );
+      throw error;
+    }
+  }
+
+  async list(termId: string): Promise<Relation[]> {
+    if (!(await termsRepository.findById(this.#db, termId))) throw errors.notFound('No term with this id.');
+    return (await repository.listForTerm(this.#db, termId)).map(toRelation);
+  }
+
+  async delete(termId: string, relationId: string, user: AuthUser): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      const relation = await repository.findById(tx, relationId);
+      if (!relation || (relation.sourceId !== termId && relation.targetId !== termId))
+        throw errors.notFound('This term has no relation with this id.');
+      if (user.role !== 'admin' && relation.createdBy !== user.id) {
+        const [source, target] = await Promise.all([
+          termsRepository.findById(tx, relation.sourceId),
+          termsRepository.findById(tx, relation.targetId),
+        ]);
+        if (source?.createdBy !== user.id && target?.createdBy !== user.id)
+          throw errors.forbidden(
+            'Only the relation’s creator, the creator of either term, or an administrator may remove it.',
+          );
+      }
+      await repository.delete(tx, relationId);
+    });
+  }
+}
+
+/**
+ * Adding source → target closes a cycle exactly when source is already reachable from target. Returns
+ * the cycle as a list of ids starting and ending at source, or null.
+ */
+async function findCycle(
+  db: Db,
+  sourceId: string,
+  targetId: string,
+  type: RelationType,
+): Promise<string[] | null> {
+  const edges = await repository.reachableEdges(db, targetId, type);
+  if (!edges.some((edge) => edge.child === sourceId)) return null;
+  // Breadth-first over the returned edges gives the shortest path target → … → source.
+  const cameFrom = new Map<string, string>([[targetId, targetId]]);
+  const queue = [targetId];
+  const children = new Map<string, string[]>();
+  for (const edge of edges) children.set(edge.parent, [...(children.get(edge.parent) ?? []), edge.child]);
+  while (queue.length > 0 && !cameFrom.has(sourceId)) {
+    const node = queue.shift()!;
+    for (const child of children.get(node) ?? []) {
+      if (cameFrom.has(child)) continue;
+      cameFrom.set(child, node);
+      queue.push(child);
+    }
+  }
+  const path = [sourceId];
+  for (let node = sourceId; node !== targetId;) {
+    node = cameFrom.get(node)!;
+    path.unshift(node);
+  }
+  return [sourceId, ...path];
+}
+
+export function toRelation(row: RelationWithEnds): Relation {
+  return {
+    id: row.id,
+    type: row.type,
+    source: { id: row.sourceId, term: row.sourceTerm, domain: row.sourceDomain },
+    target: { id: row.targetId, term: row.targetTerm, domain: row.targetDomain },
+    strength: row.strength,
+    symmetric: symmetricRelationTypes.includes(row.type),
+    created_by: row.createdBy,
+    created_at: row.createdAt.toISOString(),
+  };
+}

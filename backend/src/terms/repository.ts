@@ -1,0 +1,144 @@
+import { and, desc, asc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../platform/database/client.ts';
+import { terms } from '../platform/database/schema.ts';
+import type { TermSort } from './schemas.ts';
+
+const { searchVector: _searchVector, ...termColumns } = getTableColumns(terms);
+export type TermRow = Omit<typeof terms.$inferSelect, 'searchVector'>;
+export type NewTermRow = typeof terms.$inferInsert;
+
+export interface TermFilters {
+  q?: string | undefined;
+  domain?: string | undefined;
+  level?: TermRow['level'] | undefined;
+  status?: TermRow['status'] | undefined;
+  createdBy?: string | undefined;
+}
+
+/** Where a page starts: the sort key and id of the last row of the previous page. */
+export interface Keyset {
+  key: string | number;
+  id: string;
+}
+
+const recentKey = sql<string>`to_char(${terms.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const foldedTerm = sql`lexikon_fold(${terms.term})`;
+
+/**
+ * Search in both languages at once: French and English stems of whole words, plus prefixes of the raw
+ * words so "neur" finds "neurones" while the user is typing. Only letters and digits reach to_tsquery.
+ */
+export function searchQuery(q: string): SQL | null {
+  const words = q
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 16);
+  if (words.length === 0) return null;
+  const prefixes = words.map((word) => `${word}:*`).join(' & ');
+  return sql`(websearch_to_tsquery('french'::regconfig, lexikon_fold(${q})) || websearch_to_tsquery('english'::regconfig, lexikon_fold(${q})) || to_tsquery('simple'::regconfig, ${prefixes}))`;
+}
+
+export const termsRepository = {
+  async insert(db: Db, values: NewTermRow): Promise<TermRow> {
+    const [row] = await db.insert(terms).values(values).returning(termColumns);
+    return row!;
+  },
+
+  async findById(db: Db, id: string, options: { lock?: boolean } = {}): Promise<TermRow | undefined> {
+    const query = db.select(termColumns).from(terms).where(eq(terms.id, id)).limit(1);
+    const [row] = options.lock ? await query.for('update') : await query;
+    return row;
+  },
+
+  async findByIds(db: Db, ids: readonly string[]): Promise<TermRow[]> {
+    if (ids.length === 0) return [];
+    return db
+      .select(termColumns)
+      .from(terms)
+      .where(sql`${terms.id} = ANY(${sql.raw(`'{${ids.join(',')}}'`)}::uuid[])`);
+  },
+
+  async findByName(db: Db, name: string, domain?: string): Promise<TermRow[]> {
+    return db
+      .select(termColumns)
+      .from(terms)
+      .where(
+        and(
+          sql`${foldedTerm} = lexikon_fold(${name})`,
+          domain === undefined
+            ? undefined
+            : sql`lexikon_fold(coalesce(${terms.domain}, '')) = lexikon_fold(${domain})`,
+        ),
+      )
+      .orderBy(asc(terms.createdAt))
+      .limit(20);
+  },
+
+  async update(db: Db, id: string, values: Partial<NewTermRow>): Promise<TermRow> {
+    const [row] = await db
+      .update(terms)
+      .set({ ...values, version: sql`${terms.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(terms.id, id))
+      .returning(termColumns);
+    return row!;
+  },
+
+  async delete(db: Db, id: string): Promise<void> {
+    await db.delete(terms).where(eq(terms.id, id));
+  },
+
+  /** One page in keyset order; fetches one extra row to know whether another page follows. */
+  async list(
+    db: Db,
+    filters: TermFilters,
+    sort: TermSort,
+    limit: number,
+    after: Keyset | undefined,
+  ): Promise<{ rows: TermRow[]; keys: Keyset[] }> {
+    const conditions: (SQL | undefined)[] = [];
+    if (filters.domain !== undefined)
+      conditions.push(sql`lexikon_fold(coalesce(${terms.domain}, '')) = lexikon_fold(${filters.domain})`);
+    if (filters.level !== undefined) conditions.push(eq(terms.level, filters.level));
+    if (filters.status !== undefined) conditions.push(eq(terms.status, filters.status));
+    if (filters.createdBy !== undefined) conditions.push(eq(terms.createdBy, filters.createdBy));
+
+    const tsquery = filters.q === undefined ? null : searchQuery(filters.q);
+    if (filters.q !== undefined)
+      conditions.push(tsquery ? sql`${terms.searchVector} @@ ${tsquery}` : sql`false`);
+
+    let key: SQL;
+    let order: SQL[];
+    let afterCondition: SQL | undefined;
+    if (sort === 'relevance' && tsquery) {
+      key = sql`ts_rank(${terms.searchVector}, ${tsquery})`;
+      order = [sql`${key} DESC`, desc(terms.id)];
+      if (after)
+        afterCondition = sql`(${key}, ${terms.id}) < (${Number(after.key)}::real, ${after.id}::uuid)`;
+    } else if (sort === 'term') {
+      key = foldedTerm;
+      order = [asc(foldedTerm), asc(terms.id)];
+      if (after)
+        afterCondition = sql`(${foldedTerm}, ${terms.id}) > (${String(after.key)}, ${after.id}::uuid)`;
+    } else {
+      key = recentKey;
+      order = [desc(terms.createdAt), desc(terms.id)];
+      if (after)
+        afterCondition = sql`(${terms.createdAt}, ${terms.id}) < (${String(after.key)}::timestamptz, ${after.id}::uuid)`;
+    }
+    conditions.push(afterCondition);
+
+    const rows = await db
+      .select({ ...termColumns, sortKey: sql<string | number>`${key}` })
+      .from(terms)
+      .where(and(...conditions))
+      .orderBy(...order)
+      .limit(limit + 1);
+    return {
+      rows: rows.map(({ sortKey: _key, ...row }) => row),
+      keys: rows.map((row) => ({ key: row.sortKey, id: row.id })),
+    };
+  },
+};

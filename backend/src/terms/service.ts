@@ -1,0 +1,173 @@
+import type { AuthUser } from '../auth/tokens.ts';
+import type { Db } from '../platform/database/client.ts';
+import { isUniqueViolation } from '../platform/database/errors.ts';
+import { errors } from '../platform/errors.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { termsRepository as repository, type TermRow } from './repository.ts';
+import {
+  statusTransitions,
+  type CreateTermBody,
+  type ListTermsQuery,
+  type Term,
+  type UpdateTermBody,
+} from './schemas.ts';
+
+export interface TermPage {
+  items: Term[];
+  next_cursor: string | null;
+  limit: number;
+}
+
+export class TermsService {
+  readonly #db: Db;
+
+  constructor(deps: { db: Db }) {
+    this.#db = deps.db;
+  }
+
+  async create(body: CreateTermBody, user: AuthUser): Promise<Term> {
+    try {
+      const row = await repository.insert(this.#db, {
+        term: body.term,
+        definition: body.definition,
+        domain: body.domain ?? null,
+        level: body.level,
+        status: body.status,
+        createdBy: user.id,
+      });
+      return toTerm(row);
+    } catch (error) {
+      throw this.#translateUniqueViolation(error, body.term, body.domain ?? null);
+    }
+  }
+
+  async get(id: string): Promise<Term> {
+    const row = await repository.findById(this.#db, id);
+    if (!row) throw errors.notFound('No term with this id.');
+    return toTerm(row);
+  }
+
+  async list(query: ListTermsQuery): Promise<TermPage> {
+    const sort = query.sort ?? (query.q === undefined ? 'recent' : 'relevance');
+    if (sort === 'relevance' && query.q === undefined)
+      throw errors.validation([
+        { path: 'query.sort', message: 'Sorting by relevance needs a search query `q`.' },
+      ]);
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, sort);
+    const { rows, keys } = await repository.list(
+      this.#db,
+      {
+        q: query.q,
+        domain: query.domain,
+        level: query.level,
+        status: query.status,
+        createdBy: query.created_by,
+      },
+      sort,
+      query.limit,
+      after,
+    );
+    const hasMore = rows.length > query.limit;
+    const page = rows.slice(0, query.limit);
+    const last = keys[page.length - 1];
+    return {
+      items: page.map(toTerm),
+      next_cursor: hasMore && last ? encodeCursor(sort, last) : null,
+      limit: query.limit,
+    };
+  }
+
+  /**
+   * Optimistic concurrency: the caller names the version it edited; a stale version is refused with the
+   * current state, so nobody silently overwrites a colleague's work.
+   */
+  async update(
+    id: string,
+    body: UpdateTermBody,
+    expected: { version: number; source: 'if-match' | 'body' },
+    user: AuthUser,
+  ): Promise<Term> {
+    const { version: _version, ...changes } = body;
+    try {
+      return await this.#db.transaction(async (tx) => {
+        const current = await repository.findById(tx, id, { lock: true });
+        if (!current) throw errors.notFound('No term with this id.');
+        assertMayChange(current, user);
+        if (current.version !== expected.version) {
+          const detail = `You edited version ${expected.version}, but the term is now at version ${current.version}. Reload it and apply your change again.`;
+          const extensions = { current: toTerm(current) };
+          throw expected.source === 'if-match'
+            ? errors.preconditionFailed(detail, extensions)
+            : errors.conflict('version-conflict', detail, extensions);
+        }
+        if (changes.status !== undefined && changes.status !== current.status) {
+          assertTransition(current.status, changes.status, user);
+        }
+        const row = await repository.update(tx, id, {
+          ...(changes.term === undefined ? {} : { term: changes.term }),
+          ...(changes.definition === undefined ? {} : { definition: changes.definition }),
+          ...(changes.domain === undefined ? {} : { domain: changes.domain }),
+          ...(changes.level === undefined ? {} : { level: changes.level }),
+          ...(changes.status === undefined ? {} : { status: changes.status }),
+        });
+        return toTerm(row);
+      });
+    } catch (error) {
+      throw this.#translateUniqueViolation(error, body.term ?? '', body.domain ?? null);
+    }
+  }
+
+  async delete(id: string, user: AuthUser, expectedVersion?: number): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      const current = await repository.findById(tx, id, { lock: true });
+      if (!current) throw errors.notFound('No term with this id.');
+      assertMayChange(current, user);
+      if (expectedVersion !== undefined && current.version !== expectedVersion)
+        throw errors.preconditionFailed(
+          `You are deleting version ${expectedVersion}, but the term is now at version ${current.version}.`,
+          { current: toTerm(current) },
+        );
+      await repository.delete(tx, id);
+    });
+  }
+
+  #translateUniqueViolation(error: unknown, term: string, domain: string | null): unknown {
+    if (!isUniqueViolation(error, 'terms_domain_term_key')) return error;
+    return errors.conflict(
+      'term-exists',
+      `A term "${term}" already exists in ${domain === null ? 'the terms without a domain' : `the domain "${domain}"`} (compared without case or accents).`,
+    );
+  }
+}
+
+function assertMayChange(term: TermRow, user: AuthUser): void {
+  if (user.role !== 'admin' && term.createdBy !== user.id)
+    throw errors.forbidden('Only the creator of a term or an administrator may change or delete it.');
+}
+
+function assertTransition(from: TermRow['status'], to: TermRow['status'], user: AuthUser): void {
+  const allowed = statusTransitions[from];
+  if (!allowed.includes(to))
+    throw errors.unprocessable(
+      'invalid-status-transition',
+      `A ${from} term cannot become ${to}; allowed next statuses: ${allowed.join(', ')}.`,
+      { allowed },
+    );
+  if (to === 'validated' && user.role !== 'admin')
+    throw errors.forbidden('Only a reviewer (administrator) may mark a term as validated.');
+}
+
+export function toTerm(row: TermRow): Term {
+  return {
+    id: row.id,
+    term: row.term,
+    definition: row.definition,
+    domain: row.domain,
+    level: row.level,
+    status: row.status,
+    version: row.version,
+    created_by: row.createdBy,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
