@@ -24,7 +24,11 @@ export class RelationsService {
       throw errors.unprocessable('self-relation', 'A term cannot be related to itself.');
     try {
       const id = await this.#db.transaction(async (tx) => {
-        const source = await termsRepository.findById(tx, sourceId, { lock: true });
+        const hierarchical = hierarchicalRelationTypes.includes(body.type);
+        // Taken first, before any row lock: the insert's foreign-key checks lock both terms, and taking
+        // the advisory lock after a row lock would let two opposite inserts deadlock.
+        if (hierarchical) await repository.lockHierarchy(tx, body.type);
+        const source = await termsRepository.findById(tx, sourceId);
         if (!source) throw errors.notFound('No term with this id.');
         if (user.role !== 'admin' && source.createdBy !== user.id)
           throw errors.forbidden('Only the creator of a term or an administrator may add relations from it.');
@@ -33,8 +37,7 @@ export class RelationsService {
           throw errors.unprocessable('unknown-target', 'The target term does not exist.', {
             target_id: body.target_id,
           });
-        if (hierarchicalRelationTypes.includes(body.type)) {
-          await repository.lockHierarchy(tx, body.type);
+        if (hierarchical) {
           const cycle = await findCycle(tx, sourceId, body.target_id, body.type);
           if (cycle) {
             const names = (await termsRepository.findByIds(tx, cycle)).reduce(

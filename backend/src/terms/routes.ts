@@ -26,7 +26,7 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
   const tags = ['terms'];
 
   app.post(
-    '/',
+    '',
     {
       schema: {
         tags,
@@ -42,7 +42,7 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
   );
 
   app.get(
-    '/',
+    '',
     {
       schema: {
         tags,

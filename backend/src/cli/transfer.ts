@@ -1,0 +1,707 @@
+import { asc, gt, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { rowsOf, type Database, type Db } from '../platform/database/client.ts';
+import { relationships, terms } from '../platform/database/schema.ts';
+import { relationsRepository } from '../relations/repository.ts';
+import {
+  hierarchicalRelationTypes,
+  relationTypeSchema,
+  symmetricRelationTypes,
+  type RelationType,
+} from '../relations/schemas.ts';
+import { termsRepository } from '../terms/repository.ts';
+import { createTermBodySchema, termStatusSchema } from '../terms/schemas.ts';
+import { writeChunk } from './command.ts';
+import { Progress, type ProgressStream } from './progress.ts';
+
+/**
+ * The Lexikon export format and the machinery behind `export`, `import` and `seed-demo`. Import is
+ * validate-everything-then-write inside the caller's transaction: a file is applied whole or not at all.
+ */
+
+export const EXPORT_FORMAT = 'lexikon-export';
+export const EXPORT_VERSION = 1;
+
+const EXPORT_PAGE_SIZE = 1000;
+// Rows per INSERT: well under PostgreSQL's 65 535 bind parameters, big enough to amortise round trips.
+const TERM_INSERT_BATCH = 500;
+const RELATION_INSERT_BATCH = 1000;
+// Rows per lookup query; each travels as one jsonb parameter.
+const LOOKUP_BATCH = 2000;
+const MAX_CYCLES_REPORTED = 10;
+
+// ---- document -------------------------------------------------------------------------------------
+
+const uuid = z.uuid({ message: 'Must be a UUID.' });
+
+/** A term as the API would accept it, plus what only an export carries: its id, any status, its age. */
+export const exportedTermSchema = createTermBodySchema.extend({
+  id: uuid,
+  status: termStatusSchema.default('draft'),
+  created_at: z.iso
+    .datetime({ offset: true, message: 'Must be an ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z.' })
+    .optional(),
+});
+
+export const exportedRelationSchema = z
+  .object({
+    source_id: uuid,
+    target_id: uuid,
+    type: relationTypeSchema,
+    strength: z.number().min(0).max(1).nullable().optional(),
+  })
+  .strict()
+  .refine((relation) => relation.source_id !== relation.target_id, {
+    path: ['target_id'],
+    message: 'A term cannot be related to itself.',
+  });
+
+export const exportDocumentSchema = z
+  .object({
+    format: z.literal(EXPORT_FORMAT),
+    version: z.literal(EXPORT_VERSION),
+    exported_at: z.iso.datetime({ offset: true }).optional(),
+    terms: z.array(exportedTermSchema),
+    relations: z.array(exportedRelationSchema).default([]),
+  })
+  .strict();
+
+export type ExportDocument = z.infer<typeof exportDocumentSchema>;
+export type ExportedTerm = ExportDocument['terms'][number];
+export type ExportedRelation = ExportDocument['relations'][number];
+
+/** One thing wrong with an import, located by its JSON path, e.g. `terms[12].level`. */
+export interface ImportProblem {
+  path: string;
+  message: string;
+}
+
+export class ImportRejected extends Error {
+  override name = 'ImportRejected';
+  readonly problems: readonly ImportProblem[];
+
+  constructor(problems: readonly ImportProblem[]) {
+    super(`${problems.length} problem(s) found`);
+    this.problems = problems;
+  }
+}
+
+export const DEFAULT_MAX_ERRORS = 100;
+
+/** One line per problem; a file that is wrong everywhere gets a readable head and a count. */
+export function problemLines(problems: readonly ImportProblem[], max = DEFAULT_MAX_ERRORS): string[] {
+  const shown = max === 0 ? problems : problems.slice(0, max);
+  const lines = shown.map((problem) => `  - ${problem.path}: ${problem.message}`);
+  if (shown.length < problems.length)
+    lines.push(`  … and ${problems.length - shown.length} more (--max-errors 0 shows them all)`);
+  return lines;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else text += text === '' ? String(key) : `.${String(key)}`;
+  }
+  return text === '' ? '(document)' : text;
+}
+
+/** Parses and validates a whole document, collecting every problem instead of stopping at the first. */
+export function parseExportDocument(text: string): ExportDocument {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new ImportRejected([
+      { path: '(file)', message: `Not valid JSON: ${error instanceof Error ? error.message : error}.` },
+    ]);
+  }
+  // A different file type would produce hundreds of meaningless field errors: say what it is instead.
+  const header = data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+  if (header.format !== EXPORT_FORMAT)
+    throw new ImportRejected([
+      { path: 'format', message: `Expected "${EXPORT_FORMAT}": this is not a Lexikon export file.` },
+    ]);
+  if (header.version !== EXPORT_VERSION)
+    throw new ImportRejected([
+      {
+        path: 'version',
+        message: `This lexikon reads format version ${EXPORT_VERSION}; the file has version ${JSON.stringify(header.version)}.`,
+      },
+    ]);
+  const parsed = exportDocumentSchema.safeParse(data);
+  if (!parsed.success)
+    throw new ImportRejected(
+      parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+    );
+  return parsed.data;
+}
+
+// ---- export ---------------------------------------------------------------------------------------
+
+export interface ExportResult {
+  terms: number;
+  relations: number;
+}
+
+const exportTermColumns = {
+  id: terms.id,
+  term: terms.term,
+  definition: terms.definition,
+  domain: terms.domain,
+  level: terms.level,
+  status: terms.status,
+  // Microseconds, as stored: a Date would round to milliseconds and a round trip would not be exact.
+  created_at: sql<string>`to_char(${terms.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+};
+
+/**
+ * Streams the whole database as one JSON document, one term or relation per line. Pages are read by
+ * keyset on the primary key (constant cost per page, unlike OFFSET) inside one read-only snapshot, so
+ * every exported relation points at an exported term even while the API keeps writing.
+ */
+export async function writeExport(
+  database: Database,
+  out: NodeJS.WritableStream,
+  options: { progress?: ProgressStream | undefined; now?: () => Date } = {},
+): Promise<ExportResult> {
+  return database.db.transaction(
+    async (tx) => {
+      const counts = rowsOf<{ terms: number; relations: number }>(
+        await tx.execute(sql`
+          SELECT (SELECT count(*) FROM terms)::int AS terms, (SELECT count(*) FROM relationships)::int AS relations`),
+      )[0]!;
+      const exportedAt = (options.now?.() ?? new Date()).toISOString();
+      await writeChunk(
+        out,
+        `{\n  "format": ${JSON.stringify(EXPORT_FORMAT)},\n  "version": ${EXPORT_VERSION},\n` +
+          `  "exported_at": ${JSON.stringify(exportedAt)},\n  "terms": [`,
+      );
+      const termCount = await writeArray(out, 'export terms', counts.terms, options.progress, (after) =>
+        tx
+          .select(exportTermColumns)
+          .from(terms)
+          .where(after === undefined ? undefined : gt(terms.id, after))
+          .orderBy(asc(terms.id))
+          .limit(EXPORT_PAGE_SIZE),
+      );
+      await writeChunk(out, '],\n  "relations": [');
+      const relationCount = await writeArray(
+        out,
+        'export relations',
+        counts.relations,
+        options.progress,
+        (after) =>
+          tx
+            .select({
+              id: relationships.id,
+              source_id: relationships.sourceId,
+              target_id: relationships.targetId,
+              type: relationships.type,
+              strength: relationships.strength,
+            })
+            .from(relationships)
+            .where(after === undefined ? undefined : gt(relationships.id, after))
+            .orderBy(asc(relationships.id))
+            .limit(EXPORT_PAGE_SIZE),
+        // The relation's own id only serves paging: a relation is identified by its ends and type.
+        ({ id: _id, ...relation }) => relation,
+      );
+      await writeChunk(out, ']\n}\n');
+      return { terms: termCount, relations: relationCount };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+async function writeArray<Row extends { id: string }>(
+  out: NodeJS.WritableStream,
+  label: string,
+  total: number,
+  progressStream: ProgressStream | undefined,
+  page: (after: string | undefined) => Promise<Row[]>,
+  shape: (row: Row) => unknown = (row) => row,
+): Promise<number> {
+  const progress = progressStream ? new Progress({ label, total, stream: progressStream }) : undefined;
+  let written = 0;
+  let after: string | undefined;
+  for (;;) {
+    const rows = await page(after);
+    if (rows.length === 0) break;
+    // One write per page: far fewer syscalls than one per row, still bounded memory.
+    const lines = rows.map((row, index) => `${written + index === 0 ? '' : ','}\n    ${JSON.stringify(shape(row))}`);
+    await writeChunk(out, lines.join(''));
+    written += rows.length;
+    after = rows[rows.length - 1]!.id;
+    progress?.update(written);
+    if (rows.length < EXPORT_PAGE_SIZE) break;
+  }
+  if (written > 0) await writeChunk(out, '\n  ');
+  progress?.finish();
+  return written;
+}
+
+// ---- import ---------------------------------------------------------------------------------------
+
+export interface ImportOptions {
+  /** `error`: a term or relation that already exists rejects the file. `skip`: keep what exists. */
+  onConflict: 'error' | 'skip';
+  /** Recorded as the creator of imported terms and relations (null: unknown). */
+  createdBy: string | null;
+  progress?: ProgressStream | undefined;
+}
+
+export interface ImportSummary {
+  terms: { created: number; skipped: number };
+  relations: { created: number; skipped: number };
+}
+
+interface TermPlan {
+  toInsert: { index: number; term: ExportedTerm }[];
+  skipped: number;
+  /** File id → id after the import: the term itself, or the existing term it was matched to. */
+  resolve: Map<string, string>;
+  /** Ids this import creates. */
+  created: Set<string>;
+  /** Display name of every term seen so far, for messages. */
+  names: Map<string, string>;
+}
+
+interface PlannedRelation {
+  index: number;
+  sourceId: string;
+  targetId: string;
+  type: RelationType;
+  strength: number | null;
+}
+
+interface RelationPlan {
+  toInsert: PlannedRelation[];
+  skipped: number;
+}
+
+/**
+ * Checks the document against the database, then writes it. Must run inside a transaction (the caller's,
+ * so seeding can create its owner account in the same one); throws ImportRejected, writing nothing, if
+ * anything is wrong.
+ */
+export async function importDocument(
+  tx: Db,
+  document: ExportDocument,
+  options: ImportOptions,
+): Promise<ImportSummary> {
+  // The locks the relations service takes: no API request can close a cycle between our check and commit.
+  for (const type of hierarchicalRelationTypes) await relationsRepository.lockHierarchy(tx, type);
+
+  const problems: ImportProblem[] = [];
+  const termPlan = await planTerms(tx, document.terms, options.onConflict, problems);
+  const relationPlan = await planRelations(tx, document.relations, termPlan, options.onConflict, problems);
+  problems.push(...(await findHierarchyCycles(tx, relationPlan.toInsert, termPlan.names)));
+  if (problems.length > 0) throw new ImportRejected(problems);
+
+  await insertTerms(tx, termPlan.toInsert, options);
+  const relationsCreated = await insertRelations(tx, relationPlan.toInsert, options);
+  return {
+    terms: { created: termPlan.toInsert.length, skipped: termPlan.skipped },
+    relations: {
+      created: relationsCreated,
+      // A relation written concurrently since planning is skipped by ON CONFLICT: count it as such.
+      skipped: relationPlan.skipped + (relationPlan.toInsert.length - relationsCreated),
+    },
+  };
+}
+
+async function planTerms(
+  tx: Db,
+  fileTerms: readonly ExportedTerm[],
+  onConflict: ImportOptions['onConflict'],
+  problems: ImportProblem[],
+): Promise<TermPlan> {
+  const plan: TermPlan = { toInsert: [], skipped: 0, resolve: new Map(), created: new Set(), names: new Map() };
+  const naturalKeys = await lookupNaturalKeys(tx, fileTerms);
+  const existingById = new Map<string, { term: string; domain: string | null }>();
+  for (const batch of chunks(
+    fileTerms.map((term) => term.id),
+    LOOKUP_BATCH,
+  ))
+    for (const row of await termsRepository.findByIds(tx, batch)) existingById.set(row.id, row);
+
+  const firstWithId = new Map<string, number>();
+  const firstWithKey = new Map<string, number>();
+  const hint = 'use --on-conflict skip to keep the existing term';
+  fileTerms.forEach((term, index) => {
+    const path = `terms[${index}]`;
+    const { key, existing } = naturalKeys[index]!;
+    // Relations to a term that has its own problem resolve to it anyway, so they add no noise.
+    if (!plan.resolve.has(term.id)) {
+      plan.resolve.set(term.id, term.id);
+      plan.names.set(term.id, term.term);
+    }
+
+    const sameId = firstWithId.get(term.id);
+    if (sameId !== undefined) {
+      problems.push({ path: `${path}.id`, message: `The same id as terms[${sameId}].` });
+      return;
+    }
+    firstWithId.set(term.id, index);
+    const sameKey = firstWithKey.get(key);
+    if (sameKey !== undefined) {
+      problems.push({
+        path: `${path}.term`,
+        message: `${describeTerm(term)} is also terms[${sameKey}] (compared without case or accents).`,
+      });
+      return;
+    }
+    firstWithKey.set(key, index);
+
+    const byId = existingById.get(term.id);
+    const match = byId ? { id: term.id, ...byId } : existing;
+    if (!match) {
+      plan.toInsert.push({ index, term });
+      plan.created.add(term.id);
+      return;
+    }
+    if (onConflict === 'skip') {
+      plan.skipped++;
+      plan.resolve.set(term.id, match.id);
+      plan.names.set(match.id, match.term);
+      return;
+    }
+    problems.push(
+      byId
+        ? {
+            path: `${path}.id`,
+            message: `A term with this id already exists: ${describeTerm(byId)}; ${hint}.`,
+          }
+        : {
+            path: `${path}.term`,
+            message: `${describeTerm(term)} already exists (id ${match.id}, compared without case or accents); ${hint}.`,
+          },
+    );
+  });
+  return plan;
+}
+
+/**
+ * The uniqueness key of each term, folded by the database's own lexikon_fold (so the file is judged
+ * exactly as the unique index will judge it), and the existing term holding that key, if any.
+ */
+async function lookupNaturalKeys(
+  tx: Db,
+  fileTerms: readonly ExportedTerm[],
+): Promise<{ key: string; existing: { id: string; term: string; domain: string | null } | null }[]> {
+  const results: { key: string; existing: { id: string; term: string; domain: string | null } | null }[] = [];
+  for (const [batchIndex, batch] of chunks(fileTerms, LOOKUP_BATCH).entries()) {
+    const payload = JSON.stringify(
+      batch.map((term, offset) => ({
+        i: batchIndex * LOOKUP_BATCH + offset,
+        term: term.term,
+        domain: term.domain ?? null,
+      })),
+    );
+    const rows = rowsOf<{
+      i: number;
+      domain_key: string;
+      term_key: string;
+      id: string | null;
+      term: string | null;
+      domain: string | null;
+    }>(
+      await tx.execute(sql`
+        SELECT x.i, lexikon_fold(coalesce(x.domain, '')) AS domain_key, lexikon_fold(x.term) AS term_key,
+               t.id::text AS id, t.term, t.domain
+        FROM jsonb_to_recordset(${payload}::jsonb) AS x(i int, term text, domain text)
+        LEFT JOIN terms t
+          ON lexikon_fold(coalesce(t.domain, '')) = lexikon_fold(coalesce(x.domain, ''))
+         AND lexikon_fold(t.term) = lexikon_fold(x.term)`),
+    );
+    for (const row of rows)
+      results[row.i] = {
+        // NUL cannot occur in a label, so it cannot make two different keys equal.
+        key: `${row.domain_key}\u0000${row.term_key}`,
+        existing: row.id === null ? null : { id: row.id, term: row.term!, domain: row.domain },
+      };
+  }
+  return results;
+}
+
+async function planRelations(
+  tx: Db,
+  fileRelations: readonly ExportedRelation[],
+  termPlan: TermPlan,
+  onConflict: ImportOptions['onConflict'],
+  problems: ImportProblem[],
+): Promise<RelationPlan> {
+  const plan: RelationPlan = { toInsert: [], skipped: 0 };
+  // Ends that are not in the file must already be in the database.
+  const outside = new Set<string>();
+  for (const relation of fileRelations)
+    for (const id of [relation.source_id, relation.target_id]) if (!termPlan.resolve.has(id)) outside.add(id);
+  for (const batch of chunks([...outside], LOOKUP_BATCH))
+    for (const row of await termsRepository.findByIds(tx, batch)) {
+      termPlan.resolve.set(row.id, row.id);
+      termPlan.names.set(row.id, row.term);
+    }
+
+  const firstWithKey = new Map<string, number>();
+  const inDatabaseOnly: PlannedRelation[] = [];
+  fileRelations.forEach((relation, index) => {
+    const path = `relations[${index}]`;
+    let missing = false;
+    for (const end of ['source_id', 'target_id'] as const)
+      if (!termPlan.resolve.has(relation[end])) {
+        missing = true;
+        problems.push({
+          path: `${path}.${end}`,
+          message: `No term with id ${relation[end]} in the file or the database.`,
+        });
+      }
+    if (missing) return;
+    const planned: PlannedRelation = {
+      index,
+      sourceId: termPlan.resolve.get(relation.source_id)!,
+      targetId: termPlan.resolve.get(relation.target_id)!,
+      type: relation.type,
+      strength: relation.strength ?? null,
+    };
+    const label = describeRelation(planned, termPlan.names);
+    if (planned.sourceId === planned.targetId) {
+      problems.push({
+        path,
+        message: `Both ends are the same existing term "${termPlan.names.get(planned.sourceId)}" once matched terms are skipped.`,
+      });
+      return;
+    }
+    const key = relationKey(planned);
+    const same = firstWithKey.get(key);
+    if (same !== undefined) {
+      if (onConflict === 'skip') plan.skipped++;
+      else problems.push({ path, message: `The same relation (${label}) as relations[${same}].` });
+      return;
+    }
+    firstWithKey.set(key, index);
+    // Only a relation between two terms that already exist can already exist.
+    if (termPlan.created.has(planned.sourceId) || termPlan.created.has(planned.targetId))
+      plan.toInsert.push(planned);
+    else inDatabaseOnly.push(planned);
+  });
+
+  const existing = await existingRelations(tx, inDatabaseOnly);
+  for (const planned of inDatabaseOnly) {
+    if (!existing.has(planned.index)) plan.toInsert.push(planned);
+    else if (onConflict === 'skip') plan.skipped++;
+    else
+      problems.push({
+        path: `relations[${planned.index}]`,
+        message: `This relation (${describeRelation(planned, termPlan.names)}) already exists; use --on-conflict skip to keep it.`,
+      });
+  }
+  plan.toInsert.sort((a, b) => a.index - b.index);
+  return plan;
+}
+
+/** Indexes of the planned relations that the database already holds (either direction if symmetric). */
+async function existingRelations(tx: Db, planned: readonly PlannedRelation[]): Promise<Set<number>> {
+  const found = new Set<number>();
+  const symmetric = sql.raw(symmetricRelationTypes.map((type) => `'${type}'`).join(', '));
+  for (const batch of chunks(planned, LOOKUP_BATCH)) {
+    const payload = JSON.stringify(
+      batch.map((relation) => ({ i: relation.index, s: relation.sourceId, t: relation.targetId, type: relation.type })),
+    );
+    const rows = rowsOf<{ i: number }>(
+      await tx.execute(sql`
+        SELECT x.i FROM jsonb_to_recordset(${payload}::jsonb) AS x(i int, s uuid, t uuid, type text)
+        WHERE EXISTS (
+          SELECT 1 FROM relationships r
+          WHERE r.type::text = x.type
+            AND ((r.source_id = x.s AND r.target_id = x.t)
+              OR (x.type IN (${symmetric}) AND r.source_id = x.t AND r.target_id = x.s)))`),
+    );
+    for (const row of rows) found.add(row.i);
+  }
+  return found;
+}
+
+/** The identity of a relation, as relationships_pair_key sees it: a symmetric one has no direction. */
+function relationKey(relation: { sourceId: string; targetId: string; type: RelationType }): string {
+  const [first, second] =
+    symmetricRelationTypes.includes(relation.type) && relation.targetId < relation.sourceId
+      ? [relation.targetId, relation.sourceId]
+      : [relation.sourceId, relation.targetId];
+  return `${relation.type}:${first}:${second}`;
+}
+
+// ---- cycles ---------------------------------------------------------------------------------------
+
+export interface Edge {
+  from: string;
+  to: string;
+  /** Index in the file's `relations`, or null for a relation already in the database. */
+  index: number | null;
+}
+
+/**
+ * Depth-first search for cycles in a directed graph, iterative so a 100k-deep hierarchy cannot overflow
+ * the stack. Returns each cycle found (up to `limit`) as its edges in order; cycles made only of
+ * existing edges are not the file's fault and are left out.
+ */
+export function findCycles(edges: readonly Edge[], limit = MAX_CYCLES_REPORTED): Edge[][] {
+  const outgoing = new Map<string, Edge[]>();
+  for (const edge of edges) outgoing.set(edge.from, [...(outgoing.get(edge.from) ?? []), edge]);
+  const state = new Map<string, 'on-path' | 'done'>();
+  const cycles: Edge[][] = [];
+  for (const start of outgoing.keys()) {
+    if (state.has(start)) continue;
+    state.set(start, 'on-path');
+    // Each frame's `via` is the edge that led to its node from the frame below.
+    const path: { node: string; next: number; via: Edge | null }[] = [{ node: start, next: 0, via: null }];
+    while (path.length > 0) {
+      const frame = path[path.length - 1]!;
+      const edge = outgoing.get(frame.node)?.[frame.next++];
+      if (!edge) {
+        state.set(frame.node, 'done');
+        path.pop();
+        continue;
+      }
+      const seen = state.get(edge.to);
+      if (seen === undefined) {
+        state.set(edge.to, 'on-path');
+        path.push({ node: edge.to, next: 0, via: edge });
+      } else if (seen === 'on-path') {
+        const from = path.findIndex((step) => step.node === edge.to);
+        const cycle = [...path.slice(from + 1).map((step) => step.via!), edge];
+        if (cycle.some((step) => step.index !== null)) cycles.push(cycle);
+        if (cycles.length >= limit) return cycles;
+      }
+    }
+  }
+  return cycles;
+}
+
+/**
+ * `is_a` and `part_of` must stay acyclic. A cycle through a new edge s → t needs a path t → … → s, so
+ * the existing edges that matter are those reachable from the new edges' targets.
+ */
+async function findHierarchyCycles(
+  tx: Db,
+  planned: readonly PlannedRelation[],
+  names: Map<string, string>,
+): Promise<ImportProblem[]> {
+  const problems: ImportProblem[] = [];
+  for (const type of hierarchicalRelationTypes) {
+    const fresh = planned.filter((relation) => relation.type === type);
+    if (fresh.length === 0) continue;
+    const existing = await reachableEdges(tx, type, [...new Set(fresh.map((relation) => relation.targetId))]);
+    const cycles = findCycles([
+      ...fresh.map((relation) => ({ from: relation.sourceId, to: relation.targetId, index: relation.index })),
+      ...existing.map((edge) => ({ from: edge.parent, to: edge.child, index: null })),
+    ]);
+    const unnamed = [...new Set(cycles.flat().map((edge) => edge.from))].filter((id) => !names.has(id));
+    for (const row of await termsRepository.findByIds(tx, unnamed)) names.set(row.id, row.term);
+    for (const cycle of cycles) {
+      const nodes = [cycle[0]!.from, ...cycle.map((edge) => edge.to)];
+      const fromFile = cycle.filter((edge) => edge.index !== null).map((edge) => `relations[${edge.index}]`);
+      const fromDatabase = cycle.length - fromFile.length;
+      problems.push({
+        path: fromFile.join(', '),
+        message:
+          `These ${type} relations would form a cycle: ${nodes.map((id) => names.get(id) ?? id).join(' → ')}` +
+          (fromDatabase > 0 ? ` (with ${fromDatabase} relation(s) already in the database).` : '.'),
+      });
+    }
+  }
+  return problems;
+}
+
+/** Existing edges of `type` reachable from any of `seeds`; UNION keeps the walk finite. */
+async function reachableEdges(
+  tx: Db,
+  type: RelationType,
+  seeds: readonly string[],
+): Promise<{ parent: string; child: string }[]> {
+  const result = await tx.execute(sql`
+    WITH RECURSIVE walk(parent, child) AS (
+      SELECT r.source_id, r.target_id FROM relationships r
+      WHERE r.type = ${type} AND r.source_id IN (SELECT value::uuid FROM jsonb_array_elements_text(${JSON.stringify(seeds)}::jsonb))
+      UNION
+      SELECT r.source_id, r.target_id FROM relationships r JOIN walk w ON r.source_id = w.child WHERE r.type = ${type}
+    )
+    SELECT parent::text, child::text FROM walk`);
+  return rowsOf<{ parent: string; child: string }>(result);
+}
+
+// ---- writing --------------------------------------------------------------------------------------
+
+async function insertTerms(
+  tx: Db,
+  planned: TermPlan['toInsert'],
+  options: ImportOptions,
+): Promise<void> {
+  const progress = options.progress
+    ? new Progress({ label: 'terms', total: planned.length, stream: options.progress })
+    : undefined;
+  for (const batch of chunks(planned, TERM_INSERT_BATCH)) {
+    await tx.insert(terms).values(
+      batch.map(({ term }) => ({
+        id: term.id,
+        term: term.term,
+        definition: term.definition,
+        domain: term.domain ?? null,
+        level: term.level,
+        status: term.status,
+        createdBy: options.createdBy,
+        // Through SQL, not a Date: keeps the exported microseconds.
+        ...(term.created_at === undefined ? {} : { createdAt: sql`${term.created_at}::timestamptz` }),
+      })),
+    );
+    progress?.advance(batch.length);
+  }
+  progress?.finish();
+}
+
+async function insertRelations(
+  tx: Db,
+  planned: readonly PlannedRelation[],
+  options: ImportOptions,
+): Promise<number> {
+  const progress = options.progress
+    ? new Progress({ label: 'relations', total: planned.length, stream: options.progress })
+    : undefined;
+  let created = 0;
+  for (const batch of chunks(planned, RELATION_INSERT_BATCH)) {
+    const rows = await tx
+      .insert(relationships)
+      .values(
+        batch.map((relation) => ({
+          sourceId: relation.sourceId,
+          targetId: relation.targetId,
+          type: relation.type,
+          strength: relation.strength,
+          createdBy: options.createdBy,
+        })),
+      )
+      .onConflictDoNothing()
+      .returning({ id: relationships.id });
+    created += rows.length;
+    progress?.advance(batch.length);
+  }
+  progress?.finish();
+  return created;
+}
+
+// ---- helpers --------------------------------------------------------------------------------------
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
+
+function describeTerm(term: { term: string; domain?: string | null | undefined }): string {
+  return `"${term.term}" ${term.domain ? `in domain "${term.domain}"` : 'without a domain'}`;
+}
+
+function describeRelation(relation: PlannedRelation, names: Map<string, string>): string {
+  const name = (id: string) => `"${names.get(id) ?? id}"`;
+  return `${name(relation.sourceId)} ${relation.type} ${name(relation.targetId)}`;
+}

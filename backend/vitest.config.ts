@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Every HTTP test runs twice: on embedded PGlite and on a real PostgreSQL server that the global setup
+ * starts (a throwaway cluster on a free loopback port) and stops.
+ */
+export default defineConfig({
+  test: {
+    globalSetup: ['./test/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'pglite',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/postgres-only/**'],
+          env: { LEXIKON_TEST_DATABASE: 'pglite' },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: ['test/**/*.test.ts'],
+          env: { LEXIKON_TEST_DATABASE: 'postgres' },
+        },
+      },
+    ],
+  },
+});
