@@ -33,7 +33,8 @@ const backendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 const repoRoot = path.resolve(backendDir, '..');
 const LIST_PATH = '/api/terms?limit=20';
 const TRAVERSAL_DEPTH = 3;
-const TRAVERSAL_PATH = `/api/graph/related?term=${encodeURIComponent(HUB_TERM)}&depth=${TRAVERSAL_DEPTH}`;
+const traversalPath = (direction: 'out' | 'both') =>
+  `/api/graph/related?term=${encodeURIComponent(HUB_TERM)}&depth=${TRAVERSAL_DEPTH}&direction=${direction}`;
 const GRAPH_MAX_NODES = 500;
 
 const USAGE = `Usage: npm run bench:api -- [options]
@@ -44,6 +45,7 @@ const USAGE = `Usage: npm run bench:api -- [options]
   --connections N    concurrent connections of the list load test (default 100)
   --traversals N     measured traversal rounds (default 1000; 200 warm-up rounds come first)
   --seed N           seed of the synthetic ontology (default 42)
+  --direction D      traversal direction: out (the seed's SQL semantics, default) or both (the web app's)
   --pool N           the server's DATABASE_POOL_MAX (default 20)
   --out FILE         markdown report (default docs/benchmarks/api.md); the chart goes next to it
   --only list|traversal   run one part and print it; no report is written
@@ -58,6 +60,7 @@ interface Options {
   traversals: number;
   traversalWarmup: number;
   seed: number;
+  direction: 'out' | 'both';
   pool: number;
   out: string;
   only: 'list' | 'traversal' | undefined;
@@ -73,6 +76,7 @@ function parseOptions(): Options {
       connections: { type: 'string', default: '100' },
       traversals: { type: 'string', default: '1000' },
       seed: { type: 'string', default: '42' },
+      direction: { type: 'string', default: 'out' },
       pool: { type: 'string', default: '20' },
       out: { type: 'string', default: path.join(repoRoot, 'docs/benchmarks/api.md') },
       only: { type: 'string' },
@@ -86,6 +90,8 @@ function parseOptions(): Options {
   }
   if (values.only !== undefined && values.only !== 'list' && values.only !== 'traversal')
     throw new UsageError('--only must be "list" or "traversal"');
+  if (values.direction !== 'out' && values.direction !== 'both')
+    throw new UsageError('--direction must be "out" or "both"');
   return {
     terms: positiveInteger('terms', values.terms),
     duration: positiveInteger('duration', values.duration),
@@ -94,6 +100,7 @@ function parseOptions(): Options {
     traversals: positiveInteger('traversals', values.traversals),
     traversalWarmup: 200,
     seed: positiveInteger('seed', values.seed, 0),
+    direction: values.direction,
     pool: positiveInteger('pool', values.pool),
     // npm runs the script from backend/; a relative --out means relative to where the user typed it.
     out: path.resolve(process.env.INIT_CWD ?? process.cwd(), values.out),
@@ -133,8 +140,11 @@ function cleanUp(): Promise<void> {
   return cleaning;
 }
 
+let interrupted = false;
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted = true;
     log(`${signal}: stopping the server and the PostgreSQL cluster`);
     void cleanUp().finally(() => process.exit(130));
   });
@@ -343,10 +353,15 @@ async function main(options: Options): Promise<void> {
     cleanups.push(() => sqlClient.end());
     traversal = await runTraversals({
       client,
-      path: TRAVERSAL_PATH,
+      path: traversalPath(options.direction),
       store: new PostgresGraphStore(database.db),
       startId: hubId,
-      traversal: { depth: TRAVERSAL_DEPTH, types: undefined, direction: 'both', maxNodes: GRAPH_MAX_NODES },
+      traversal: {
+        depth: TRAVERSAL_DEPTH,
+        types: undefined,
+        direction: options.direction,
+        maxNodes: GRAPH_MAX_NODES,
+      },
       sqlClient,
       count: options.traversals,
       warmup: options.traversalWarmup,
@@ -376,7 +391,8 @@ async function main(options: Options): Promise<void> {
         poolMax: options.pool,
         graphMaxNodes: GRAPH_MAX_NODES,
         listPath: LIST_PATH,
-        traversalPath: TRAVERSAL_PATH,
+        traversalPath: traversalPath(options.direction),
+        traversalDirection: options.direction,
       },
       list,
       traversal,
@@ -391,7 +407,8 @@ try {
   if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
     process.exitCode = 64; // EX_USAGE
-  } else {
+  } else if (!interrupted) {
+    // (After Ctrl-C the server, in the same process group, stops first: its refusals are not news.)
     log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exitCode = 1;
   }

@@ -9,7 +9,7 @@ import {
 
 let context: TestContext;
 let user: TestUser;
-let termId: string;
+let termId = '';
 
 beforeAll(async () => {
   context = await createTestContext({ BODY_LIMIT_BYTES: '65536', CORS_ORIGINS: 'http://localhost:5173' });

@@ -8,6 +8,13 @@ import { createTestDatabaseUrl, testDatabaseKind } from './support/test-app.ts';
 
 const strongSecret = 'k3'.repeat(20) + 'ZxY9-8w7v6u5t4';
 const dataDirs: string[] = [];
+
+interface ResponseBody {
+  id: string;
+  access_token: string;
+  refresh_token: string;
+  [field: string]: unknown;
+}
 afterAll(() => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 async function databaseEnv(): Promise<Record<string, string>> {
@@ -64,7 +71,7 @@ describe('the server process', () => {
       });
       return {
         status: response.status,
-        body: await response.json().catch(() => null),
+        body: (await response.json().catch(() => null)) as ResponseBody,
         headers: response.headers,
       };
     };

@@ -16,7 +16,7 @@ export interface ChartTarget {
 
 const WIDTH = 880;
 const HEIGHT = 500;
-const PLOT = { left: 72, right: 24, top: 64, bottom: 64 };
+const PLOT = { left: 72, right: 24, top: 76, bottom: 64 };
 const PLOT_WIDTH = WIDTH - PLOT.left - PLOT.right;
 const PLOT_HEIGHT = HEIGHT - PLOT.top - PLOT.bottom;
 // The x axis is -log10(1 - p): equal room for p0–p90, p90–p99 and p99–p99.9, where tails hide.

@@ -26,6 +26,7 @@ export interface Parameters {
   graphMaxNodes: number;
   listPath: string;
   traversalPath: string;
+  traversalDirection: 'out' | 'both';
 }
 
 export interface BenchReport {
@@ -137,11 +138,12 @@ the same machine noise. Times from \`process.hrtime\`, request sent to last byte
 | --- | ---: | ---: | ---: | ---: | ---: | --- |
 ${(['http', 'store', 'seedSql'] as const).map((kind) => traversalRow(TRAVERSAL_LABELS[kind], report.traversal[kind].latency, report.traversal[kind].size)).join('\n')}
 
-The endpoint and \`PostgresGraphStore.related\` walk relations in **both** directions (the API default), up to depth 3,
+The endpoint and \`PostgresGraphStore.related\` walk relations ${parameters.traversalDirection === 'out' ? '**from source to target**, as the seed SQL does' : 'in **both** directions (the API default)'}, up to depth 3,
 keep each term once at its shortest depth and return at most ${parameters.graphMaxNodes} terms (\`GRAPH_MAX_NODES\`) with the
-relations between them. The seed SQL follows outgoing relations only and returns one row per path, without cycle
-protection, so it does different (less) work; it is shown for comparison with the original prototype.
-HTTP minus in-process ≈ the name lookup query, Fastify, response validation and JSON serialisation, and the loopback hop.
+relations between them. The seed SQL also follows outgoing relations but returns one row per path, without cycle
+protection or deduplication; it is shown for comparison with the original prototype.
+HTTP minus in-process ≈ the name lookup query, Fastify, response validation and JSON serialisation, and the loopback hop:
+${httpOverhead(report.traversal)}
 
 ## Run
 
@@ -164,6 +166,12 @@ clients are elsewhere, not a ceiling.
 
 function traversalRow(label: string, latency: Summary, size: string): string {
   return `| ${label} | ${ms(latency.mean)} ms | ${ms(latency.p50)} ms | ${ms(latency.p95)} ms | ${ms(latency.p99)} ms | ${ms(latency.max)} ms | ${size} |`;
+}
+
+function httpOverhead(traversal: Record<TraversalKind, TraversalMeasurement>): string {
+  const median = traversal.http.latency.p50 - traversal.store.latency.p50;
+  const share = (100 * median) / traversal.http.latency.p50;
+  return `at the median, ${ms(median)} ms of the endpoint's ${ms(traversal.http.latency.p50)} ms (${share.toFixed(0)} %); the rest is \`PostgresGraphStore.related\` itself (its two queries).`;
 }
 
 function loads(values: number[]): string {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { commonProblemResponses, problemSchema } from '../platform/errors.ts';
 import { currentUser } from './guard.ts';
 import {
+  authProvidersSchema,
   loginBodySchema,
   refreshTokenBodySchema,
   registerBodySchema,
@@ -76,6 +77,20 @@ export const authRoutes: FastifyPluginAsyncZod<{ service: AuthService }> = async
       await service.logout(request.body.refresh_token);
       return reply.code(204).send(null);
     },
+  );
+
+  app.get(
+    '/providers',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        security: [],
+        summary: 'Sign-in methods this server offers (OAuth providers appear once configured)',
+        response: { 200: authProvidersSchema },
+      },
+    },
+    async () => ({ password: true, providers: service.oauthProviders() }),
   );
 
   app.get(

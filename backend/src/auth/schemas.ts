@@ -102,6 +102,15 @@ export const updateProfileBodySchema = z
     message: 'Give your current password to set a new one.',
   });
 
+export const oauthProviderNames = ['github', 'google'] as const;
+
+export const authProvidersSchema = z
+  .object({
+    password: z.boolean(),
+    providers: z.array(z.enum(oauthProviderNames)),
+  })
+  .meta({ id: 'AuthProviders' });
+
 export type RegisterBody = z.infer<typeof registerBodySchema>;
 export type LoginBody = z.infer<typeof loginBodySchema>;
 export type TokenPair = z.infer<typeof tokenPairSchema>;

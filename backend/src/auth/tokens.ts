@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../platform/config.ts';
@@ -14,13 +14,14 @@ const claimsSchema = z.object({ sub: z.uuid(), role: z.enum(userRoles) });
 
 /** Short-lived HS256 access tokens; algorithm, issuer, audience and expiry are all pinned on verify. */
 export class AccessTokens {
-  readonly #secret: Uint8Array;
+  // Imported once: handing jose raw bytes makes it re-import the key on every sign and verify.
+  readonly #secret: KeyObject;
   readonly #issuer: string;
   readonly #audience: string;
   readonly ttlSeconds: number;
 
   constructor(config: Config['jwt']) {
-    this.#secret = config.secret;
+    this.#secret = createSecretKey(config.secret);
     this.#issuer = config.issuer;
     this.#audience = config.audience;
     this.ttlSeconds = config.accessTtlSeconds;

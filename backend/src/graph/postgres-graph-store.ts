@@ -42,7 +42,7 @@ export class PostgresGraphStore implements GraphStore {
       SELECT t.id::text AS id, t.term, t.domain, t.level::text AS level, t.status::text AS status,
              reached.depth::int AS depth, (count(*) OVER ())::int AS total
       FROM reached JOIN terms t ON t.id = reached.id
-      ORDER BY reached.depth, lexikon_fold(t.term), t.id
+      ORDER BY reached.depth, t.term, t.id
       LIMIT ${options.maxNodes}`);
     const rows = rowsOf<GraphNode & { total: number }>(walk);
     if (rows.length === 0) return { nodes: [], edges: [], total_nodes: 0, truncated: false };

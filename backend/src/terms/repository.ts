@@ -1,4 +1,4 @@
-import { and, desc, asc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../platform/database/client.ts';
 import { terms } from '../platform/database/schema.ts';
 import type { TermSort } from './schemas.ts';
@@ -124,7 +124,9 @@ export const termsRepository = {
         afterCondition = sql`(${foldedTerm}, ${terms.id}) > (${String(after.key)}, ${after.id}::uuid)`;
     } else {
       key = recentKey;
-      order = [desc(terms.createdAt), desc(terms.id)];
+      // NULLS LAST matches terms_created_idx exactly; plain DESC (nulls first) would make PostgreSQL sort
+      // the whole table instead of reading the index.
+      order = [sql`${terms.createdAt} DESC NULLS LAST`, sql`${terms.id} DESC NULLS LAST`];
       if (after)
         afterCondition = sql`(${terms.createdAt}, ${terms.id}) < (${String(after.key)}::timestamptz, ${after.id}::uuid)`;
     }
