@@ -229,7 +229,9 @@ async function writeArray<Row extends { id: string }>(
     const rows = await page(after);
     if (rows.length === 0) break;
     // One write per page: far fewer syscalls than one per row, still bounded memory.
-    const lines = rows.map((row, index) => `${written + index === 0 ? '' : ','}\n    ${JSON.stringify(shape(row))}`);
+    const lines = rows.map(
+      (row, index) => `${written + index === 0 ? '' : ','}\n    ${JSON.stringify(shape(row))}`,
+    );
     await writeChunk(out, lines.join(''));
     written += rows.length;
     after = rows[rows.length - 1]!.id;
@@ -265,6 +267,8 @@ interface TermPlan {
   created: Set<string>;
   /** Display name of every term seen so far, for messages. */
   names: Map<string, string>;
+  /** File ids of terms that have a problem of their own. */
+  rejected: Set<string>;
 }
 
 interface PlannedRelation {
@@ -317,7 +321,14 @@ async function planTerms(
   onConflict: ImportOptions['onConflict'],
   problems: ImportProblem[],
 ): Promise<TermPlan> {
-  const plan: TermPlan = { toInsert: [], skipped: 0, resolve: new Map(), created: new Set(), names: new Map() };
+  const plan: TermPlan = {
+    toInsert: [],
+    skipped: 0,
+    resolve: new Map(),
+    created: new Set(),
+    names: new Map(),
+    rejected: new Set(),
+  };
   const naturalKeys = await lookupNaturalKeys(tx, fileTerms);
   const existingById = new Map<string, { term: string; domain: string | null }>();
   for (const batch of chunks(
@@ -329,10 +340,14 @@ async function planTerms(
   const firstWithId = new Map<string, number>();
   const firstWithKey = new Map<string, number>();
   const hint = 'use --on-conflict skip to keep the existing term';
+  const reject = (term: ExportedTerm, problem: ImportProblem) => {
+    problems.push(problem);
+    plan.rejected.add(term.id);
+  };
   fileTerms.forEach((term, index) => {
     const path = `terms[${index}]`;
     const { key, existing } = naturalKeys[index]!;
-    // Relations to a term that has its own problem resolve to it anyway, so they add no noise.
+    // Even a rejected term resolves, so relations to it are not also reported as dangling.
     if (!plan.resolve.has(term.id)) {
       plan.resolve.set(term.id, term.id);
       plan.names.set(term.id, term.term);
@@ -340,13 +355,13 @@ async function planTerms(
 
     const sameId = firstWithId.get(term.id);
     if (sameId !== undefined) {
-      problems.push({ path: `${path}.id`, message: `The same id as terms[${sameId}].` });
+      reject(term, { path: `${path}.id`, message: `The same id as terms[${sameId}].` });
       return;
     }
     firstWithId.set(term.id, index);
     const sameKey = firstWithKey.get(key);
     if (sameKey !== undefined) {
-      problems.push({
+      reject(term, {
         path: `${path}.term`,
         message: `${describeTerm(term)} is also terms[${sameKey}] (compared without case or accents).`,
       });
@@ -367,7 +382,8 @@ async function planTerms(
       plan.names.set(match.id, match.term);
       return;
     }
-    problems.push(
+    reject(
+      term,
       byId
         ? {
             path: `${path}.id`,
@@ -456,7 +472,9 @@ async function planRelations(
           message: `No term with id ${relation[end]} in the file or the database.`,
         });
       }
-    if (missing) return;
+    // Whatever is wrong with a relation to a rejected term, the term's own problem says it first.
+    if (missing || termPlan.rejected.has(relation.source_id) || termPlan.rejected.has(relation.target_id))
+      return;
     const planned: PlannedRelation = {
       index,
       sourceId: termPlan.resolve.get(relation.source_id)!,
@@ -500,22 +518,32 @@ async function planRelations(
   return plan;
 }
 
-/** Indexes of the planned relations that the database already holds (either direction if symmetric). */
+/**
+ * Indexes of the planned relations that the database already holds (either direction if symmetric).
+ * Two plain equality probes rather than one OR: each can use relationships_source_idx, where the OR
+ * made PostgreSQL scan the table once per row (minutes at 100k relations).
+ */
 async function existingRelations(tx: Db, planned: readonly PlannedRelation[]): Promise<Set<number>> {
   const found = new Set<number>();
   const symmetric = sql.raw(symmetricRelationTypes.map((type) => `'${type}'`).join(', '));
   for (const batch of chunks(planned, LOOKUP_BATCH)) {
     const payload = JSON.stringify(
-      batch.map((relation) => ({ i: relation.index, s: relation.sourceId, t: relation.targetId, type: relation.type })),
+      batch.map((relation) => ({
+        i: relation.index,
+        s: relation.sourceId,
+        t: relation.targetId,
+        type: relation.type,
+      })),
     );
     const rows = rowsOf<{ i: number }>(
       await tx.execute(sql`
-        SELECT x.i FROM jsonb_to_recordset(${payload}::jsonb) AS x(i int, s uuid, t uuid, type text)
-        WHERE EXISTS (
-          SELECT 1 FROM relationships r
-          WHERE r.type::text = x.type
-            AND ((r.source_id = x.s AND r.target_id = x.t)
-              OR (x.type IN (${symmetric}) AND r.source_id = x.t AND r.target_id = x.s)))`),
+        WITH x AS MATERIALIZED (
+          SELECT * FROM jsonb_to_recordset(${payload}::jsonb) AS x(i int, s uuid, t uuid, type relation_type)
+        )
+        SELECT x.i FROM x JOIN relationships r ON r.source_id = x.s AND r.type = x.type AND r.target_id = x.t
+        UNION
+        SELECT x.i FROM x JOIN relationships r ON r.source_id = x.t AND r.type = x.type AND r.target_id = x.s
+        WHERE x.type IN (${symmetric})`),
     );
     for (const row of rows) found.add(row.i);
   }
@@ -632,11 +660,7 @@ async function reachableEdges(
 
 // ---- writing --------------------------------------------------------------------------------------
 
-async function insertTerms(
-  tx: Db,
-  planned: TermPlan['toInsert'],
-  options: ImportOptions,
-): Promise<void> {
+async function insertTerms(tx: Db, planned: TermPlan['toInsert'], options: ImportOptions): Promise<void> {
   const progress = options.progress
     ? new Progress({ label: 'terms', total: planned.length, stream: options.progress })
     : undefined;

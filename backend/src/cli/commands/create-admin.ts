@@ -25,8 +25,8 @@ const options = {
 
 interface AdminInput {
   email: string;
-  username: string | undefined;
-  password: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
 }
 
 type Outcome = { kind: 'created' | 'promoted' | 'already-admin'; id: string };
@@ -94,7 +94,8 @@ export async function createAdmin(deps: CommandDeps): Promise<number> {
         : `${who} is already an administrator.`,
   ];
   if (outcome.kind !== 'created') {
-    if (passwordHash !== undefined) lines.push('Password changed; the account’s existing sessions are revoked.');
+    if (passwordHash !== undefined)
+      lines.push('Password changed; the account’s existing sessions are revoked.');
     if (input.username !== undefined) lines.push(`Username set to "${input.username}".`);
   }
   deps.stdout.write(`${lines.join('\n')}\n`);
@@ -111,7 +112,11 @@ function validate(raw: AdminInput, passwordSource: string): AdminInput {
     })
     .safeParse(raw);
   if (parsed.success) return parsed.data;
-  const source: Record<string, string> = { email: '--email', username: '--username', password: passwordSource };
+  const source: Record<string, string> = {
+    email: '--email',
+    username: '--username',
+    password: passwordSource,
+  };
   throw new CliError(
     'Invalid input:',
     exitCodes.dataError,

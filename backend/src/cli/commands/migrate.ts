@@ -57,7 +57,8 @@ export function describeDatabase(config: Config['database']): string {
 }
 
 export function describeMigrations(report: MigrationReport): string {
-  if (report.applied.length === 0) return `nothing to apply (${plural(report.total, 'migration')} applied earlier)`;
+  if (report.applied.length === 0)
+    return `nothing to apply (${plural(report.total, 'migration')} applied earlier)`;
   return `applied ${plural(report.applied.length, 'migration')}: ${report.applied.join(', ')}`;
 }
 

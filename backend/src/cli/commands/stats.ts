@@ -50,7 +50,9 @@ async function collectStats({ database }: CommandDeps): Promise<Stats> {
              (SELECT count(*) FROM users WHERE role = 'admin')::int AS admins`),
   );
   const byStatus = rowsOf<{ key: string; count: number }>(
-    await database.db.execute(sql`SELECT status::text AS key, count(*)::int AS count FROM terms GROUP BY status`),
+    await database.db.execute(
+      sql`SELECT status::text AS key, count(*)::int AS count FROM terms GROUP BY status`,
+    ),
   );
   const byType = rowsOf<{ key: string; count: number }>(
     await database.db.execute(
