@@ -1,4 +1,6 @@
 import js from '@eslint/js';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -10,14 +12,15 @@ export default tseslint.config(
       '**/drizzle/meta/**',
       'frontend/.svelte-kit/**',
       'frontend/build/**',
+      'frontend/src/lib/api/schema.ts',
+      'test-results/**',
     ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  ...svelte.configs.recommended,
   {
-    languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' },
-    },
+    languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-unused-vars': [
         'error',
@@ -26,5 +29,18 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       'no-control-regex': 'off',
     },
+  },
+  {
+    files: ['frontend/src/**/*.svelte', 'frontend/src/**/*.svelte.ts'],
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
+    },
+    // The app is served at the site root (no `paths.base`), so plain hrefs are correct.
+    rules: { 'svelte/no-navigation-without-resolve': 'off' },
+  },
+  {
+    files: ['frontend/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
   },
 );

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { fieldErrorSchema, problemSchema, type FieldError, type Problem } from '@lexikon/contracts/problem';
 
 /**
  * The error catalogue. Each error has a stable code (the last segment of its problem type URI), an HTTP
@@ -6,27 +6,7 @@ import { z } from 'zod';
  * error reporting all read from here. Code never branches on an error's message text.
  */
 
-export const fieldErrorSchema = z.object({
-  path: z
-    .string()
-    .meta({ description: 'Location of the offending value, e.g. "body.email" or "query.limit".' }),
-  message: z.string(),
-});
-export type FieldError = z.infer<typeof fieldErrorSchema>;
-
-export const problemSchema = z
-  .looseObject({
-    type: z.string().meta({ description: 'URI reference identifying the problem type.' }),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    code: z.string().meta({ description: 'Stable machine-readable error code.' }),
-    request_id: z.string().optional(),
-    errors: z.array(fieldErrorSchema).optional(),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
-export type Problem = z.infer<typeof problemSchema>;
+export { fieldErrorSchema, problemSchema, type FieldError, type Problem };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 

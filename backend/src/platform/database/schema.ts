@@ -12,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { relationTypes, termLevels, termStatuses, userRoles } from '@lexikon/contracts/vocabulary';
 
 /**
  * The one schema of Lexikon, for PGlite and PostgreSQL alike. Every statement must be accepted by both
@@ -19,19 +20,7 @@ import {
  * `lexikon_fold(text)` (lower-case, accents removed) comes from the first, hand-written migration.
  */
 
-export const userRoles = ['user', 'admin'] as const;
-export const termLevels = ['beginner', 'intermediate', 'advanced', 'expert'] as const;
-export const termStatuses = ['draft', 'proposed', 'in_review', 'validated', 'deprecated'] as const;
-export const relationTypes = [
-  'is_a',
-  'part_of',
-  'related_to',
-  'synonym',
-  'opposes',
-  'causes',
-  'precedes',
-  'influenced_by',
-] as const;
+export { relationTypes, termLevels, termStatuses, userRoles };
 
 export const userRole = pgEnum('user_role', userRoles);
 export const termLevel = pgEnum('term_level', termLevels);

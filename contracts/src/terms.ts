@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { labelSchema, proseSchema } from './text.ts';
+import { statusTransitions, termLevels, termStatuses } from './vocabulary.ts';
+
+export { statusTransitions };
+
+import { DEFINITION_MAX_LENGTH, DOMAIN_MAX_LENGTH, TERM_MAX_LENGTH } from './limits.ts';
+
+export { DEFINITION_MAX_LENGTH, DOMAIN_MAX_LENGTH, TERM_MAX_LENGTH };
+
+export const termLevelSchema = z.enum(termLevels).meta({ id: 'TermLevel' });
+export const termStatusSchema = z.enum(termStatuses).meta({ id: 'TermStatus' });
+
+export const termIdParamsSchema = z.object({ id: z.uuid({ message: 'Must be a UUID.' }) });
+
+export const createTermBodySchema = z
+  .object({
+    term: labelSchema(TERM_MAX_LENGTH),
+    definition: proseSchema(DEFINITION_MAX_LENGTH),
+    domain: labelSchema(DOMAIN_MAX_LENGTH).nullable().optional(),
+    level: termLevelSchema.default('beginner'),
+    status: z
+      .enum(['draft', 'proposed'])
+      .default('draft')
+      .meta({ description: 'New terms start as draft or proposed.' }),
+  })
+  .strict()
+  .meta({ id: 'CreateTerm' });
+
+export const updateTermBodySchema = z
+  .object({
+    term: labelSchema(TERM_MAX_LENGTH).optional(),
+    definition: proseSchema(DEFINITION_MAX_LENGTH).optional(),
+    domain: labelSchema(DOMAIN_MAX_LENGTH).nullable().optional(),
+    level: termLevelSchema.optional(),
+    status: termStatusSchema.optional(),
+    version: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .meta({ description: 'The version being edited; alternatively send it as an If-Match header.' }),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).some((key) => key !== 'version'), 'Send at least one field to change.')
+  .meta({ id: 'UpdateTerm' });
+
+export const termSchema = z
+  .object({
+    id: z.uuid(),
+    term: z.string(),
+    definition: z.string(),
+    domain: z.string().nullable(),
+    level: termLevelSchema,
+    status: termStatusSchema,
+    version: z.number().int(),
+    created_by: z.uuid().nullable(),
+    created_at: z.iso.datetime({ offset: true }),
+    updated_at: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: 'Term' });
+
+export const termSorts = ['relevance', 'recent', 'term'] as const;
+
+export const listTermsQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(512).optional().meta({ description: 'Opaque cursor from a previous page.' }),
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .meta({ description: 'Full-text search over term and definition.' }),
+    domain: z.string().trim().min(1).max(DOMAIN_MAX_LENGTH).optional(),
+    level: termLevelSchema.optional(),
+    status: termStatusSchema.optional(),
+    created_by: z.uuid().optional(),
+    sort: z
+      .enum(termSorts)
+      .optional()
+      .meta({ description: 'Default: relevance when `q` is given, otherwise recent (newest first).' }),
+  })
+  .strict();
+
+export const termPageSchema = z
+  .object({
+    items: z.array(termSchema),
+    next_cursor: z.string().nullable(),
+    limit: z.number().int(),
+  })
+  .meta({ id: 'TermPage' });
+
+export type Term = z.infer<typeof termSchema>;
+export type CreateTermBody = z.infer<typeof createTermBodySchema>;
+export type UpdateTermBody = z.infer<typeof updateTermBodySchema>;
+export type ListTermsQuery = z.infer<typeof listTermsQuerySchema>;
+export type TermSort = (typeof termSorts)[number];
+export type TermStatus = z.infer<typeof termStatusSchema>;
