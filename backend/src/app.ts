@@ -4,6 +4,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { authGuard } from './auth/guard.ts';
+import { configuredProviders } from './auth/oauth/providers.ts';
+import { oauthRoutes } from './auth/oauth/routes.ts';
+import { OAuthService } from './auth/oauth/service.ts';
 import { PostgresRateLimiter } from './auth/rate-limiter.ts';
 import { authRoutes } from './auth/routes.ts';
 import { AuthService } from './auth/service.ts';
@@ -63,6 +66,12 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     rateLimits: config.rateLimits,
     refreshTokenTtlDays: config.refreshTokenTtlDays,
   });
+  const oauthService = new OAuthService({
+    db: database.db,
+    providers: configuredProviders(config.oauth),
+    auth: authService,
+    publicWebUrl: config.publicWebUrl,
+  });
   const termsService = new TermsService({ db: database.db });
   const relationsService = new RelationsService({ db: database.db });
   const graphService = new GraphService({
@@ -80,7 +89,8 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
   await app.register(
     async (api) => {
       await api.register(authGuard, { accessTokens });
-      await api.register(authRoutes, { prefix: '/auth', service: authService });
+      await api.register(authRoutes, { prefix: '/auth', service: authService, oauth: oauthService });
+      await api.register(oauthRoutes, { prefix: '/auth/oauth', service: oauthService });
       await api.register(termRoutes, { prefix: '/terms', service: termsService });
       await api.register(relationRoutes, { prefix: '/terms', service: relationsService });
       await api.register(termGraphRoutes, { prefix: '/terms', service: graphService });

@@ -111,6 +111,49 @@ export const authProvidersSchema = z
   })
   .meta({ id: 'AuthProviders' });
 
+export const oauthProviderParamsSchema = z.object({ provider: z.string().min(1).max(40) });
+
+/** A path on the web app to return to: same-site only, so it can never become an open redirect. */
+export const nextPathSchema = z
+  .string()
+  .max(2000)
+  .regex(/^\/(?![/\\])[^\u0000-\u001f]*$/, 'Must be a path on this site, like /terms.');
+
+export const oauthStartQuerySchema = z
+  .object({
+    next: nextPathSchema.optional(),
+    mode: z
+      .enum(['login', 'link'])
+      .default('login')
+      .meta({ description: '`link` adds the provider to the signed-in user.' }),
+  })
+  .strict();
+
+export const oauthCallbackQuerySchema = z
+  .object({
+    code: z.string().max(2000).optional(),
+    state: z.string().max(500).optional(),
+    error: z.string().max(200).optional(),
+    error_description: z.string().max(2000).optional(),
+    error_uri: z.string().max(2000).optional(),
+    iss: z.string().max(2000).optional(),
+    scope: z.string().max(2000).optional(),
+    authuser: z.string().max(20).optional(),
+    prompt: z.string().max(200).optional(),
+    hd: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const oauthOutcomeSchema = z
+  .object({
+    mode: z.enum(['login', 'link']),
+    next: z.string().nullable(),
+    tokens: tokenPairSchema
+      .nullable()
+      .meta({ description: 'A new session (login mode); null when linking.' }),
+  })
+  .meta({ id: 'OAuthOutcome' });
+
 export type RegisterBody = z.infer<typeof registerBodySchema>;
 export type LoginBody = z.infer<typeof loginBodySchema>;
 export type TokenPair = z.infer<typeof tokenPairSchema>;

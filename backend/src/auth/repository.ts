@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../platform/database/client.ts';
-import { oauthAccounts, refreshTokens, users } from '../platform/database/schema.ts';
+import { refreshTokens, users } from '../platform/database/schema.ts';
 
 export type UserRow = typeof users.$inferSelect;
 export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
@@ -24,9 +24,11 @@ export const authRepository = {
     const [row] = await db
       .select({
         user: users,
+        // Spelled out: Drizzle leaves columns unqualified in single-table selects, and an unqualified "id"
+        // inside this subquery would mean oauth_accounts.id.
         providers: sql<
           string[]
-        >`coalesce((SELECT array_agg(${oauthAccounts.provider} ORDER BY ${oauthAccounts.provider}) FROM ${oauthAccounts} WHERE ${oauthAccounts.userId} = ${users.id}), '{}')`,
+        >`coalesce((SELECT array_agg(oa.provider ORDER BY oa.provider) FROM oauth_accounts oa WHERE oa.user_id = users.id), '{}')`,
       })
       .from(users)
       .where(eq(users.id, id))

@@ -11,9 +11,13 @@ import {
   updateProfileBodySchema,
   userProfileSchema,
 } from './schemas.ts';
+import type { OAuthService } from './oauth/service.ts';
 import type { AuthService } from './service.ts';
 
-export const authRoutes: FastifyPluginAsyncZod<{ service: AuthService }> = async (app, { service }) => {
+export const authRoutes: FastifyPluginAsyncZod<{ service: AuthService; oauth: OAuthService }> = async (
+  app,
+  { service, oauth },
+) => {
   const tags = ['auth'];
 
   app.post(
@@ -90,7 +94,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ service: AuthService }> = async
         response: { 200: authProvidersSchema },
       },
     },
-    async () => ({ password: true, providers: service.oauthProviders() }),
+    async () => ({ password: true, providers: oauth.configuredProviders() }),
   );
 
   app.get(

@@ -6,14 +6,7 @@ import { errors } from '../platform/errors.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { authRepository as repository, type UserWithProviders } from './repository.ts';
-import type {
-  oauthProviderNames,
-  LoginBody,
-  RegisterBody,
-  TokenPair,
-  UpdateProfileBody,
-  UserProfile,
-} from './schemas.ts';
+import type { LoginBody, RegisterBody, TokenPair, UpdateProfileBody, UserProfile } from './schemas.ts';
 import { hashRefreshToken, newRefreshToken, type AccessTokens, type AuthUser } from './tokens.ts';
 
 export interface AuthServiceDeps {
@@ -61,11 +54,6 @@ export class AuthService {
       : await verifyAgainstDecoy(body.password);
     if (!user || !valid) throw errors.invalidCredentials();
     return this.issueSession({ id: user.id, role: user.role });
-  }
-
-  /** OAuth providers with credentials configured; none until sign-in with GitHub/Google is set up. */
-  oauthProviders(): (typeof oauthProviderNames)[number][] {
-    return [];
   }
 
   /** Starts a new refresh-token family for a user who just proved who they are. */

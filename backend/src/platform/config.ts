@@ -28,6 +28,12 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 
+const httpUrl = z
+  .string()
+  .trim()
+  .regex(/^https?:\/\/[^/]+/, 'must be an http(s) URL')
+  .transform((value) => value.replace(/\/+$/, ''));
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -53,6 +59,16 @@ const environmentSchema = z.object({
   AUTH_REGISTER_LIMIT_PER_IP: rateLimitRule.prefault('10/3600'),
   GRAPH_MAX_NODES: z.coerce.number().int().min(10).max(100_000).default(500),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  PUBLIC_WEB_URL: httpUrl.default('http://127.0.0.1:3000'),
+  GITHUB_CLIENT_ID: z.string().trim().optional(),
+  GITHUB_CLIENT_SECRET: z.string().trim().optional(),
+  GITHUB_URL: httpUrl.default('https://github.com'),
+  GITHUB_API_URL: httpUrl.default('https://api.github.com'),
+  GOOGLE_CLIENT_ID: z.string().trim().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().trim().optional(),
+  GOOGLE_ISSUER: httpUrl.default('https://accounts.google.com'),
+  OAUTH_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+  OAUTH_ALLOW_HTTP: booleanFlag.default(false),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -81,6 +97,23 @@ export interface Config {
   };
   graphMaxNodes: number;
   requestTimeoutMs: number;
+  /** Where browsers reach the web app: OAuth providers redirect back to it. */
+  publicWebUrl: string;
+  oauth: OAuthConfig;
+}
+
+export interface OAuthProviderCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface OAuthConfig {
+  /** Present only when both the client id and secret are set: a provider without credentials is off. */
+  github: (OAuthProviderCredentials & { webUrl: string; apiUrl: string }) | null;
+  google: (OAuthProviderCredentials & { issuer: string }) | null;
+  timeoutMs: number;
+  /** Plain-http provider URLs (local test providers only). */
+  allowHttp: boolean;
 }
 
 export interface RateLimitRule {
@@ -149,6 +182,31 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     graphMaxNodes: env.GRAPH_MAX_NODES,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    publicWebUrl: env.PUBLIC_WEB_URL,
+    oauth: oauthConfig(env, isProduction),
+  };
+}
+
+function oauthConfig(env: Environment, isProduction: boolean): OAuthConfig {
+  const pair = (id: string | undefined, secret: string | undefined, name: string) => {
+    if (!id && !secret) return null;
+    if (!id || !secret)
+      throw new ConfigError(
+        `Invalid configuration:\n  - ${name}_CLIENT_ID and ${name}_CLIENT_SECRET must be set together`,
+      );
+    return { clientId: id, clientSecret: secret };
+  };
+  const github = pair(env.GITHUB_CLIENT_ID, env.GITHUB_CLIENT_SECRET, 'GITHUB');
+  const google = pair(env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET, 'GOOGLE');
+  if (env.OAUTH_ALLOW_HTTP && isProduction)
+    throw new ConfigError(
+      'Invalid configuration:\n  - OAUTH_ALLOW_HTTP: not allowed when NODE_ENV=production',
+    );
+  return {
+    github: github && { ...github, webUrl: env.GITHUB_URL, apiUrl: env.GITHUB_API_URL },
+    google: google && { ...google, issuer: env.GOOGLE_ISSUER },
+    timeoutMs: env.OAUTH_TIMEOUT_MS,
+    allowHttp: env.OAUTH_ALLOW_HTTP,
   };
 }
 

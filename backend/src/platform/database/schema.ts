@@ -91,6 +91,25 @@ export const refreshTokens = pgTable(
   ],
 );
 
+export const oauthStates = pgTable(
+  'oauth_states',
+  {
+    // SHA-256 of the `state` sent to the provider: a leaked table cannot be replayed.
+    stateHash: text('state_hash').primaryKey(),
+    provider: text('provider').notNull(),
+    // 'login' signs someone in; 'link' adds the provider to the signed-in user in user_id.
+    mode: text('mode').notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    codeVerifier: text('code_verifier').notNull(),
+    nonce: text('nonce'),
+    next: text('next'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    consumedAt: timestamp('consumed_at', { withTimezone: true }),
+  },
+  (table) => [index('oauth_states_expires_idx').on(table.expiresAt)],
+);
+
 export const rateLimitBuckets = pgTable('rate_limit_buckets', {
   key: text('key').primaryKey(),
   windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
@@ -165,4 +184,12 @@ export const relationships = pgTable(
   ],
 );
 
-export const schema = { users, oauthAccounts, refreshTokens, rateLimitBuckets, terms, relationships };
+export const schema = {
+  users,
+  oauthAccounts,
+  oauthStates,
+  refreshTokens,
+  rateLimitBuckets,
+  terms,
+  relationships,
+};

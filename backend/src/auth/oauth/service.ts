@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../../platform/database/client.ts';
+import { authRepository } from '../repository.ts';
+import type { AuthService } from '../service.ts';
+import type { TokenPair } from '../schemas.ts';
+import type { AuthUser } from '../tokens.ts';
+import { classifyOAuthFailure, oauthErrors } from './errors.ts';
+import {
+  openIdClient,
+  type OAuthProvider,
+  type OAuthProviderName,
+  type ProviderIdentity,
+} from './providers.ts';
+import { oauthRepository as repository } from './repository.ts';
+
+const STATE_TTL_SECONDS = 600;
+
+export interface OAuthCallbackParams {
+  code?: string | undefined;
+  state?: string | undefined;
+  error?: string | undefined;
+  iss?: string | undefined;
+}
+
+export type OAuthOutcome =
+  | { mode: 'login'; next: string | null; tokens: TokenPair }
+  | { mode: 'link'; next: string | null; tokens: null };
+
+/**
+ * Sign-in and account linking with external providers. The flow's secrets (state, PKCE verifier,
+ * nonce) live in PostgreSQL, keyed by a hash of the state, and each can be used once.
+ */
+export class OAuthService {
+  readonly #db: Db;
+  readonly #providers: Map<OAuthProviderName, OAuthProvider>;
+  readonly #auth: AuthService;
+  readonly #publicWebUrl: string;
+
+  constructor(deps: {
+    db: Db;
+    providers: Map<OAuthProviderName, OAuthProvider>;
+    auth: AuthService;
+    publicWebUrl: string;
+  }) {
+    this.#db = deps.db;
+    this.#providers = deps.providers;
+    this.#auth = deps.auth;
+    this.#publicWebUrl = deps.publicWebUrl;
+  }
+
+  configuredProviders(): OAuthProviderName[] {
+    return [...this.#providers.keys()].sort();
+  }
+
+  /** The provider's authorization URL for a new flow; `linkTo` starts a flow that links instead of signing in. */
+  async start(providerName: string, options: { next: string | null; linkTo: AuthUser | null }): Promise<URL> {
+    const provider = this.#provider(providerName);
+    const state = openIdClient.randomState();
+    const codeVerifier = openIdClient.randomPKCECodeVerifier();
+    const nonce = provider.usesNonce ? openIdClient.randomNonce() : null;
+    await repository.insertState(this.#db, {
+      stateHash: hash(state),
+      provider: provider.name,
+      mode: options.linkTo ? 'link' : 'login',
+      userId: options.linkTo?.id ?? null,
+      codeVerifier,
+      nonce,
+      next: options.next,
+      ttlSeconds: STATE_TTL_SECONDS,
+    });
+    if (Math.random() < 0.05) void repository.purgeExpiredStates(this.#db).catch(() => undefined);
+    try {
+      return await provider.authorizationUrl(this.#redirectUri(provider.name), {
+        state,
+        codeVerifier,
+        nonce,
+        codeChallenge: await openIdClient.calculatePKCECodeChallenge(codeVerifier),
+      });
+    } catch (error) {
+      throw classifyOAuthFailure(error, provider.name, provider.usesNonce);
+    }
+  }
+
+  /** Finishes a flow: checks state, exchanges the code (with the PKCE verifier), then signs in or links. */
+  async finish(providerName: string, params: OAuthCallbackParams): Promise<OAuthOutcome> {
+    const provider = this.#provider(providerName);
+    if (params.error === 'access_denied') throw oauthErrors.denied(provider.name);
+    if (!params.state) throw oauthErrors.stateInvalid();
+    const flow = await repository.consumeState(this.#db, hash(params.state));
+    if (!flow || flow.provider !== provider.name) throw oauthErrors.stateInvalid();
+    if (params.error || !params.code)
+      throw oauthErrors.providerUnavailable(
+        provider.name,
+        `The provider reported "${params.error ?? 'no code'}".`,
+      );
+
+    const callbackUrl = new URL(this.#redirectUri(provider.name));
+    callbackUrl.searchParams.set('code', params.code);
+    callbackUrl.searchParams.set('state', params.state);
+    if (params.iss) callbackUrl.searchParams.set('iss', params.iss);
+    let identity: ProviderIdentity;
+    try {
+      identity = await provider.identify(callbackUrl, {
+        state: params.state,
+        codeVerifier: flow.codeVerifier,
+        nonce: flow.nonce,
+      });
+    } catch (error) {
+      throw classifyOAuthFailure(error, provider.name, provider.usesNonce);
+    }
+
+    if (flow.mode === 'link' && flow.userId) {
+      await this.#link(flow.userId, provider.name, identity);
+      return { mode: 'link', next: flow.next, tokens: null };
+    }
+    const user = await this.#signIn(provider.name, identity);
+    return { mode: 'login', next: flow.next, tokens: await this.#auth.issueSession(user) };
+  }
+
+  /** Removes a provider from an account, unless it is the last way left to sign in. */
+  async unlink(user: AuthUser, providerName: string): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      const methods = await repository.signInMethods(tx, user.id);
+      if (!methods || !methods.providers.includes(providerName)) throw oauthErrors.notLinked(providerName);
+      if (!methods.hasPassword && methods.providers.length === 1)
+        throw oauthErrors.lastSignInMethod(providerName);
+      await repository.unlinkAccount(tx, user.id, providerName);
+    });
+  }
+
+  /**
+   * An existing link signs in. Otherwise a verified email joins the account that has it, or creates a new
+   * account without a password. An unverified email never joins anything.
+   */
+  async #signIn(provider: OAuthProviderName, identity: ProviderIdentity): Promise<AuthUser> {
+    return this.#db.transaction(async (tx) => {
+      const linked = await repository.findAccount(tx, provider, identity.providerUserId);
+      if (linked) {
+        const user = await authRepository.findUserById(tx, linked.userId);
+        if (user) return { id: user.id, role: user.role };
+      }
+      const existing = identity.email ? await authRepository.findUserByEmail(tx, identity.email) : undefined;
+      if (!identity.email || !identity.emailVerified)
+        throw oauthErrors.emailUnverified(provider, existing !== undefined);
+      let user = existing;
+      if (!user) {
+        const username =
+          identity.username && !(await repository.usernameTaken(tx, identity.username))
+            ? identity.username
+            : null;
+        user = await authRepository.insertUser(tx, {
+          email: identity.email.toLowerCase(),
+          passwordHash: null,
+          username,
+          fullName: identity.fullName,
+        });
+      }
+      await repository.linkAccount(tx, {
+        userId: user.id,
+        provider,
+        providerUserId: identity.providerUserId,
+        email: identity.email,
+      });
+      return { id: user.id, role: user.role };
+    });
+  }
+
+  async #link(userId: string, provider: OAuthProviderName, identity: ProviderIdentity): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      const linked = await repository.findAccount(tx, provider, identity.providerUserId);
+      if (linked && linked.userId !== userId) throw oauthErrors.linkedElsewhere(provider);
+      if (!linked)
+        await repository.linkAccount(tx, {
+          userId,
+          provider,
+          providerUserId: identity.providerUserId,
+          email: identity.email,
+        });
+    });
+  }
+
+  #provider(name: string): OAuthProvider {
+    const provider = this.#providers.get(name as OAuthProviderName);
+    if (!provider) throw oauthErrors.notConfigured(name);
+    return provider;
+  }
+
+  #redirectUri(provider: OAuthProviderName): string {
+    return `${this.#publicWebUrl}/oauth/callback/${provider}`;
+  }
+}
+
+function hash(state: string): string {
+  return createHash('sha256').update(state).digest('hex');
+}
