@@ -13,7 +13,7 @@ const apiPort = process.env.PORT ?? '8000';
 const children: ChildProcess[] = [
   spawn(process.execPath, ['--watch', join(root, 'backend/src/main.ts')], {
     cwd: root,
-    env: { ...process.env, HOST: host, PORT: apiPort },
+    env: { PUBLIC_WEB_URL: 'http://localhost:5173', ...process.env, HOST: host, PORT: apiPort },
     stdio: 'inherit',
   }),
   spawn('npm', ['run', '--silent', '--workspace', 'frontend', 'dev'], {

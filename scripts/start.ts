@@ -61,7 +61,8 @@ ensureWebBuild();
 
 const api = spawn(process.execPath, [join(root, 'backend/src/main.ts')], {
   cwd: root,
-  env: { ...process.env, HOST: host, PORT: apiPort },
+  // OAuth providers send browsers back to the web app, so the API must know where it is.
+  env: { PUBLIC_WEB_URL: `http://${host}:${webPort}`, ...process.env, HOST: host, PORT: apiPort },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 const web = spawn(process.execPath, [buildEntry], {

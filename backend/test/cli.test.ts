@@ -28,6 +28,7 @@ import {
   testDatabaseKind,
   type TestContext,
 } from './support/test-app.ts';
+import { SEED_TRAVERSAL_SQL } from '../src/graph/seed-query.ts';
 
 const backendDir = fileURLToPath(new URL('..', import.meta.url));
 const FULL_BAR = '#'.repeat(30);
@@ -195,21 +196,6 @@ describe('cycle search', () => {
 
 // ---- seed-demo ------------------------------------------------------------------------------------
 
-const BENCHMARK_SQL = `WITH RECURSIVE term_tree AS (
-  SELECT id, term, 1 as depth
-  FROM terms
-  WHERE term = 'Intelligence Artificielle'
-
-  UNION ALL
-
-  SELECT t.id, t.term, tt.depth + 1
-  FROM terms t
-  JOIN relationships r ON t.id = r.target_id
-  JOIN term_tree tt ON r.source_id = tt.id
-  WHERE tt.depth < 3
-)
-SELECT * FROM term_tree;`;
-
 describe('lexikon seed-demo', () => {
   it('loads every demo term and relation exactly once; a second run adds nothing', async () => {
     const target = await freshDatabase();
@@ -298,7 +284,7 @@ describe('lexikon seed-demo', () => {
     const target = await freshDatabase();
     expect((await run(seedDemoCommand, target, [])).code).toBe(0);
 
-    const rows = await query<{ id: string; term: string; depth: number }>(target, BENCHMARK_SQL);
+    const rows = await query<{ id: string; term: string; depth: number }>(target, SEED_TRAVERSAL_SQL);
     const got = rows.map((row) => `${row.depth}:${row.term}`).sort();
 
     // The same walk over the demo file itself (UNION ALL: one row per path, duplicates included).

@@ -1,5 +1,5 @@
+export { freeLoopbackPort } from '../../test/support/ports.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 
 export interface ServerProcess {
   url: string;
@@ -20,19 +20,6 @@ const STOP_TIMEOUT_MS = 15_000;
 // The child's environment starts from these only: a stray DATABASE_URL or GRAPH_MAX_NODES in the
 // caller's shell must not change what is measured.
 const INHERITED = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
-
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
-      );
-    });
-  });
-}
 
 /** Starts `src/main.ts` exactly as production would, and resolves once /ready answers 200. */
 export async function startServer(options: StartServerOptions): Promise<ServerProcess> {

@@ -1,23 +1,8 @@
 import type pg from 'pg';
 import type { GraphStore, TraversalOptions } from '../../src/graph/port.ts';
+import { SEED_TRAVERSAL_SQL } from '../../src/graph/seed-query.ts';
 import type { TimedClient } from './http.ts';
 import { elapsedMs, sortSamples, summarize, type Summary } from './stats.ts';
-
-/** The traversal query from the original seed script, verbatim. */
-export const SEED_SQL = `WITH RECURSIVE term_tree AS (
-  SELECT id, term, 1 as depth
-  FROM terms
-  WHERE term = 'Intelligence Artificielle'
-
-  UNION ALL
-
-  SELECT t.id, t.term, tt.depth + 1
-  FROM terms t
-  JOIN relationships r ON t.id = r.target_id
-  JOIN term_tree tt ON r.source_id = tt.id
-  WHERE tt.depth < 3
-)
-SELECT * FROM term_tree;`;
 
 export type TraversalKind = 'http' | 'store' | 'seedSql';
 
@@ -126,7 +111,7 @@ function sqlProbe(options: TraversalOptionsForBench): Probe {
     size: '',
     async run() {
       const start = process.hrtime.bigint();
-      const result = await options.sqlClient.query(SEED_SQL);
+      const result = await options.sqlClient.query(SEED_TRAVERSAL_SQL);
       const ms = elapsedMs(start);
       if (!probe.size) {
         const distinct = new Set(result.rows.map((row: { id: string }) => row.id)).size;

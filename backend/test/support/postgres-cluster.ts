@@ -6,11 +6,11 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { chown, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { freeLoopbackPort } from './ports.ts';
 
 export type PostgresCluster = {
   /** Superuser URL of the `postgres` database (trust auth, no password). */
@@ -230,19 +230,6 @@ function stopSyncOnExit(ctx: ClusterContext): void {
 }
 
 // ---- process helpers ---------------------------------------------------------------------------------
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 let cachedPostgresIds: Promise<[number, number]> | undefined;
 

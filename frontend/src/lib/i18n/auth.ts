@@ -10,8 +10,6 @@ export const fr = {
   'login.noAccount': 'Pas encore de compte ?',
   'login.signedOut': 'Vous êtes déconnecté.',
   'login.sessionExpired': 'Connectez-vous pour continuer.',
-  'login.oauthUnavailable': 'La connexion avec ce fournisseur n’est pas disponible pour le moment.',
-  'login.oauthDenied': 'La connexion a été annulée chez le fournisseur.',
   'problem.invalid-credentials': 'E-mail ou mot de passe incorrect.',
   'register.title': 'Créer un compte',
   'register.email': 'Adresse e-mail',
@@ -40,6 +38,27 @@ export const fr = {
   'oauth.success.title': 'Connexion réussie',
   'oauth.success.continue': 'Continuer',
   'oauth.callback.title': 'Connexion en cours…',
+  'oauth.error.oauth-denied': 'La connexion a été annulée chez le fournisseur.',
+  'oauth.error.oauth-state-invalid':
+    'Cette tentative de connexion a expiré ou ne vient pas de ce navigateur. Recommencez.',
+  'oauth.error.oauth-code-invalid':
+    'Le fournisseur a refusé le code de connexion (expiré ou déjà utilisé). Recommencez.',
+  'oauth.error.oauth-provider-unavailable':
+    'Le fournisseur de connexion ne répond pas correctement. Réessayez dans un instant.',
+  'oauth.error.oauth-email-unverified':
+    'Votre adresse e-mail n’est pas vérifiée chez ce fournisseur, ou un compte Lexikon l’utilise déjà sans pouvoir être lié automatiquement. Vérifiez l’adresse chez le fournisseur, ou connectez-vous avec votre mot de passe puis liez le fournisseur depuis votre profil.',
+  'oauth.error.oauth-id-token-invalid':
+    'L’identité envoyée par le fournisseur n’a pas pu être vérifiée. Recommencez.',
+  'oauth.error.oauth-account-linked-elsewhere':
+    'Ce compte chez le fournisseur est déjà lié à un autre compte Lexikon.',
+  'oauth.error.oauth-provider-not-configured': 'Ce fournisseur de connexion n’est pas disponible.',
+  'oauth.error.last-sign-in-method':
+    'C’est votre dernier moyen de connexion : définissez d’abord un mot de passe ou liez un autre fournisseur.',
+  'oauth.error.generic': 'La connexion avec le fournisseur a échoué. Recommencez.',
+  'profile.link': 'Lier {provider}',
+  'profile.unlink': 'Délier {provider}',
+  'profile.linked': '{provider} est maintenant lié à votre compte.',
+  'profile.unlinked': '{provider} n’est plus lié à votre compte.',
 } as const;
 
 export const en: Record<keyof typeof fr, string> = {
@@ -54,8 +73,6 @@ export const en: Record<keyof typeof fr, string> = {
   'login.noAccount': 'No account yet?',
   'login.signedOut': 'You are signed out.',
   'login.sessionExpired': 'Sign in to continue.',
-  'login.oauthUnavailable': 'Signing in with this provider is not available right now.',
-  'login.oauthDenied': 'Sign-in was cancelled at the provider.',
   'problem.invalid-credentials': 'Email or password is incorrect.',
   'register.title': 'Create an account',
   'register.email': 'Email address',
@@ -84,4 +101,25 @@ export const en: Record<keyof typeof fr, string> = {
   'oauth.success.title': 'Signed in',
   'oauth.success.continue': 'Continue',
   'oauth.callback.title': 'Signing in…',
+  'oauth.error.oauth-denied': 'Sign-in was cancelled at the provider.',
+  'oauth.error.oauth-state-invalid':
+    'This sign-in attempt expired or did not start in this browser. Start again.',
+  'oauth.error.oauth-code-invalid':
+    'The provider refused the sign-in code (expired or already used). Start again.',
+  'oauth.error.oauth-provider-unavailable':
+    'The sign-in provider is not answering properly. Try again in a moment.',
+  'oauth.error.oauth-email-unverified':
+    'Your email is not verified at this provider, or a Lexikon account already uses it and cannot be linked automatically. Verify the email at the provider, or sign in with your password and link the provider from your profile.',
+  'oauth.error.oauth-id-token-invalid':
+    'The identity sent by the provider could not be verified. Start again.',
+  'oauth.error.oauth-account-linked-elsewhere':
+    'This provider account is already linked to another Lexikon account.',
+  'oauth.error.oauth-provider-not-configured': 'This sign-in provider is not available.',
+  'oauth.error.last-sign-in-method':
+    'This is your last way to sign in: set a password or link another provider first.',
+  'oauth.error.generic': 'Signing in with the provider failed. Start again.',
+  'profile.link': 'Link {provider}',
+  'profile.unlink': 'Unlink {provider}',
+  'profile.linked': '{provider} is now linked to your account.',
+  'profile.unlinked': '{provider} is no longer linked to your account.',
 };

@@ -1,6 +1,7 @@
 import { page } from '$app/state';
 import {
   defaultLocale,
+  hasMessage,
   isLocale,
   translate,
   type Locale,
@@ -9,6 +10,12 @@ import {
 } from './messages.ts';
 
 export { translate, type Locale, type MessageKey };
+
+/** The message for an OAuth failure code from the API (or our callback), with a generic fallback. */
+export function oauthErrorMessage(code: string): string {
+  const key = `oauth.error.${code}`;
+  return hasMessage(key) ? t(key) : t('oauth.error.generic');
+}
 
 /** The locale of the page being rendered (server or browser), from the root layout's data. */
 export function currentLocale(): Locale {

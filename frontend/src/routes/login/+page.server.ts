@@ -17,7 +17,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   return {
     next,
     providers,
-    notice: url.searchParams.get('signed_out') ? 'signedOut' : url.searchParams.get('error'),
+    notice: url.searchParams.get('signed_out') ? 'signedOut' : null,
+    oauthError: url.searchParams.get('error')?.slice(0, 60) ?? null,
   };
 };
 

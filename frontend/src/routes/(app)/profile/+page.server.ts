@@ -7,14 +7,32 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   try {
-    return { profile: await call(locals.api.GET('/api/auth/me')) };
+    const [profile, methods] = await Promise.all([
+      call(locals.api.GET('/api/auth/me')),
+      call(locals.api.GET('/api/auth/providers')),
+    ]);
+    return {
+      profile,
+      availableProviders: methods.providers,
+      linked: url.searchParams.get('linked'),
+      oauthError: url.searchParams.get('error')?.slice(0, 60) ?? null,
+    };
   } catch (error) {
     failLoad(error, url);
   }
 };
 
 export const actions: Actions = {
-  default: async ({ request, locals }) => {
+  unlink: async ({ request, locals }) => {
+    const provider = String((await request.formData()).get('provider') ?? '');
+    try {
+      await call(locals.api.DELETE('/api/auth/oauth/{provider}', { params: { path: { provider } } }));
+      return { unlinked: provider };
+    } catch (error) {
+      return apiFailure(error, {}, locals.locale);
+    }
+  },
+  update: async ({ request, locals }) => {
     const values = formValues(await request.formData());
     const { current_password: _current, new_password: _new, ...kept } = values;
     const parsed = updateProfileBodySchema.safeParse({
