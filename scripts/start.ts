@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const frontendDir = join(root, 'frontend');
-const buildEntry = join(frontendDir, 'build/index.js');
+const buildEntry = join(frontendDir, 'build/handler.js');
+const webServer = join(frontendDir, 'server.js');
 
 for (const file of [join(root, '.env')]) if (existsSync(file)) process.loadEnvFile(file);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -65,7 +66,7 @@ const api = spawn(process.execPath, [join(root, 'backend/src/main.ts')], {
   env: { PUBLIC_WEB_URL: `http://${host}:${webPort}`, ...process.env, HOST: host, PORT: apiPort },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
-const web = spawn(process.execPath, [buildEntry], {
+const web = spawn(process.execPath, [webServer], {
   cwd: frontendDir,
   env: { ...process.env, HOST: host, PORT: webPort, LEXIKON_API_URL: apiUrl },
   stdio: ['ignore', 'pipe', 'pipe'],
