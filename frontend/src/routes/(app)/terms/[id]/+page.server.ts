@@ -1,0 +1,219 @@
+import { error, fail, redirect, type ActionFailure } from '@sveltejs/kit';
+import { createRelationBodySchema } from '@lexikon/contracts/relations';
+import { updateTermBodySchema, type Term } from '@lexikon/contracts/terms';
+import { fieldErrorsFrom, formValues, type FormFailure } from '#lib/forms.ts';
+import { translate } from '#lib/i18n/messages.ts';
+import { ApiProblem, call } from '#lib/server/api.ts';
+import { failLoad } from '#lib/server/errors.ts';
+import { redirectIfSignedOut, requireSession } from '#lib/terms/auth.server.ts';
+import { termApiFailure } from '#lib/terms/failures.server.ts';
+import { updateTermInput } from '#lib/terms/form.ts';
+import { parseDepth } from '#lib/terms/graph.ts';
+import { cyclePath, termProblemMessage } from '#lib/terms/problems.ts';
+import { isUuid, parseStrength } from '#lib/terms/relations.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+  if (!isUuid(params.id)) error(404, { message: 'No such term.', code: 'not-found' });
+  const id = params.id;
+  const depth = parseDepth(url.searchParams.get('depth'));
+  const path = { id };
+  // Three independent reads, side by side; the graph is a bonus that may fail without taking the page down.
+  const [term, relations, graph] = await Promise.allSettled([
+    call(locals.api.GET('/api/terms/{id}', { params: { path } })),
+    call(locals.api.GET('/api/terms/{id}/relations', { params: { path } })),
+    call(locals.api.GET('/api/terms/{id}/related', { params: { path, query: { depth } } })),
+  ]);
+  if (term.status === 'rejected') failLoad(term.reason, url);
+  if (relations.status === 'rejected') failLoad(relations.reason, url);
+  if (graph.status === 'rejected') redirectIfSignedOut(graph.reason, url.pathname + url.search);
+  return {
+    term: term.value,
+    relations: relations.value.items,
+    depth,
+    graph: graph.status === 'fulfilled' ? graph.value : null,
+    graphError:
+      graph.status === 'rejected'
+        ? graph.reason instanceof ApiProblem
+          ? termProblemMessage(graph.reason.problem, locals.locale)
+          : translate(locals.locale, 'error.unavailable')
+        : null,
+    created: url.searchParams.has('created'),
+  };
+};
+
+type FormName = 'update' | 'delete' | 'relation' | 'removeRelation';
+
+/** Which of the page's forms a failure belongs to, so each shows only its own errors. */
+function tagged<N extends FormName, E extends object = object>(
+  name: N,
+  failure: ActionFailure<FormFailure>,
+  extra?: E,
+) {
+  return fail(failure.status, { ...failure.data, ...(extra as E), form: name });
+}
+
+function fold(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+export const actions: Actions = {
+  update: async ({ request, locals, params }) => {
+    const here = `/terms/${params.id}`;
+    requireSession(locals.session, here);
+    const values = formValues(await request.formData());
+    const parsed = updateTermBodySchema.safeParse(updateTermInput(values));
+    if (!parsed.success)
+      return tagged(
+        'update',
+        fail(400, { values, fieldErrors: fieldErrorsFrom(parsed.error, locals.locale) }),
+      );
+    try {
+      const term = await call(
+        locals.api.PATCH('/api/terms/{id}', { params: { path: { id: params.id } }, body: parsed.data }),
+      );
+      return { form: 'update' as const, saved: term.version };
+    } catch (caught) {
+      redirectIfSignedOut(caught, here);
+      // Someone saved first: the API sends their version along, for the side-by-side and a retry on top of it.
+      const conflict =
+        caught instanceof ApiProblem && caught.problem.code === 'version-conflict'
+          ? ((caught.problem as { current?: Term }).current ?? null)
+          : null;
+      return tagged(
+        'update',
+        termApiFailure(caught, values, locals.locale, {
+          fieldFor: { 'term-exists': 'term', 'invalid-status-transition': 'status' },
+        }),
+        { conflict },
+      );
+    }
+  },
+
+  delete: async ({ request, locals, params }) => {
+    const here = `/terms/${params.id}`;
+    requireSession(locals.session, here);
+    const values = formValues(await request.formData());
+    if (values.confirm !== 'yes')
+      return tagged(
+        'delete',
+        fail(400, {
+          values,
+          fieldErrors: { confirm: translate(locals.locale, 'terms.delete.confirmRequired') },
+        }),
+      );
+    const version = Number(values.version);
+    try {
+      await call(
+        locals.api.DELETE('/api/terms/{id}', {
+          params: {
+            path: { id: params.id },
+            // Refuse to delete a version the user has not seen.
+            ...(Number.isInteger(version) && version > 0 ? { header: { 'if-match': `"${version}"` } } : {}),
+          },
+        }),
+      );
+    } catch (caught) {
+      redirectIfSignedOut(caught, here);
+      return tagged('delete', termApiFailure(caught, values, locals.locale));
+    }
+    redirect(303, `/terms?deleted=${encodeURIComponent(values.term ?? '')}`);
+  },
+
+  addRelation: async ({ request, locals, params }) => {
+    const here = `/terms/${params.id}`;
+    requireSession(locals.session, here);
+    const values = formValues(await request.formData());
+    const invalid = (fieldErrors: Record<string, string>, extra: object = {}) =>
+      tagged('relation', fail(400, { values, fieldErrors }), extra);
+
+    // The picker fills target_id; without JavaScript the user picks among candidates, types a name or pastes an id.
+    const typed = values.target?.trim() ?? '';
+    let targetId = [values.target_id, values.target_choice, typed].find(isUuid)?.trim();
+    if (!targetId && typed) {
+      try {
+        const page = await call(locals.api.GET('/api/terms', { params: { query: { q: typed, limit: 9 } } }));
+        const candidates = page.items
+          .filter((term) => term.id !== params.id)
+          .slice(0, 8)
+          .map((term) => ({ id: term.id, term: term.term, domain: term.domain }));
+        const exact = candidates.filter((term) => fold(term.term) === fold(typed));
+        if (exact.length === 1) targetId = exact[0]!.id;
+        else if (candidates.length === 0)
+          return invalid({ target: translate(locals.locale, 'terms.relations.add.noMatch', { q: typed }) });
+        else
+          return invalid(
+            { target: translate(locals.locale, 'terms.relations.add.choose') },
+            { candidates: exact.length > 1 ? exact : candidates },
+          );
+      } catch (caught) {
+        redirectIfSignedOut(caught, here);
+        return tagged('relation', termApiFailure(caught, values, locals.locale));
+      }
+    }
+    if (!targetId) return invalid({ target: translate(locals.locale, 'validation.required') });
+    const strength = parseStrength(values.strength);
+    if (strength !== undefined && Number.isNaN(strength))
+      return invalid({ strength: translate(locals.locale, 'terms.relations.add.strengthInvalid') });
+    const parsed = createRelationBodySchema.safeParse({
+      target_id: targetId,
+      type: values.type,
+      ...(strength === undefined ? {} : { strength }),
+    });
+    if (!parsed.success) {
+      const { target_id: target, ...others } = fieldErrorsFrom(parsed.error, locals.locale);
+      return invalid({ ...others, ...(target ? { target } : {}) });
+    }
+    try {
+      await call(
+        locals.api.POST('/api/terms/{id}/relations', {
+          params: { path: { id: params.id } },
+          body: parsed.data,
+        }),
+      );
+      return { form: 'relation' as const, added: true };
+    } catch (caught) {
+      redirectIfSignedOut(caught, here);
+      const path = caught instanceof ApiProblem ? cyclePath(caught.problem) : [];
+      return tagged(
+        'relation',
+        termApiFailure(caught, values, locals.locale, {
+          fieldFor: {
+            'self-relation': 'target',
+            'unknown-target': 'target',
+            'relation-exists': 'target',
+            'relation-cycle': 'target',
+          },
+        }),
+        { path },
+      );
+    }
+  },
+
+  removeRelation: async ({ request, locals, params }) => {
+    const here = `/terms/${params.id}`;
+    requireSession(locals.session, here);
+    const values = formValues(await request.formData());
+    if (!isUuid(values.relation_id))
+      return tagged(
+        'removeRelation',
+        fail(400, { values, fieldErrors: {}, message: translate(locals.locale, 'problem.not-found') }),
+      );
+    try {
+      await call(
+        locals.api.DELETE('/api/terms/{id}/relations/{relationId}', {
+          params: { path: { id: params.id, relationId: values.relation_id } },
+        }),
+      );
+      return { form: 'removeRelation' as const, removed: true };
+    } catch (caught) {
+      redirectIfSignedOut(caught, here);
+      return tagged('removeRelation', termApiFailure(caught, values, locals.locale));
+    }
+  },
+};
