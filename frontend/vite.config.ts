@@ -28,5 +28,8 @@ export default defineConfig({
   ],
   server: { port: 5173, strictPort: true },
   preview: { port: 3000 },
-  test: { include: ['src/**/*.test.ts'] },
+  test: {
+    include: ['src/**/*.test.ts'],
+    reporters: ['default', '../backend/test/support/summary-reporter.ts'],
+  },
 });

@@ -14,6 +14,8 @@ declare global {
       locale: Locale;
       /** The signed-in user's id and role, from the session; null when anonymous. */
       session: { userId: string; role: 'user' | 'admin' } | null;
+      /** A refresh token is held but the API could not be reached to renew it. */
+      sessionUnverified: boolean;
       /** API client carrying the session's access token (refreshed when needed). */
       api: ApiClient;
     }

@@ -14,6 +14,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   const secure = event.url.protocol === 'https:';
   const session = await restoreSession(event.cookies, refreshSession, secure);
   event.locals.session = session.user;
+  event.locals.sessionUnverified = session.unverified === true;
   event.locals.api = createApiClient(
     LEXIKON_API_URL,
     () => session.accessToken,

@@ -45,6 +45,10 @@ export function localizeIssue(issue: z.core.$ZodIssue, locale: Locale): string {
 const customMessageKeys: Record<string, MessageKey> = {
   'Must not contain control characters.': 'validation.controlCharacters',
   'Must not be empty.': 'validation.required',
+  'Use more varied characters.': 'validation.passwordVaried',
+  'This password is too common.': 'validation.passwordCommon',
+  'Use letters, digits, dots, dashes or underscores.': 'validation.usernameCharacters',
+  'Must be a path on this site, like /terms.': 'validation.invalid',
 };
 
 /** Field errors keyed by the first path segment, the form field's name. */

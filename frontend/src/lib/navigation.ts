@@ -9,7 +9,11 @@ export function safeNextPath(next: string | null | undefined, fallback = '/terms
   try {
     const url = new URL(next, 'http://lexikon.invalid');
     if (url.origin !== 'http://lexikon.invalid') return fallback;
-    return `${url.pathname}${url.search}${url.hash}`;
+    const normalised = `${url.pathname}${url.search}${url.hash}`;
+    // The parser collapses dot segments: "/.//evil.example" comes out as "//evil.example", which a browser
+    // reads as another host. Check again what we are about to return.
+    if (normalised.startsWith('//') || normalised.startsWith('/\\')) return fallback;
+    return normalised;
   } catch {
     return fallback;
   }

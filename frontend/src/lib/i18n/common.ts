@@ -17,7 +17,12 @@ export const fr = {
   'language.apply': 'Changer',
   'home.intro':
     'Lexikon aide les équipes à construire, relire et servir des ontologies lexicales : des termes définis, classés par domaine et niveau, reliés par des relations typées, et vérifiés avant d’être donnés aux applications LLM.',
-  'home.counts': '{terms} termes, {relations} relations, {domains} domaines',
+  'count.terms.one': '{n} terme',
+  'count.terms.other': '{n} termes',
+  'count.relations.one': '{n} relation',
+  'count.relations.other': '{n} relations',
+  'count.domains.one': '{n} domaine',
+  'count.domains.other': '{n} domaines',
   'home.start': 'Explorer les termes',
   'home.join': 'Créer un compte pour contribuer',
   'common.save': 'Enregistrer',
@@ -48,6 +53,9 @@ export const fr = {
   'validation.choice': 'Choisissez une valeur de la liste.',
   'validation.invalid': 'Valeur invalide.',
   'validation.controlCharacters': 'Caractères de contrôle interdits.',
+  'validation.passwordVaried': 'Utilisez des caractères plus variés.',
+  'validation.passwordCommon': 'Ce mot de passe est trop courant.',
+  'validation.usernameCharacters': 'Lettres, chiffres, points, tirets ou tirets bas uniquement.',
 } as const;
 
 export const en: Record<keyof typeof fr, string> = {
@@ -68,7 +76,12 @@ export const en: Record<keyof typeof fr, string> = {
   'language.apply': 'Switch',
   'home.intro':
     'Lexikon helps teams build, review and serve lexical ontologies: defined terms, sorted by domain and level, linked by typed relations, and checked before they are handed to LLM applications.',
-  'home.counts': '{terms} terms, {relations} relations, {domains} domains',
+  'count.terms.one': '{n} term',
+  'count.terms.other': '{n} terms',
+  'count.relations.one': '{n} relation',
+  'count.relations.other': '{n} relations',
+  'count.domains.one': '{n} domain',
+  'count.domains.other': '{n} domains',
   'home.start': 'Browse the terms',
   'home.join': 'Create an account to contribute',
   'common.save': 'Save',
@@ -99,4 +112,7 @@ export const en: Record<keyof typeof fr, string> = {
   'validation.choice': 'Pick a value from the list.',
   'validation.invalid': 'Invalid value.',
   'validation.controlCharacters': 'Control characters are not allowed.',
+  'validation.passwordVaried': 'Use more varied characters.',
+  'validation.passwordCommon': 'This password is too common.',
+  'validation.usernameCharacters': 'Use letters, digits, dots, dashes or underscores.',
 };

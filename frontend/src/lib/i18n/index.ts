@@ -27,3 +27,10 @@ export function currentLocale(): Locale {
 export function t(key: MessageKey, params?: MessageParams): string {
   return translate(currentLocale(), key, params);
 }
+
+/** "1 terme", "2 termes": picks the `.one` or `.other` form of `key` by the language's plural rules. */
+export function count(key: 'count.terms' | 'count.relations' | 'count.domains', n: number): string {
+  const locale = currentLocale();
+  const form = new Intl.PluralRules(locale).select(n) === 'one' ? 'one' : 'other';
+  return translate(locale, `${key}.${form}`, { n: n.toLocaleString(locale) });
+}

@@ -8,12 +8,12 @@ import { ApiProblem, ApiUnreachable } from './api.ts';
  */
 export function failLoad(cause: unknown, url: URL): never {
   if (cause instanceof ApiUnreachable)
-    error(503, { message: 'The Lexikon API is unreachable.', code: 'service-unavailable', retryable: true });
+    error(503, 'The Lexikon API is unreachable.', { code: 'service-unavailable', retryable: true });
   if (cause instanceof ApiProblem) {
     if (cause.status === 401) redirect(303, loginUrl(url));
     if (cause.status === 503 || cause.status === 502 || cause.status === 504)
-      error(503, { message: cause.message, code: cause.problem.code, retryable: true });
-    error(cause.status, { message: cause.message, code: cause.problem.code });
+      error(503, cause.message, { code: cause.problem.code, retryable: true });
+    error(cause.status, cause.message, { code: cause.problem.code });
   }
   throw cause;
 }

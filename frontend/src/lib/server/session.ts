@@ -18,6 +18,8 @@ export interface SessionUser {
 export interface Session {
   accessToken: string | null;
   user: SessionUser | null;
+  /** The session could not be renewed because the API is down: the user may well be signed in. */
+  unverified?: boolean;
 }
 
 /**
@@ -92,7 +94,7 @@ export async function restoreSession(
     tokens = await refresh(refreshToken);
   } catch (error) {
     // API down: keep the cookies for when it returns, carry on as anonymous for this request.
-    if (error instanceof ApiUnreachable) return { accessToken: null, user: null };
+    if (error instanceof ApiUnreachable) return { accessToken: null, user: null, unverified: true };
     throw error;
   }
   if (!tokens) {

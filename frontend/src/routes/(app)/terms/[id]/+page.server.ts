@@ -14,7 +14,7 @@ import { isUuid, parseStrength } from '#lib/terms/relations.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-  if (!isUuid(params.id)) error(404, { message: 'No such term.', code: 'not-found' });
+  if (!isUuid(params.id)) error(404, 'No such term.', { code: 'not-found' });
   const id = params.id;
   const depth = parseDepth(url.searchParams.get('depth'));
   const path = { id };
