@@ -44,5 +44,6 @@ export const GET: RequestHandler = async ({ params, url, cookies, locals }) => {
     secure: url.protocol === 'https:',
     maxAge: 600,
   });
-  redirect(303, location);
+  // The provider's address comes from our API's own redirect, not from the request.
+  redirect(303, location, { external: true });
 };
