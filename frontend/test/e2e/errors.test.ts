@@ -3,7 +3,7 @@
  * that never arrived, a page that does not exist. Never a blank page, never lost input.
  */
 import { describe, expect, it } from 'vitest';
-import { newContext, submitLogin } from '../support/browser.ts';
+import { newContext, submitLogin, waitForHydration } from '../support/browser.ts';
 import { apiClient, stackUrls, useBrowser } from '../support/e2e.ts';
 
 const browser = useBrowser();
@@ -52,6 +52,9 @@ describe('login errors', () => {
     const context = await newContext(browser());
     const page = await context.newPage();
     await page.goto(`${webUrl}/login?next=%2Fprofile`);
+    // Without its scripts the form would post natively, and an aborted native post shows the browser's
+    // own error page: this test is about the enhanced form.
+    await waitForHydration(page);
     await page.route('**/login*', (route) =>
       route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue(),
     );
@@ -78,6 +81,7 @@ describe('login errors', () => {
     const context = await newContext(browser());
     const page = await context.newPage();
     await page.goto(`${webUrl}/register`);
+    await waitForHydration(page);
     await page.locator('#field-email').fill('offline@example.org');
     await page.locator('#field-password').fill('a long offline passphrase');
     await page.locator('#field-username').fill('offline_user');

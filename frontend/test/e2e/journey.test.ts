@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Term } from '@lexikon/contracts/terms';
-import { REFRESH_COOKIE, cookieValue, newContext, submitLogin } from '../support/browser.ts';
+import {
+  cookieValue,
+  newContext,
+  REFRESH_COOKIE,
+  submitLogin,
+  waitForHydration,
+} from '../support/browser.ts';
 import { apiClient, stackUrls, useBrowser } from '../support/e2e.ts';
 
 const browser = useBrowser();
@@ -153,6 +159,7 @@ describe('journey', () => {
     await page.goto(`${webUrl}/login?next=%2Fterms%2Fnew`);
     await submitLogin(page, user.email, user.password);
     await page.waitForURL(`${webUrl}/terms/new`);
+    await waitForHydration(page); // the draft is saved by the page's script as one types
 
     const termName = `Traitement automatique des langues ${user.username}`;
     await page.locator('#field-term').fill(termName);

@@ -16,6 +16,11 @@ export function newContext(browser: Browser, options: BrowserContextOptions = {}
   return browser.newContext({ locale: 'fr-FR', ...options });
 }
 
+/** Waits until the page's scripts have taken over (enhanced forms, client-side checks). */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.waitForSelector('html[data-hydrated]', { state: 'attached', timeout: 30_000 });
+}
+
 /** Fills and submits the login form of the page it is on (the page must be /login). */
 export async function submitLogin(page: Page, email: string, password: string): Promise<void> {
   await page.locator('#field-email').fill(email);
