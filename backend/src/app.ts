@@ -14,6 +14,8 @@ import { AccessTokens } from './auth/tokens.ts';
 import { PostgresGraphStore } from './graph/postgres-graph-store.ts';
 import { graphRoutes, termGraphRoutes } from './graph/routes.ts';
 import { GraphService } from './graph/service.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import type { Database } from './platform/database/client.ts';
 import { errorHandlerPlugin } from './platform/http/error-handler.ts';
@@ -24,6 +26,13 @@ import { RelationsService } from './relations/service.ts';
 import { statsRoutes, systemRoutes } from './system/routes.ts';
 import { termRoutes } from './terms/routes.ts';
 import { TermsService } from './terms/service.ts';
+import { ValidationWorker } from './validation/jobs/worker.ts';
+import { CircuitBreaker } from './validation/llm/circuit-breaker.ts';
+import { LlmValidator } from './validation/llm/llm-validator.ts';
+import { OpenAiLlmClient } from './validation/llm/openai-client.ts';
+import { RuleValidator } from './validation/rules/rule-validator.ts';
+import { termValidationRoutes, validationStatusRoutes } from './validation/routes.ts';
+import { ValidationService } from './validation/service.ts';
 
 export const version: string = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
@@ -33,12 +42,27 @@ export interface AppDependencies {
   config: Config;
   database: Database;
   logger: Logger;
+  /** Time as seen by the circuit breaker and the job queue; tests pass a clock they can move. */
+  clock?: Clock;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's Prometheus registry and series (served at /metrics by the observability feature). */
+    metrics: Metrics;
+    validation: { service: ValidationService; worker: ValidationWorker };
+  }
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The composition root: builds adapters and services once and hands each route plugin what it uses. */
-export async function buildApp({ config, database, logger }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  database,
+  logger,
+  clock = systemClock,
+}: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
@@ -72,7 +96,59 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
     auth: authService,
     publicWebUrl: config.publicWebUrl,
   });
-  const termsService = new TermsService({ db: database.db });
+  const metrics = createMetrics();
+  const llmValidator = config.llm
+    ? new LlmValidator({
+        client: new OpenAiLlmClient(config.llm),
+        breaker: new CircuitBreaker({
+          clock,
+          failureThreshold: config.llm.circuitFailures,
+          cooldownMs: config.llm.circuitCooldownMs,
+        }),
+        metrics,
+        policy: {
+          timeoutMs: config.llm.timeoutMs,
+          maxAttempts: config.llm.maxAttempts,
+          baseDelayMs: config.llm.retryBaseMs,
+          maxDelayMs: config.llm.retryMaxMs,
+        },
+        temperature: config.llm.temperature,
+      })
+    : null;
+  const validationService = new ValidationService({
+    db: database.db,
+    rules: new RuleValidator({ metrics }),
+    llm: llmValidator,
+    clock,
+    logger,
+    options: {
+      syncTimeoutMs: config.validation.syncTimeoutMs,
+      jobMaxAttempts: config.validation.jobMaxAttempts,
+    },
+  });
+  const validationWorker = new ValidationWorker({
+    db: database.db,
+    handler: validationService.runJob,
+    clock,
+    logger,
+    metrics,
+    options: {
+      pollMs: config.validation.workerPollMs,
+      concurrency: config.validation.workerConcurrency,
+      backoffMs: config.validation.jobBackoffMs,
+      // Long enough for every attempt of the LLM call and the waits between them, with room to spare.
+      leaseMs: config.llm
+        ? (config.llm.timeoutMs + config.llm.retryMaxMs) * config.llm.maxAttempts + 60_000
+        : 60_000,
+      retentionDays: config.validation.jobRetentionDays,
+    },
+  });
+  app.decorate('metrics', metrics);
+  app.decorate('validation', { service: validationService, worker: validationWorker });
+  if (config.validation.worker) app.addHook('onReady', async () => validationWorker.start());
+  app.addHook('onClose', async () => validationWorker.stop());
+
+  const termsService = new TermsService({ db: database.db, validation: validationService });
   const relationsService = new RelationsService({ db: database.db });
   const graphService = new GraphService({
     db: database.db,
@@ -95,6 +171,8 @@ export async function buildApp({ config, database, logger }: AppDependencies): P
       await api.register(relationRoutes, { prefix: '/terms', service: relationsService });
       await api.register(termGraphRoutes, { prefix: '/terms', service: graphService });
       await api.register(graphRoutes, { prefix: '/graph', service: graphService });
+      await api.register(termValidationRoutes, { prefix: '/terms', service: validationService });
+      await api.register(validationStatusRoutes, { prefix: '/validation', service: validationService });
       await api.register(statsRoutes, { database });
     },
     { prefix: '/api' },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { labelSchema, proseSchema } from './text.ts';
+import { overrideFindingsBodySchema } from './validation.ts';
 import { statusTransitions, termLevels, termStatuses } from './vocabulary.ts';
 
 export { statusTransitions };
@@ -40,9 +41,20 @@ export const updateTermBodySchema = z
       .positive()
       .optional()
       .meta({ description: 'The version being edited; alternatively send it as an If-Match header.' }),
+    override_findings: overrideFindingsBodySchema.optional().meta({
+      description:
+        'With `status: "validated"`: a reviewer accepts the open findings of the latest validation, saying why (recorded).',
+    }),
   })
   .strict()
-  .refine((body) => Object.keys(body).some((key) => key !== 'version'), 'Send at least one field to change.')
+  .refine(
+    (body) => Object.keys(body).some((key) => key !== 'version' && key !== 'override_findings'),
+    'Send at least one field to change.',
+  )
+  .refine((body) => body.override_findings === undefined || body.status === 'validated', {
+    path: ['override_findings'],
+    message: 'Only a change to `status: "validated"` can override findings.',
+  })
   .meta({ id: 'UpdateTerm' });
 
 export const termSchema = z

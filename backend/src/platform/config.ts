@@ -28,11 +28,20 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 
+// "on"/"off" reads better for switches; the boolean spellings are accepted too.
+const switchFlag = z
+  .enum(['on', 'off', 'true', 'false', '1', '0'])
+  .transform((value) => value === 'on' || value === 'true' || value === '1');
+
 const httpUrl = z
   .string()
   .trim()
   .regex(/^https?:\/\/[^/]+/, 'must be an http(s) URL')
   .transform((value) => value.replace(/\/+$/, ''));
+
+/** `NAME=` in a .env file or a compose file means "not set". */
+const unsetIfBlank = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema);
 
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -69,6 +78,24 @@ const environmentSchema = z.object({
   GOOGLE_ISSUER: httpUrl.default('https://accounts.google.com'),
   OAUTH_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
   OAUTH_ALLOW_HTTP: booleanFlag.default(false),
+  LLM_BASE_URL: unsetIfBlank(httpUrl.optional()),
+  LLM_API_KEY: unsetIfBlank(z.string().trim().optional()),
+  LLM_MODEL: unsetIfBlank(z.string().trim().max(200).optional()),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  LLM_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  LLM_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(500),
+  LLM_RETRY_MAX_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
+  LLM_CIRCUIT_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  LLM_CIRCUIT_COOLDOWN_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  LLM_STRUCTURED_OUTPUT: z.enum(['json_schema', 'json_object', 'none']).default('json_schema'),
+  LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0),
+  VALIDATION_WORKER: switchFlag.default(true),
+  VALIDATION_WORKER_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+  VALIDATION_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  VALIDATION_JOB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  VALIDATION_JOB_BACKOFF_MS: z.coerce.number().int().min(10).max(86_400_000).default(30_000),
+  VALIDATION_JOB_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  VALIDATION_SYNC_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -100,6 +127,37 @@ export interface Config {
   /** Where browsers reach the web app: OAuth providers redirect back to it. */
   publicWebUrl: string;
   oauth: OAuthConfig;
+  /** Null when no LLM is configured: validation then runs the rules only. */
+  llm: LlmConfig | null;
+  validation: ValidationConfig;
+}
+
+/** Any OpenAI-compatible Chat Completions server (OpenAI, Ollama, vLLM, llama.cpp server…). */
+export interface LlmConfig {
+  baseUrl: string;
+  apiKey: string | null;
+  model: string;
+  timeoutMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  circuitFailures: number;
+  circuitCooldownMs: number;
+  /** How the JSON verdict is requested; the answer is parsed strictly against its schema either way. */
+  structuredOutput: 'json_schema' | 'json_object' | 'none';
+  temperature: number;
+}
+
+export interface ValidationConfig {
+  /** Run the background job worker in this process. */
+  worker: boolean;
+  workerPollMs: number;
+  workerConcurrency: number;
+  jobMaxAttempts: number;
+  jobBackoffMs: number;
+  jobRetentionDays: number;
+  /** Budget of the LLM pass of `POST /api/terms/:id/validate`, retries included. */
+  syncTimeoutMs: number;
 }
 
 export interface OAuthProviderCredentials {
@@ -184,6 +242,58 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     publicWebUrl: env.PUBLIC_WEB_URL,
     oauth: oauthConfig(env, isProduction),
+    llm: llmConfig(env),
+    validation: validationConfig(env),
+  };
+}
+
+function validationConfig(env: Environment): ValidationConfig {
+  // "Validate now" must answer before the request itself is aborted: by default 5 s under its timeout.
+  const syncTimeoutMs =
+    env.VALIDATION_SYNC_TIMEOUT_MS ?? Math.max(500, Math.min(25_000, env.REQUEST_TIMEOUT_MS - 5000));
+  if (syncTimeoutMs >= env.REQUEST_TIMEOUT_MS)
+    throw new ConfigError(
+      'Invalid configuration:\n  - VALIDATION_SYNC_TIMEOUT_MS: must be shorter than REQUEST_TIMEOUT_MS, so "validate now" answers before the request is cut',
+    );
+  return {
+    worker: env.VALIDATION_WORKER,
+    workerPollMs: env.VALIDATION_WORKER_POLL_MS,
+    workerConcurrency: env.VALIDATION_WORKER_CONCURRENCY,
+    jobMaxAttempts: env.VALIDATION_JOB_MAX_ATTEMPTS,
+    jobBackoffMs: env.VALIDATION_JOB_BACKOFF_MS,
+    jobRetentionDays: env.VALIDATION_JOB_RETENTION_DAYS,
+    syncTimeoutMs,
+  };
+}
+
+function llmConfig(env: Environment): LlmConfig | null {
+  if (!env.LLM_BASE_URL) {
+    // A model or key without a server is a half-done configuration: say so rather than silently run without.
+    const stray = (['LLM_MODEL', 'LLM_API_KEY'] as const).filter((name) => env[name] !== undefined);
+    if (stray.length > 0)
+      throw new ConfigError(
+        `Invalid configuration:\n  - LLM_BASE_URL: required when ${stray.join(' or ')} is set (e.g. https://api.openai.com/v1 or http://127.0.0.1:11434/v1)`,
+      );
+    return null;
+  }
+  if (!env.LLM_MODEL)
+    throw new ConfigError(
+      'Invalid configuration:\n  - LLM_MODEL: required when LLM_BASE_URL is set (e.g. gpt-4o-mini, llama3.1)',
+    );
+  if (env.LLM_RETRY_MAX_MS < env.LLM_RETRY_BASE_MS)
+    throw new ConfigError('Invalid configuration:\n  - LLM_RETRY_MAX_MS: must be at least LLM_RETRY_BASE_MS');
+  return {
+    baseUrl: env.LLM_BASE_URL,
+    apiKey: env.LLM_API_KEY ?? null,
+    model: env.LLM_MODEL,
+    timeoutMs: env.LLM_TIMEOUT_MS,
+    maxAttempts: env.LLM_MAX_ATTEMPTS,
+    retryBaseMs: env.LLM_RETRY_BASE_MS,
+    retryMaxMs: env.LLM_RETRY_MAX_MS,
+    circuitFailures: env.LLM_CIRCUIT_FAILURES,
+    circuitCooldownMs: env.LLM_CIRCUIT_COOLDOWN_MS,
+    structuredOutput: env.LLM_STRUCTURED_OUTPUT,
+    temperature: env.LLM_TEMPERATURE,
   };
 }
 

@@ -12,6 +12,26 @@ import {
   type UpdateTermBody,
 } from './schemas.ts';
 
+/**
+ * What term writes need from definition validation (implemented by ValidationService). Both run inside
+ * the term write's transaction, so a queued validation or a recorded override exists exactly when the
+ * write does.
+ */
+export interface TermValidationHooks {
+  /** The term's text (term, definition, domain) is new or changed: queue its validation. */
+  contentChanged(tx: Db, term: TermRow): Promise<void>;
+  /**
+   * The term is about to become validated (`term` as it will be, with the version it will have): throws
+   * to refuse while findings are open, or records the reviewer's override of them.
+   */
+  beforeValidated(
+    tx: Db,
+    term: Pick<TermRow, 'id' | 'term' | 'definition' | 'domain' | 'version'>,
+    user: AuthUser,
+    override: UpdateTermBody['override_findings'],
+  ): Promise<void>;
+}
+
 export interface TermPage {
   items: Term[];
   next_cursor: string | null;
@@ -20,20 +40,26 @@ export interface TermPage {
 
 export class TermsService {
   readonly #db: Db;
+  readonly #validation: TermValidationHooks;
 
-  constructor(deps: { db: Db }) {
+  constructor(deps: { db: Db; validation: TermValidationHooks }) {
     this.#db = deps.db;
+    this.#validation = deps.validation;
   }
 
   async create(body: CreateTermBody, user: AuthUser): Promise<Term> {
     try {
-      const row = await repository.insert(this.#db, {
-        term: body.term,
-        definition: body.definition,
-        domain: body.domain ?? null,
-        level: body.level,
-        status: body.status,
-        createdBy: user.id,
+      const row = await this.#db.transaction(async (tx) => {
+        const inserted = await repository.insert(tx, {
+          term: body.term,
+          definition: body.definition,
+          domain: body.domain ?? null,
+          level: body.level,
+          status: body.status,
+          createdBy: user.id,
+        });
+        await this.#validation.contentChanged(tx, inserted);
+        return inserted;
       });
       return toTerm(row);
     } catch (error) {
@@ -87,7 +113,7 @@ export class TermsService {
     expected: { version: number; source: 'if-match' | 'body' },
     user: AuthUser,
   ): Promise<Term> {
-    const { version: _version, ...changes } = body;
+    const { version: _version, override_findings: override, ...changes } = body;
     try {
       return await this.#db.transaction(async (tx) => {
         const current = await repository.findById(tx, id, { lock: true });
@@ -100,8 +126,20 @@ export class TermsService {
             ? errors.preconditionFailed(detail, extensions)
             : errors.conflict('version-conflict', detail, extensions);
         }
+        const text = {
+          term: changes.term ?? current.term,
+          definition: changes.definition ?? current.definition,
+          domain: changes.domain === undefined ? current.domain : changes.domain,
+        };
         if (changes.status !== undefined && changes.status !== current.status) {
           assertTransition(current.status, changes.status, user);
+          if (changes.status === 'validated')
+            await this.#validation.beforeValidated(
+              tx,
+              { id, ...text, version: current.version + 1 },
+              user,
+              override,
+            );
         }
         const row = await repository.update(tx, id, {
           ...(changes.term === undefined ? {} : { term: changes.term }),
@@ -110,6 +148,13 @@ export class TermsService {
           ...(changes.level === undefined ? {} : { level: changes.level }),
           ...(changes.status === undefined ? {} : { status: changes.status }),
         });
+        // Status and level changes keep the text: its validations still apply, nothing to queue.
+        if (
+          text.term !== current.term ||
+          text.definition !== current.definition ||
+          text.domain !== current.domain
+        )
+          await this.#validation.contentChanged(tx, row);
         return toTerm(row);
       });
     } catch (error) {

@@ -43,6 +43,8 @@ export function testConfig(overrides: Record<string, string | undefined> = {}, d
     AUTH_LOGIN_LIMIT_PER_IP: '1000/60',
     AUTH_LOGIN_LIMIT_PER_ACCOUNT: '1000/60',
     AUTH_REGISTER_LIMIT_PER_IP: '1000/60',
+    // Background validation would race with assertions; tests that need it drain the queue themselves.
+    VALIDATION_WORKER: 'off',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...overrides,
   });

@@ -6,12 +6,14 @@ import {
   integer,
   pgEnum,
   pgTable,
+  primaryKey,
   real,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { findingSeverities, semanticErrorTypes } from '@lexikon/contracts/validation';
 import { relationTypes, termLevels, termStatuses, userRoles } from '@lexikon/contracts/vocabulary';
 
 /**
@@ -26,6 +28,8 @@ export const userRole = pgEnum('user_role', userRoles);
 export const termLevel = pgEnum('term_level', termLevels);
 export const termStatus = pgEnum('term_status', termStatuses);
 export const relationType = pgEnum('relation_type', relationTypes);
+export const semanticErrorType = pgEnum('semantic_error_type', semanticErrorTypes);
+export const findingSeverity = pgEnum('finding_severity', findingSeverities);
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -184,6 +188,151 @@ export const relationships = pgTable(
   ],
 );
 
+/**
+ * One run of the validators on one version of a term. `content_hash` identifies the text validated (term,
+ * definition, domain): a status or level change makes a new version with the same text, and the findings
+ * still apply to it.
+ */
+export const termValidations = pgTable(
+  'term_validations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    termId: uuid('term_id')
+      .notNull()
+      .references(() => terms.id, { onDelete: 'cascade' }),
+    termVersion: integer('term_version').notNull(),
+    contentHash: text('content_hash').notNull(),
+    trigger: text('trigger').notNull(),
+    requestedBy: uuid('requested_by').references(() => users.id, { onDelete: 'set null' }),
+    validators: text('validators').array().notNull(),
+    model: text('model'),
+    promptVersion: text('prompt_version'),
+    status: text('status').notNull(),
+    errorReason: text('error_reason'),
+    error: text('error'),
+    // What the model answered when it could not be used (malformed, off-schema), for diagnosis.
+    rawOutput: text('raw_output'),
+    latencyMs: integer('latency_ms').notNull(),
+    llmLatencyMs: integer('llm_latency_ms'),
+    llmAttempts: integer('llm_attempts').notNull().default(0),
+    promptTokens: integer('prompt_tokens'),
+    completionTokens: integer('completion_tokens'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('term_validations_term_idx').on(table.termId, table.createdAt.desc(), table.id.desc()),
+    index('term_validations_content_idx').on(table.termId, table.contentHash, table.createdAt.desc()),
+    index('term_validations_requested_by_idx').on(table.requestedBy),
+    check('term_validations_trigger', sql`${table.trigger} IN ('manual', 'job')`),
+    check('term_validations_status', sql`${table.status} IN ('ok', 'failed', 'malformed', 'off_schema')`),
+  ],
+);
+
+export const validationFindings = pgTable(
+  'validation_findings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    validationId: uuid('validation_id')
+      .notNull()
+      .references(() => termValidations.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    source: text('source').notNull(),
+    rule: text('rule'),
+    type: semanticErrorType('type').notNull(),
+    severity: findingSeverity('severity').notNull(),
+    explanation: text('explanation').notNull(),
+    suggestion: text('suggestion'),
+    evidence: text('evidence'),
+    // Other terms involved; no foreign key: a finding stays readable after the other term is deleted.
+    relatedTermIds: uuid('related_term_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+  },
+  (table) => [
+    index('validation_findings_validation_idx').on(table.validationId, table.position),
+    check('validation_findings_source', sql`${table.source} IN ('rules', 'llm')`),
+  ],
+);
+
+/** A reviewer validated a term despite open findings: who, when, why, and which findings. */
+export const validationOverrides = pgTable(
+  'validation_overrides',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    termId: uuid('term_id')
+      .notNull()
+      .references(() => terms.id, { onDelete: 'cascade' }),
+    termVersion: integer('term_version').notNull(),
+    reason: text('reason').notNull(),
+    overriddenBy: uuid('overridden_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('validation_overrides_term_idx').on(table.termId),
+    index('validation_overrides_by_idx').on(table.overriddenBy),
+  ],
+);
+
+export const validationOverrideFindings = pgTable(
+  'validation_override_findings',
+  {
+    overrideId: uuid('override_id')
+      .notNull()
+      .references(() => validationOverrides.id, { onDelete: 'cascade' }),
+    findingId: uuid('finding_id')
+      .notNull()
+      .references(() => validationFindings.id, { onDelete: 'cascade' }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.overrideId, table.findingId] }),
+    index('validation_override_findings_finding_idx').on(table.findingId),
+  ],
+);
+
+/**
+ * The background validation queue. Workers claim due rows with `FOR UPDATE SKIP LOCKED` and hold them
+ * with a lease (`locked_until`): a worker that dies mid-job loses its lease and another one takes over.
+ */
+export const validationJobs = pgTable(
+  'validation_jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    termId: uuid('term_id')
+      .notNull()
+      .references(() => terms.id, { onDelete: 'cascade' }),
+    termVersion: integer('term_version').notNull(),
+    contentHash: text('content_hash').notNull(),
+    status: text('status').notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    runAfter: timestamp('run_after', { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lockedBy: text('locked_by'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (table) => [
+    index('validation_jobs_due_idx')
+      .on(table.runAfter)
+      .where(sql`${table.status} = 'queued'`),
+    index('validation_jobs_lease_idx')
+      .on(table.lockedUntil)
+      .where(sql`${table.status} = 'running'`),
+    index('validation_jobs_term_idx').on(table.termId, table.createdAt.desc()),
+    index('validation_jobs_finished_idx')
+      .on(table.finishedAt)
+      .where(sql`${table.finishedAt} IS NOT NULL`),
+    check(
+      'validation_jobs_status',
+      sql`${table.status} IN ('queued', 'running', 'done', 'failed', 'skipped')`,
+    ),
+    check('validation_jobs_attempts', sql`${table.attempts} >= 0 AND ${table.maxAttempts} > 0`),
+  ],
+);
+
 export const schema = {
   users,
   oauthAccounts,
@@ -192,4 +341,9 @@ export const schema = {
   rateLimitBuckets,
   terms,
   relationships,
+  termValidations,
+  validationFindings,
+  validationOverrides,
+  validationOverrideFindings,
+  validationJobs,
 };

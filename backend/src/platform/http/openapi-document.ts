@@ -13,6 +13,8 @@ export async function buildOpenApiDocument(): Promise<unknown> {
     LEXIKON_DATA_DIR: ':memory:',
     JWT_SECRET: 'openapi-export-'.repeat(4),
     LOG_LEVEL: 'silent',
+    // Nothing to validate in a database that only exists to build the document.
+    VALIDATION_WORKER: 'off',
   });
   const logger = pino({ level: 'silent' });
   const database = createDatabase(config.database, logger);

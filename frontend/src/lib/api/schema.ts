@@ -2345,6 +2345,341 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/terms/{id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate a term now (creator or reviewer): rules, then the LLM when configured
+         * @description Runs the rule checks and, when an LLM is configured and its circuit breaker is closed, asks the LLM for a verdict within a time budget. An LLM failure does not fail the request: the record says why (`status`, `error_reason`) and still holds the rules’ findings.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ValidationRecord"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/terms/{id}/validations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Validation history of a term, newest first, with findings and overrides */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description Opaque cursor from a previous page. */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ValidationPage"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/validation/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Validators available, LLM model and circuit state, background queue size */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ValidationServiceStatus"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stats": {
         parameters: {
             query?: never;
@@ -2440,6 +2775,116 @@ export interface components {
             tokens: components["schemas"]["TokenPairInput"] | null;
         };
         /** @enum {string} */
+        SemanticErrorTypeInput: "missing_definition" | "definition_too_short" | "definition_too_long" | "circular_definition" | "too_vague" | "ambiguous_definition" | "duplicate_definition" | "missing_domain" | "wrong_domain" | "inconsistent_relations" | "incorrect_definition";
+        /** @enum {string} */
+        FindingSeverityInput: "error" | "warning" | "info";
+        /** @enum {string} */
+        ValidatorNameInput: "rules" | "llm";
+        /** @enum {string} */
+        ValidationStatusInput: "ok" | "failed" | "malformed" | "off_schema";
+        /** @enum {string} */
+        LlmFailureReasonInput: "timeout" | "rate_limited" | "server_error" | "network" | "rejected" | "circuit_open" | "malformed" | "off_schema";
+        OverrideFindingsInput: {
+            reason: string;
+        };
+        FindingOverrideInput: {
+            /** Format: uuid */
+            id: string;
+            reason: string;
+            overridden_by: string | null;
+            term_version: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ValidationFindingInput: {
+            /** Format: uuid */
+            id: string;
+            source: components["schemas"]["ValidatorNameInput"];
+            /** @description Which rule fired (rules validator only). */
+            rule: string | null;
+            type: components["schemas"]["SemanticErrorTypeInput"];
+            severity: components["schemas"]["FindingSeverityInput"];
+            /** @description What is wrong and how to fix it, for a person. */
+            explanation: string;
+            suggestion: string | null;
+            /** @description The offending words, quoted from the entry. */
+            evidence: string | null;
+            /** @description Other terms involved (duplicates, relations). */
+            related_term_ids: string[];
+            /** @description Set when a reviewer accepted this finding to validate the term. */
+            override: components["schemas"]["FindingOverrideInput"] | null;
+        };
+        TokenUsageInput: {
+            prompt_tokens: number;
+            completion_tokens: number;
+            total_tokens: number;
+        };
+        ValidationRecordInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            term_id: string;
+            /** @description The term version whose text was validated. */
+            term_version: number;
+            /** @description True when the term still has the text (term, definition, domain) validated here. */
+            current: boolean;
+            /**
+             * @description `manual`: "validate now"; `job`: after an edit.
+             * @enum {string}
+             */
+            trigger: "manual" | "job";
+            requested_by: string | null;
+            validators: components["schemas"]["ValidatorNameInput"][];
+            model: string | null;
+            prompt_version: string | null;
+            status: components["schemas"]["ValidationStatusInput"];
+            error_reason: components["schemas"]["LlmFailureReasonInput"] | null;
+            error: string | null;
+            findings: components["schemas"]["ValidationFindingInput"][];
+            latency_ms: number;
+            llm_latency_ms: number | null;
+            llm_attempts: number;
+            usage: components["schemas"]["TokenUsageInput"] | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ValidationJobInput: {
+            /** Format: uuid */
+            id: string;
+            term_version: number;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed" | "skipped";
+            attempts: number;
+            max_attempts: number;
+            /** Format: date-time */
+            run_after: string;
+            last_error: string | null;
+        };
+        ValidationPageInput: {
+            items: components["schemas"]["ValidationRecordInput"][];
+            next_cursor: string | null;
+            limit: number;
+            /** @description A queued or running background validation of this term, if any. */
+            pending_job: components["schemas"]["ValidationJobInput"] | null;
+        };
+        ValidationServiceStatusInput: {
+            rules: {
+                /** @constant */
+                enabled: true;
+            };
+            llm: {
+                enabled: boolean;
+                model: string | null;
+                prompt_version: string;
+                /** @enum {string} */
+                circuit: "closed" | "open" | "half_open";
+            };
+            queue: {
+                queued: number;
+                running: number;
+            };
+        };
+        /** @enum {string} */
         RelationTypeInput: "is_a" | "part_of" | "related_to" | "synonym" | "opposes" | "causes" | "precedes" | "influenced_by";
         CreateRelationInput: {
             /** Format: uuid */
@@ -2498,6 +2943,8 @@ export interface components {
             status?: components["schemas"]["TermStatusInput"];
             /** @description The version being edited; alternatively send it as an If-Match header. */
             version?: number;
+            /** @description With `status: "validated"`: a reviewer accepts the open findings of the latest validation, saying why (recorded). */
+            override_findings?: components["schemas"]["OverrideFindingsInput"];
         };
         TermInput: {
             /** Format: uuid */
@@ -2616,6 +3063,116 @@ export interface components {
             tokens: components["schemas"]["TokenPair"] | null;
         };
         /** @enum {string} */
+        SemanticErrorType: "missing_definition" | "definition_too_short" | "definition_too_long" | "circular_definition" | "too_vague" | "ambiguous_definition" | "duplicate_definition" | "missing_domain" | "wrong_domain" | "inconsistent_relations" | "incorrect_definition";
+        /** @enum {string} */
+        FindingSeverity: "error" | "warning" | "info";
+        /** @enum {string} */
+        ValidatorName: "rules" | "llm";
+        /** @enum {string} */
+        ValidationStatus: "ok" | "failed" | "malformed" | "off_schema";
+        /** @enum {string} */
+        LlmFailureReason: "timeout" | "rate_limited" | "server_error" | "network" | "rejected" | "circuit_open" | "malformed" | "off_schema";
+        OverrideFindings: {
+            reason: string;
+        };
+        FindingOverride: {
+            /** Format: uuid */
+            id: string;
+            reason: string;
+            overridden_by: string | null;
+            term_version: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ValidationFinding: {
+            /** Format: uuid */
+            id: string;
+            source: components["schemas"]["ValidatorName"];
+            /** @description Which rule fired (rules validator only). */
+            rule: string | null;
+            type: components["schemas"]["SemanticErrorType"];
+            severity: components["schemas"]["FindingSeverity"];
+            /** @description What is wrong and how to fix it, for a person. */
+            explanation: string;
+            suggestion: string | null;
+            /** @description The offending words, quoted from the entry. */
+            evidence: string | null;
+            /** @description Other terms involved (duplicates, relations). */
+            related_term_ids: string[];
+            /** @description Set when a reviewer accepted this finding to validate the term. */
+            override: components["schemas"]["FindingOverride"] | null;
+        };
+        TokenUsage: {
+            prompt_tokens: number;
+            completion_tokens: number;
+            total_tokens: number;
+        };
+        ValidationRecord: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            term_id: string;
+            /** @description The term version whose text was validated. */
+            term_version: number;
+            /** @description True when the term still has the text (term, definition, domain) validated here. */
+            current: boolean;
+            /**
+             * @description `manual`: "validate now"; `job`: after an edit.
+             * @enum {string}
+             */
+            trigger: "manual" | "job";
+            requested_by: string | null;
+            validators: components["schemas"]["ValidatorName"][];
+            model: string | null;
+            prompt_version: string | null;
+            status: components["schemas"]["ValidationStatus"];
+            error_reason: components["schemas"]["LlmFailureReason"] | null;
+            error: string | null;
+            findings: components["schemas"]["ValidationFinding"][];
+            latency_ms: number;
+            llm_latency_ms: number | null;
+            llm_attempts: number;
+            usage: components["schemas"]["TokenUsage"] | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ValidationJob: {
+            /** Format: uuid */
+            id: string;
+            term_version: number;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed" | "skipped";
+            attempts: number;
+            max_attempts: number;
+            /** Format: date-time */
+            run_after: string;
+            last_error: string | null;
+        };
+        ValidationPage: {
+            items: components["schemas"]["ValidationRecord"][];
+            next_cursor: string | null;
+            limit: number;
+            /** @description A queued or running background validation of this term, if any. */
+            pending_job: components["schemas"]["ValidationJob"] | null;
+        };
+        ValidationServiceStatus: {
+            rules: {
+                /** @constant */
+                enabled: true;
+            };
+            llm: {
+                enabled: boolean;
+                model: string | null;
+                prompt_version: string;
+                /** @enum {string} */
+                circuit: "closed" | "open" | "half_open";
+            };
+            queue: {
+                queued: number;
+                running: number;
+            };
+        };
+        /** @enum {string} */
         RelationType: "is_a" | "part_of" | "related_to" | "synonym" | "opposes" | "causes" | "precedes" | "influenced_by";
         CreateRelation: {
             /** Format: uuid */
@@ -2674,6 +3231,8 @@ export interface components {
             status?: components["schemas"]["TermStatus"];
             /** @description The version being edited; alternatively send it as an If-Match header. */
             version?: number;
+            /** @description With `status: "validated"`: a reviewer accepts the open findings of the latest validation, saying why (recorded). */
+            override_findings?: components["schemas"]["OverrideFindings"];
         };
         Term: {
             /** Format: uuid */

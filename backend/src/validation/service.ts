@@ -1,0 +1,385 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { AuthUser } from '../auth/tokens.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Db } from '../platform/database/client.ts';
+import { classifyDatabaseError } from '../platform/database/errors.ts';
+import { errors } from '../platform/errors.ts';
+import { termsRepository } from '../terms/repository.ts';
+import type { TermRow } from '../terms/repository.ts';
+import type { TermValidationHooks } from '../terms/service.ts';
+import { jobsRepository as jobs, type ClaimedJob, type JobRow } from './jobs/repository.ts';
+import type { JobResult } from './jobs/worker.ts';
+import type { LlmValidator } from './llm/llm-validator.ts';
+import { PROMPT_VERSION } from './llm/prompt.ts';
+import type { ValidationSubject, Validator, ValidatorOutcome, ValidatorRun } from './ports.ts';
+import {
+  contentHash,
+  validationRepository as repository,
+  type FindingRow,
+  type FindingWithOverride,
+  type NewValidationRow,
+  type ValidationKeyset,
+  type ValidationRow,
+} from './repository.ts';
+import type {
+  Finding,
+  ListValidationsQuery,
+  OverrideFindingsBody,
+  ValidationJob,
+  ValidationPage,
+  ValidationRecord,
+  ValidationServiceStatus,
+} from './schemas.ts';
+
+export interface ValidationServiceOptions {
+  /** Budget of the LLM pass of "validate now" (the request waits for it). */
+  syncTimeoutMs: number;
+  jobMaxAttempts: number;
+}
+
+interface RunResult {
+  rules: ValidatorOutcome;
+  llm: ValidatorOutcome | null;
+  latencyMs: number;
+}
+
+/**
+ * Definition quality: runs the validators on a term in its context and keeps a record of each run. The
+ * rules always run; the LLM runs when configured, and its failures become part of the record instead of
+ * failing the request. Term writes only queue a job (same transaction): nothing about the LLM can slow
+ * down or break creating or editing a term.
+ */
+export class ValidationService implements TermValidationHooks {
+  readonly #db: Db;
+  readonly #rules: Validator;
+  readonly #llm: LlmValidator | null;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #options: ValidationServiceOptions;
+
+  constructor(deps: {
+    db: Db;
+    rules: Validator;
+    llm: LlmValidator | null;
+    clock: Clock;
+    logger: Logger;
+    options: ValidationServiceOptions;
+  }) {
+    this.#db = deps.db;
+    this.#rules = deps.rules;
+    this.#llm = deps.llm;
+    this.#clock = deps.clock;
+    this.#logger = deps.logger;
+    this.#options = deps.options;
+  }
+
+  // ---- hooks called by TermsService inside its transactions ----------------------------------------
+
+  async contentChanged(tx: Db, term: TermRow): Promise<void> {
+    await jobs.enqueue(tx, {
+      termId: term.id,
+      termVersion: term.version,
+      contentHash: contentHash(term),
+      maxAttempts: this.#options.jobMaxAttempts,
+      runAfter: this.#clock.now(),
+    });
+  }
+
+  async beforeValidated(
+    tx: Db,
+    term: Pick<TermRow, 'id' | 'term' | 'definition' | 'domain' | 'version'>,
+    user: AuthUser,
+    override: OverrideFindingsBody | undefined,
+  ): Promise<void> {
+    const open = await repository.openFindings(tx, term.id, contentHash(term));
+    if (open.length === 0) return;
+    if (!override)
+      throw errors.unprocessable(
+        'open-findings',
+        `This term has ${open.length} open finding${open.length === 1 ? '' : 's'} from its latest validation. ` +
+          'Fix the definition, or validate it anyway by sending `override_findings: { reason }` with the change.',
+        { findings: open.map((row) => toFinding({ ...row, override: null })) },
+      );
+    await repository.insertOverride(tx, {
+      termId: term.id,
+      termVersion: term.version,
+      reason: override.reason,
+      overriddenBy: user.id,
+      findingIds: open.map((row) => row.id),
+    });
+  }
+
+  // ---- API -------------------------------------------------------------------------------------------
+
+  /** "Validate now": the rules, then the LLM (if configured) within the synchronous budget. */
+  async validateNow(termId: string, user: AuthUser): Promise<ValidationRecord> {
+    const term = await termsRepository.findById(this.#db, termId);
+    if (!term) throw errors.notFound('No term with this id.');
+    if (user.role !== 'admin' && term.createdBy !== user.id)
+      throw errors.forbidden('Only the creator of a term or a reviewer (administrator) may validate it.');
+    const subject = await this.#subject(term);
+    const result = await this.#run(subject, {
+      endpoint: 'validate_term',
+      deadline: Date.now() + this.#options.syncTimeoutMs,
+    });
+    let id: string;
+    try {
+      id = await this.#db.transaction((tx) =>
+        repository.insert(tx, this.#row(subject, result, 'manual', user.id), findingsOf(result)),
+      );
+    } catch (error) {
+      // Deleted while the LLM was thinking.
+      if (classifyDatabaseError(error)?.kind === 'foreign-key-violation')
+        throw errors.notFound('No term with this id.');
+      throw error;
+    }
+    const row = (await repository.findById(this.#db, id))!;
+    return toRecord(row, await repository.findingsOf(this.#db, [id]), contentHash(term));
+  }
+
+  async list(termId: string, query: ListValidationsQuery): Promise<ValidationPage> {
+    const term = await termsRepository.findById(this.#db, termId);
+    if (!term) throw errors.notFound('No term with this id.');
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const { rows, keys } = await repository.list(this.#db, termId, query.limit, after);
+    const page = rows.slice(0, query.limit);
+    const findings = await repository.findingsOf(
+      this.#db,
+      page.map((row) => row.id),
+    );
+    const hash = contentHash(term);
+    const last = keys[page.length - 1];
+    const pending = await jobs.pendingForTerm(this.#db, termId);
+    return {
+      items: page.map((row) =>
+        toRecord(
+          row,
+          findings.filter((finding) => finding.validationId === row.id),
+          hash,
+        ),
+      ),
+      next_cursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+      limit: query.limit,
+      pending_job: pending ? toJob(pending) : null,
+    };
+  }
+
+  async status(): Promise<ValidationServiceStatus> {
+    return {
+      rules: { enabled: true },
+      llm: {
+        enabled: this.#llm !== null,
+        model: this.#llm?.model ?? null,
+        prompt_version: PROMPT_VERSION,
+        circuit: this.#llm?.breaker.state ?? 'closed',
+      },
+      queue: await jobs.counts(this.#db),
+    };
+  }
+
+  // ---- background jobs ---------------------------------------------------------------------------------
+
+  /**
+   * One queued validation. Skipped when the term's text changed since it was queued (the newer text has
+   * its own job); rescheduled when the LLM failed in a way worth retrying; otherwise stored with the job's
+   * completion in one transaction, so a record exists exactly when the job is finished.
+   */
+  readonly runJob = async (job: ClaimedJob, signal: AbortSignal): Promise<JobResult> => {
+    const now = () => this.#clock.now();
+    const term = await termsRepository.findById(this.#db, job.termId);
+    if (!term || contentHash(term) !== job.contentHash) {
+      await jobs.finish(this.#db, job, 'skipped', { now: now(), error: 'the term changed or was deleted' });
+      return { kind: 'skipped' };
+    }
+    const subject = await this.#subject(term);
+    const result = await this.#run(subject, { endpoint: 'validate_term_job', signal });
+    const failure = result.llm?.failure ?? null;
+    if (failure?.retryable && job.attempts < job.maxAttempts)
+      return {
+        kind: 'retry',
+        error: `${failure.reason}: ${failure.message}`,
+        retryAfterMs: failure.retryAfterMs,
+      };
+
+    return this.#db.transaction(async (tx) => {
+      // Shares the row lock a term edit takes: either the edit waits for this record, or this sees the edit.
+      const current = await repository.lockTermShared(tx, job.termId);
+      // Deleted meanwhile: its jobs went with it (cascade), there is nothing left to finish.
+      if (!current) return { kind: 'skipped' } as const;
+      if (contentHash(current) !== job.contentHash) {
+        await this.#finishOrAbort(tx, job, 'skipped', 'the term changed while it was being validated');
+        return { kind: 'skipped' } as const;
+      }
+      await repository.insert(
+        tx,
+        this.#row({ ...subject, term: current }, result, 'job', null),
+        findingsOf(result),
+      );
+      const status = failure?.retryable ? 'failed' : 'done';
+      await this.#finishOrAbort(tx, job, status, failure ? `${failure.reason}: ${failure.message}` : null);
+      return { kind: status };
+    });
+  };
+
+  async #finishOrAbort(
+    tx: Db,
+    job: ClaimedJob,
+    status: 'done' | 'failed' | 'skipped',
+    error: string | null,
+  ): Promise<void> {
+    if (!(await jobs.finish(tx, job, status, { now: this.#clock.now(), error })))
+      // Another worker took the job over after our lease ran out: roll back, its run will be recorded.
+      throw new Error(`lost the lease on validation job ${job.id}`);
+  }
+
+  // ---- shared ----------------------------------------------------------------------------------------
+
+  async #subject(term: TermRow): Promise<ValidationSubject> {
+    const subjectTerm = {
+      id: term.id,
+      term: term.term,
+      definition: term.definition,
+      domain: term.domain,
+      version: term.version,
+    };
+    const [neighbours, similar] = await Promise.all([
+      repository.neighbours(this.#db, term.id),
+      repository.similarDefinitions(this.#db, subjectTerm),
+    ]);
+    return { term: subjectTerm, neighbours, similar };
+  }
+
+  async #run(subject: ValidationSubject, run: ValidatorRun): Promise<RunResult> {
+    const started = performance.now();
+    const rules = await this.#rules.validate(subject, run);
+    const llm = this.#llm ? await this.#llm.validate(subject, run) : null;
+    if (llm?.failure)
+      this.#logger.warn(
+        { term: subject.term.id, reason: llm.failure.reason, endpoint: run.endpoint },
+        `LLM validation failed: ${llm.failure.message}`,
+      );
+    return { rules, llm, latencyMs: Math.round(performance.now() - started) };
+  }
+
+  #row(
+    subject: ValidationSubject,
+    result: RunResult,
+    trigger: 'manual' | 'job',
+    requestedBy: string | null,
+  ): NewValidationRow {
+    const { llm } = result;
+    return {
+      termId: subject.term.id,
+      termVersion: subject.term.version,
+      contentHash: contentHash(subject.term),
+      trigger,
+      requestedBy,
+      validators: llm ? ['rules', 'llm'] : ['rules'],
+      model: llm?.model ?? null,
+      promptVersion: llm?.promptVersion ?? null,
+      status: llm?.status ?? 'ok',
+      errorReason: llm?.failure?.reason ?? null,
+      error: llm?.failure?.message ?? null,
+      rawOutput: llm?.rawOutput ?? null,
+      latencyMs: result.latencyMs,
+      llmLatencyMs: llm?.latencyMs ?? null,
+      llmAttempts: llm?.attempts ?? 0,
+      promptTokens: llm?.usage?.promptTokens ?? null,
+      completionTokens: llm?.usage?.completionTokens ?? null,
+    };
+  }
+}
+
+function findingsOf(result: RunResult) {
+  return [...result.rules.findings, ...(result.llm?.findings ?? [])];
+}
+
+function toFinding(row: FindingWithOverride | (FindingRow & { override: null })): Finding {
+  return {
+    id: row.id,
+    source: row.source as Finding['source'],
+    rule: row.rule,
+    type: row.type,
+    severity: row.severity,
+    explanation: row.explanation,
+    suggestion: row.suggestion,
+    evidence: row.evidence,
+    related_term_ids: row.relatedTermIds,
+    override: row.override && {
+      id: row.override.id,
+      reason: row.override.reason,
+      overridden_by: row.override.overriddenBy,
+      term_version: row.override.termVersion,
+      created_at: row.override.createdAt.toISOString(),
+    },
+  };
+}
+
+function toRecord(
+  row: ValidationRow,
+  findings: FindingWithOverride[],
+  currentHash: string,
+): ValidationRecord {
+  return {
+    id: row.id,
+    term_id: row.termId,
+    term_version: row.termVersion,
+    current: row.contentHash === currentHash,
+    trigger: row.trigger as ValidationRecord['trigger'],
+    requested_by: row.requestedBy,
+    validators: row.validators as ValidationRecord['validators'],
+    model: row.model,
+    prompt_version: row.promptVersion,
+    status: row.status as ValidationRecord['status'],
+    error_reason: row.errorReason as ValidationRecord['error_reason'],
+    error: row.error,
+    findings: findings.map(toFinding),
+    latency_ms: row.latencyMs,
+    llm_latency_ms: row.llmLatencyMs,
+    llm_attempts: row.llmAttempts,
+    usage:
+      row.promptTokens === null && row.completionTokens === null
+        ? null
+        : {
+            prompt_tokens: row.promptTokens ?? 0,
+            completion_tokens: row.completionTokens ?? 0,
+            total_tokens: (row.promptTokens ?? 0) + (row.completionTokens ?? 0),
+          },
+    created_at: row.createdAt.toISOString(),
+  };
+}
+
+function toJob(row: JobRow): ValidationJob {
+  return {
+    id: row.id,
+    term_version: row.termVersion,
+    status: row.status as ValidationJob['status'],
+    attempts: row.attempts,
+    max_attempts: row.maxAttempts,
+    run_after: row.runAfter.toISOString(),
+    last_error: row.lastError,
+  };
+}
+
+const cursorSchema = z.object({ k: z.string().max(40), id: z.uuid() });
+
+function encodeCursor(keyset: ValidationKeyset): string {
+  return Buffer.from(JSON.stringify({ k: keyset.key, id: keyset.id })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): ValidationKeyset {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = null;
+  }
+  const parsed = cursorSchema.safeParse(decoded);
+  if (!parsed.success || Number.isNaN(Date.parse(parsed.data.k)))
+    throw errors.validation(
+      [{ path: 'query.cursor', message: 'This cursor is not valid; start again from the first page.' }],
+      'The pagination cursor is not valid.',
+    );
+  return { key: parsed.data.k, id: parsed.data.id };
+}

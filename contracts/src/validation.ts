@@ -1,0 +1,232 @@
+import { z } from 'zod';
+import { problemSchema } from './problem.ts';
+import { proseSchema } from './text.ts';
+
+/**
+ * Definition quality: the taxonomy of semantic errors, and the payloads of validation records, findings
+ * and overrides. Shared by the API (rules and LLM validators, metrics labels) and the web app (labels,
+ * badges), so a new error type is added here once.
+ */
+
+/** The term model's criterion: the short definition a model is given holds in 200 characters. */
+export const SHORT_DEFINITION_MAX_LENGTH = 200;
+
+export const semanticErrorTypes = [
+  'missing_definition',
+  'definition_too_short',
+  'definition_too_long',
+  'circular_definition',
+  'too_vague',
+  'ambiguous_definition',
+  'duplicate_definition',
+  'missing_domain',
+  'wrong_domain',
+  'inconsistent_relations',
+  'incorrect_definition',
+] as const;
+export type SemanticErrorType = (typeof semanticErrorTypes)[number];
+
+/** What the LLM may report: the mechanical checks (lengths, missing fields) belong to the rules. */
+export const llmFindingTypes = [
+  'circular_definition',
+  'too_vague',
+  'ambiguous_definition',
+  'duplicate_definition',
+  'wrong_domain',
+  'inconsistent_relations',
+  'incorrect_definition',
+] as const satisfies readonly SemanticErrorType[];
+
+export const findingSeverities = ['error', 'warning', 'info'] as const;
+export type FindingSeverity = (typeof findingSeverities)[number];
+
+/** Findings of these severities keep a term from becoming `validated` until a reviewer overrides them. */
+export const blockingSeverities: readonly FindingSeverity[] = ['error', 'warning'];
+
+/**
+ * One line per error type, for people: the web app shows it next to a finding, the LLM prompt uses it to
+ * say what each identifier means.
+ */
+export const semanticErrorDescriptions: Record<SemanticErrorType, string> = {
+  missing_definition: 'The definition is empty or a placeholder (TODO, "to be defined", …).',
+  definition_too_short: 'Too few words to say what the term is and how it differs from its neighbours.',
+  definition_too_long: `Longer than the ${SHORT_DEFINITION_MAX_LENGTH} characters of a short definition.`,
+  circular_definition: 'The definition uses the term itself (or its words) to define it.',
+  too_vague: 'Vague, hedging or placeholder wording, or no broader class (genus) named.',
+  ambiguous_definition: 'Several senses, or wording that can be read in more than one way.',
+  duplicate_definition: 'Identical or nearly identical to the definition of another term.',
+  missing_domain: 'No domain: the same word can mean different things in different fields.',
+  wrong_domain: 'The domain does not match what the definition describes.',
+  inconsistent_relations: 'The relations contradict each other or the definition.',
+  incorrect_definition: 'The definition states something false about the term.',
+};
+
+export const validatorNames = ['rules', 'llm'] as const;
+export type ValidatorName = (typeof validatorNames)[number];
+
+/** The outcome of a validation run: `ok`, or why the LLM pass produced no verdict (rules always ran). */
+export const validationStatuses = ['ok', 'failed', 'malformed', 'off_schema'] as const;
+export type ValidationStatus = (typeof validationStatuses)[number];
+
+/** Why an LLM call produced no verdict; also the `reason` label of `llm_failures_total`. */
+export const llmFailureReasons = [
+  'timeout',
+  'rate_limited',
+  'server_error',
+  'network',
+  'rejected',
+  'circuit_open',
+  'malformed',
+  'off_schema',
+] as const;
+export type LlmFailureReason = (typeof llmFailureReasons)[number];
+
+export const validationTriggers = ['manual', 'job'] as const;
+export const validationJobStatuses = ['queued', 'running', 'done', 'failed', 'skipped'] as const;
+
+export const semanticErrorTypeSchema = z.enum(semanticErrorTypes).meta({ id: 'SemanticErrorType' });
+export const findingSeveritySchema = z.enum(findingSeverities).meta({ id: 'FindingSeverity' });
+export const validatorNameSchema = z.enum(validatorNames).meta({ id: 'ValidatorName' });
+export const validationStatusSchema = z.enum(validationStatuses).meta({ id: 'ValidationStatus' });
+export const llmFailureReasonSchema = z.enum(llmFailureReasons).meta({ id: 'LlmFailureReason' });
+
+export const OVERRIDE_REASON_MIN_LENGTH = 10;
+export const OVERRIDE_REASON_MAX_LENGTH = 2000;
+
+/** Sent with `status: "validated"` by a reviewer who accepts the open findings, saying why. */
+export const overrideFindingsBodySchema = z
+  .object({
+    reason: proseSchema(OVERRIDE_REASON_MAX_LENGTH).pipe(
+      z
+        .string()
+        .min(
+          OVERRIDE_REASON_MIN_LENGTH,
+          `Explain the override in at least ${OVERRIDE_REASON_MIN_LENGTH} characters.`,
+        ),
+    ),
+  })
+  .strict()
+  .meta({ id: 'OverrideFindings' });
+
+export const findingOverrideSchema = z
+  .object({
+    id: z.uuid(),
+    reason: z.string(),
+    overridden_by: z.uuid().nullable(),
+    term_version: z.number().int(),
+    created_at: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: 'FindingOverride' });
+
+export const findingSchema = z
+  .object({
+    id: z.uuid(),
+    source: validatorNameSchema,
+    rule: z.string().nullable().meta({ description: 'Which rule fired (rules validator only).' }),
+    type: semanticErrorTypeSchema,
+    severity: findingSeveritySchema,
+    explanation: z.string().meta({ description: 'What is wrong and how to fix it, for a person.' }),
+    suggestion: z.string().nullable(),
+    evidence: z.string().nullable().meta({ description: 'The offending words, quoted from the entry.' }),
+    related_term_ids: z
+      .array(z.uuid())
+      .meta({ description: 'Other terms involved (duplicates, relations).' }),
+    override: findingOverrideSchema
+      .nullable()
+      .meta({ description: 'Set when a reviewer accepted this finding to validate the term.' }),
+  })
+  .meta({ id: 'ValidationFinding' });
+
+export const tokenUsageSchema = z
+  .object({
+    prompt_tokens: z.number().int(),
+    completion_tokens: z.number().int(),
+    total_tokens: z.number().int(),
+  })
+  .meta({ id: 'TokenUsage' });
+
+export const validationRecordSchema = z
+  .object({
+    id: z.uuid(),
+    term_id: z.uuid(),
+    term_version: z.number().int().meta({ description: 'The term version whose text was validated.' }),
+    current: z.boolean().meta({
+      description: 'True when the term still has the text (term, definition, domain) validated here.',
+    }),
+    trigger: z
+      .enum(validationTriggers)
+      .meta({ description: '`manual`: "validate now"; `job`: after an edit.' }),
+    requested_by: z.uuid().nullable(),
+    validators: z.array(validatorNameSchema),
+    model: z.string().nullable(),
+    prompt_version: z.string().nullable(),
+    status: validationStatusSchema,
+    error_reason: llmFailureReasonSchema.nullable(),
+    error: z.string().nullable(),
+    findings: z.array(findingSchema),
+    latency_ms: z.number().int(),
+    llm_latency_ms: z.number().int().nullable(),
+    llm_attempts: z.number().int(),
+    usage: tokenUsageSchema.nullable(),
+    created_at: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: 'ValidationRecord' });
+
+export const validationJobSchema = z
+  .object({
+    id: z.uuid(),
+    term_version: z.number().int(),
+    status: z.enum(validationJobStatuses),
+    attempts: z.number().int(),
+    max_attempts: z.number().int(),
+    run_after: z.iso.datetime({ offset: true }),
+    last_error: z.string().nullable(),
+  })
+  .meta({ id: 'ValidationJob' });
+
+export const listValidationsQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(512).optional().meta({ description: 'Opaque cursor from a previous page.' }),
+  })
+  .strict();
+
+export const validationPageSchema = z
+  .object({
+    items: z.array(validationRecordSchema),
+    next_cursor: z.string().nullable(),
+    limit: z.number().int(),
+    pending_job: validationJobSchema
+      .nullable()
+      .meta({ description: 'A queued or running background validation of this term, if any.' }),
+  })
+  .meta({ id: 'ValidationPage' });
+
+export const validationServiceStatusSchema = z
+  .object({
+    rules: z.object({ enabled: z.literal(true) }),
+    llm: z.object({
+      enabled: z.boolean(),
+      model: z.string().nullable(),
+      prompt_version: z.string(),
+      circuit: z.enum(['closed', 'open', 'half_open']),
+    }),
+    queue: z.object({ queued: z.number().int(), running: z.number().int() }),
+  })
+  .meta({ id: 'ValidationServiceStatus' });
+
+/** The 422 a transition to `validated` gets while findings are open: they are listed for the reviewer. */
+export const openFindingsProblemSchema = problemSchema.extend({
+  code: z.literal('open-findings'),
+  findings: z.array(findingSchema),
+});
+
+export type Finding = z.infer<typeof findingSchema>;
+export type FindingOverride = z.infer<typeof findingOverrideSchema>;
+export type OverrideFindingsBody = z.infer<typeof overrideFindingsBodySchema>;
+export type TokenUsage = z.infer<typeof tokenUsageSchema>;
+export type ValidationRecord = z.infer<typeof validationRecordSchema>;
+export type ValidationJob = z.infer<typeof validationJobSchema>;
+export type ValidationPage = z.infer<typeof validationPageSchema>;
+export type ListValidationsQuery = z.infer<typeof listValidationsQuerySchema>;
+export type ValidationServiceStatus = z.infer<typeof validationServiceStatusSchema>;
