@@ -272,6 +272,8 @@ describe('background validation jobs', () => {
     for (const term of terms) expect((await history(context, author, term.id)).items).toHaveLength(1);
   });
 
+  // PostgreSQL only: PGlite is one connection, so there is no second session that could hold a row lock
+  // while another claims (the same test runs in the postgres project of every `npm test`).
   it.runIf(testDatabaseKind() === 'postgres')(
     'claims skip a job another worker holds a lock on, without waiting for it',
     async () => {
