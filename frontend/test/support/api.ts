@@ -1,11 +1,16 @@
 /**
  * Seeding and side-channel edits through the Lexikon API itself (never the database): users, their
  * tokens, terms, relations, and the "someone else changed it meanwhile" edits of the conflict tests.
+ * The one exception is making an administrator, which the API does not do: the operator's CLI does.
  */
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { TokenPair } from '@lexikon/contracts/auth';
 import type { CreateTermBody, Term } from '@lexikon/contracts/terms';
 import type { CreateRelationBody, Relation } from '@lexikon/contracts/relations';
+import type { ValidationPage, ValidationRecord } from '@lexikon/contracts/validation';
+import { repoRoot } from './stack.ts';
 
 export interface TestUser {
   email: string;
@@ -94,4 +99,41 @@ export class ApiClient {
   listTerms(token: string, query = ''): Promise<{ items: Term[]; next_cursor: string | null }> {
     return this.json('GET', `/api/terms${query ? `?${query}` : ''}`, { token });
   }
+
+  /** "Validate now" for a term (its creator or an administrator). */
+  validate(token: string, termId: string): Promise<ValidationRecord> {
+    return this.json('POST', `/api/terms/${termId}/validate`, { token });
+  }
+
+  listValidations(token: string, termId: string, query = ''): Promise<ValidationPage> {
+    return this.json('GET', `/api/terms/${termId}/validations${query ? `?${query}` : ''}`, { token });
+  }
+}
+
+/**
+ * Promotes an existing account to administrator (a reviewer) the way an operator does it:
+ * `lexikon create-admin --email …` against the stack's database. Tokens issued before keep the old role:
+ * sign in again afterwards.
+ */
+export function promoteToAdmin(databaseUrl: string, jwtSecret: string, email: string): void {
+  const result = spawnSync(
+    process.execPath,
+    [join(repoRoot, 'backend/src/cli/main.ts'), 'create-admin', '--email', email],
+    {
+      cwd: repoRoot,
+      // Only what the CLI needs: a developer's own DATABASE_URL must not leak in.
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        DATABASE_URL: databaseUrl,
+        JWT_SECRET: jwtSecret,
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+  if (result.status !== 0)
+    throw new Error(
+      `lexikon create-admin failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`,
+    );
 }

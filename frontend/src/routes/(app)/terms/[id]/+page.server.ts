@@ -1,6 +1,7 @@
 import { error, fail, redirect, type ActionFailure } from '@sveltejs/kit';
 import { createRelationBodySchema } from '@lexikon/contracts/relations';
 import { updateTermBodySchema, type Term } from '@lexikon/contracts/terms';
+import { OVERRIDE_REASON_MIN_LENGTH, overrideFindingsBodySchema } from '@lexikon/contracts/validation';
 import { fieldErrorsFrom, formValues, type FormFailure } from '#lib/forms.ts';
 import { translate } from '#lib/i18n/messages.ts';
 import { ApiProblem, call } from '#lib/server/api.ts';
@@ -11,6 +12,8 @@ import { updateTermInput } from '#lib/terms/form.ts';
 import { parseDepth } from '#lib/terms/graph.ts';
 import { cyclePath, termProblemMessage } from '#lib/terms/problems.ts';
 import { isUuid, parseStrength } from '#lib/terms/relations.ts';
+import { openFindingsOf } from '#lib/validation/findings.ts';
+import { HISTORY_PARAM, loadValidation, parseHistoryCount } from '#lib/validation/history.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
@@ -18,31 +21,42 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   const id = params.id;
   const depth = parseDepth(url.searchParams.get('depth'));
   const path = { id };
-  // Three independent reads, side by side; the graph is a bonus that may fail without taking the page down.
-  const [term, relations, graph] = await Promise.allSettled([
+  const historyCount = parseHistoryCount(url.searchParams.get(HISTORY_PARAM));
+  // Independent reads, side by side; the graph and the validations are a bonus that may fail without
+  // taking the page down.
+  const [term, relations, graph, validation, validators] = await Promise.allSettled([
     call(locals.api.GET('/api/terms/{id}', { params: { path } })),
     call(locals.api.GET('/api/terms/{id}/relations', { params: { path } })),
     call(locals.api.GET('/api/terms/{id}/related', { params: { path, query: { depth } } })),
+    loadValidation(
+      (query) => call(locals.api.GET('/api/terms/{id}/validations', { params: { path, query } })),
+      historyCount,
+    ),
+    call(locals.api.GET('/api/validation/status')),
   ]);
   if (term.status === 'rejected') failLoad(term.reason, url);
   if (relations.status === 'rejected') failLoad(relations.reason, url);
-  if (graph.status === 'rejected') redirectIfSignedOut(graph.reason, url.pathname + url.search);
+  for (const bonus of [graph, validation])
+    if (bonus.status === 'rejected') redirectIfSignedOut(bonus.reason, url.pathname + url.search);
+  const problemText = (reason: unknown) =>
+    reason instanceof ApiProblem
+      ? termProblemMessage(reason.problem, locals.locale)
+      : translate(locals.locale, 'error.unavailable');
   return {
     term: term.value,
     relations: relations.value.items,
     depth,
     graph: graph.status === 'fulfilled' ? graph.value : null,
-    graphError:
-      graph.status === 'rejected'
-        ? graph.reason instanceof ApiProblem
-          ? termProblemMessage(graph.reason.problem, locals.locale)
-          : translate(locals.locale, 'error.unavailable')
-        : null,
+    graphError: graph.status === 'rejected' ? problemText(graph.reason) : null,
+    validation: validation.status === 'fulfilled' ? validation.value : null,
+    validationError: validation.status === 'rejected' ? problemText(validation.reason) : null,
+    // Which validators run (an LLM? which model, is it suspended?): only to describe them.
+    validators: validators.status === 'fulfilled' ? validators.value : null,
     created: url.searchParams.has('created'),
   };
 };
 
-type FormName = 'update' | 'delete' | 'relation' | 'removeRelation';
+type FormName = 'update' | 'delete' | 'relation' | 'removeRelation' | 'validate' | 'override';
 
 /** Which of the page's forms a failure belongs to, so each shows only its own errors. */
 function tagged<N extends FormName, E extends object = object>(
@@ -85,13 +99,82 @@ export const actions: Actions = {
         caught instanceof ApiProblem && caught.problem.code === 'version-conflict'
           ? ((caught.problem as { current?: Term }).current ?? null)
           : null;
-      return tagged(
-        'update',
-        termApiFailure(caught, values, locals.locale, {
-          fieldFor: { 'term-exists': 'term', 'invalid-status-transition': 'status' },
-        }),
-        { conflict },
+      // `validated` refused while findings are open: the page lists them (and offers reviewers an override).
+      const openFindings =
+        caught instanceof ApiProblem && caught.problem.code === 'open-findings'
+          ? openFindingsOf(caught.problem)
+          : undefined;
+      const failure = termApiFailure(caught, values, locals.locale, {
+        fieldFor: {
+          'term-exists': 'term',
+          'invalid-status-transition': 'status',
+          'open-findings': 'status',
+        },
+      });
+      // Only reviewers validate (the form does not offer it to others; a forged post says why).
+      if (caught instanceof ApiProblem && caught.status === 403 && parsed.data.status === 'validated') {
+        const message = translate(locals.locale, 'terms.edit.validatedAdminOnly');
+        return tagged('update', failure, {
+          message,
+          fieldErrors: { ...failure.data.fieldErrors, status: message },
+        });
+      }
+      return tagged('update', failure, { conflict, ...(openFindings ? { openFindings } : {}) });
+    }
+  },
+
+  /** "Validate now": the rules (and the LLM when configured) on the term as it is; the API keeps the record. */
+  validate: async ({ locals, params }) => {
+    const here = `/terms/${params.id}`;
+    requireSession(locals.session, here);
+    try {
+      const record = await call(
+        locals.api.POST('/api/terms/{id}/validate', { params: { path: { id: params.id } } }),
       );
+      return { form: 'validate' as const, record };
+    } catch (caught) {
+      redirectIfSignedOut(caught, here);
+      const failure = termApiFailure(caught, {}, locals.locale);
+      // The API's 403 is about validating, not about changing the term: say who may.
+      if (caught instanceof ApiProblem && caught.status === 403)
+        return tagged('validate', failure, {
+          message: translate(locals.locale, 'quality.validate.forbidden'),
+        });
+      return tagged('validate', failure);
+    }
+  },
+
+  /** A reviewer validates the term despite its open findings, saying why (recorded by the API). */
+  override: async ({ request, locals, params }) => {
+    const here = `/terms/${params.id}`;
+    requireSession(locals.session, here);
+    const values = formValues(await request.formData());
+    const parsed = overrideFindingsBodySchema.safeParse({ reason: values.reason ?? '' });
+    if (!parsed.success) {
+      const short = (values.reason ?? '').trim().length < OVERRIDE_REASON_MIN_LENGTH;
+      const reason = short
+        ? translate(locals.locale, 'quality.override.reasonTooShort', { min: OVERRIDE_REASON_MIN_LENGTH })
+        : (fieldErrorsFrom(parsed.error, locals.locale).reason ??
+          translate(locals.locale, 'validation.invalid'));
+      return tagged('override', fail(400, { values, fieldErrors: { reason } }));
+    }
+    const version = Number(values.version);
+    if (!Number.isInteger(version) || version < 1)
+      return tagged(
+        'override',
+        fail(400, { values, fieldErrors: {}, message: translate(locals.locale, 'problem.version-mismatch') }),
+      );
+    try {
+      const term = await call(
+        locals.api.PATCH('/api/terms/{id}', {
+          params: { path: { id: params.id } },
+          body: { status: 'validated', version, override_findings: parsed.data },
+        }),
+      );
+      return { form: 'override' as const, validated: term.version };
+    } catch (caught) {
+      redirectIfSignedOut(caught, here);
+      return tagged('override', termApiFailure(caught, values, locals.locale));
     }
   },
 
