@@ -162,6 +162,7 @@ function serverEnvironment(databaseUrl: string, port: number, pool: number): Rec
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_MAX: String(pool),
     JWT_SECRET: randomBytes(48).toString('base64'),
+    METRICS_TOKEN: randomBytes(24).toString('hex'),
     // Longer than any run, so the token never expires mid-measurement.
     JWT_ACCESS_TTL_SECONDS: '3600',
     AUTH_LOGIN_LIMIT_PER_IP: '1000/60',

@@ -14,7 +14,11 @@ import { AccessTokens } from './auth/tokens.ts';
 import { PostgresGraphStore } from './graph/postgres-graph-store.ts';
 import { graphRoutes, termGraphRoutes } from './graph/routes.ts';
 import { GraphService } from './graph/service.ts';
-import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { httpMetricsPlugin } from './observability/http-metrics.ts';
+import { attachMetricsServer } from './observability/metrics-server.ts';
+import { createMetrics, registerPoolMetrics, type Metrics } from './observability/metrics.ts';
+import { debugRoutes, metricsRoutes } from './observability/routes.ts';
+import { reportError } from './observability/sentry.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import type { Database } from './platform/database/client.ts';
@@ -82,6 +86,8 @@ export async function buildApp({
     reply.header('x-request-id', request.id);
   });
 
+  const metrics = createMetrics();
+  registerPoolMetrics(metrics, () => database.poolStats());
   const accessTokens = new AccessTokens(config.jwt);
   const authService = new AuthService({
     db: database.db,
@@ -89,14 +95,15 @@ export async function buildApp({
     rateLimiter: new PostgresRateLimiter(database.db),
     rateLimits: config.rateLimits,
     refreshTokenTtlDays: config.refreshTokenTtlDays,
+    metrics,
   });
   const oauthService = new OAuthService({
     db: database.db,
     providers: configuredProviders(config.oauth),
     auth: authService,
     publicWebUrl: config.publicWebUrl,
+    metrics,
   });
-  const metrics = createMetrics();
   const llmValidator = config.llm
     ? new LlmValidator({
         client: new OpenAiLlmClient(config.llm),
@@ -156,10 +163,20 @@ export async function buildApp({
     maxNodes: config.graphMaxNodes,
   });
 
-  await app.register(errorHandlerPlugin);
+  await app.register(httpMetricsPlugin, { metrics });
+  await app.register(errorHandlerPlugin, { report: reportError });
   await app.register(securityPlugin, { corsOrigins: config.corsOrigins, hsts: config.hsts });
   await app.register(openApiPlugin, { version });
   await app.register(systemRoutes, { database, version });
+  if (config.metrics.port === null)
+    await app.register(metricsRoutes, { registry: metrics.registry, token: config.metrics.token });
+  else
+    attachMetricsServer(app, {
+      registry: metrics.registry,
+      config: { ...config.metrics, port: config.metrics.port },
+      logger,
+    });
+  if (config.debugRoutes) await app.register(debugRoutes, { accessTokens, adminOnly: config.isProduction });
 
   // Everything under /api requires a bearer token unless a route declares itself public.
   await app.register(

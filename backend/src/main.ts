@@ -1,6 +1,9 @@
+// First: error tracking must be set up before the HTTP server and Fastify are loaded.
+import './observability/instrument.ts';
 import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
 import { buildApp } from './app.ts';
+import { flushSentry } from './observability/sentry.ts';
 import { ConfigError, loadConfig, loadDotEnv } from './platform/config.ts';
 import { createDatabase } from './platform/database/client.ts';
 import { runMigrations } from './platform/database/migrate.ts';
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
     else logger.info({ signal }, 'shutting down');
     await app.close();
     await database.close();
+    await flushSentry();
   });
 
   await app.listen({ host: config.host, port: config.port });

@@ -57,7 +57,12 @@ describe('start-up configuration', () => {
 
 describe('the server process', () => {
   it('serves, keeps data across restarts, logs no secrets, and shuts down gracefully on SIGTERM', async () => {
-    const env = { ...(await databaseEnv()), NODE_ENV: 'production', JWT_SECRET: strongSecret };
+    const env = {
+      ...(await databaseEnv()),
+      NODE_ENV: 'production',
+      JWT_SECRET: strongSecret,
+      METRICS_TOKEN: 'server-process-metrics-token',
+    };
     const password = 'Process-Test-Password-1';
     let server = await startServerProcess(env);
     const call = async (path: string, init: { method?: string; body?: unknown; token?: string } = {}) => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/database/client.ts';
 import { isUniqueViolation } from '../platform/database/errors.ts';
+import { countAuthAttempt, type Metrics, type RateLimitName } from '../observability/metrics.ts';
 import { errors } from '../platform/errors.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -15,6 +16,8 @@ export interface AuthServiceDeps {
   rateLimiter: RateLimiter;
   rateLimits: Config['rateLimits'];
   refreshTokenTtlDays: number;
+  /** Attempt and rate-limit counters; optional so scripts can build the service without a registry. */
+  metrics?: Metrics;
 }
 
 export class AuthService {
@@ -25,7 +28,7 @@ export class AuthService {
   }
 
   async register(body: RegisterBody, clientIp: string): Promise<UserProfile> {
-    await this.#enforce(`register:ip:${clientIp}`, this.#deps.rateLimits.registerPerIp);
+    await this.#enforce('register_ip', `register:ip:${clientIp}`, this.#deps.rateLimits.registerPerIp);
     const passwordHash = await hashPassword(body.password);
     try {
       const user = await repository.insertUser(this.#deps.db, {
@@ -45,15 +48,21 @@ export class AuthService {
   }
 
   /** Same answer and the same work for an unknown email and a wrong password: no account enumeration. */
-  async login(body: LoginBody, clientIp: string): Promise<TokenPair> {
-    await this.#enforce(`login:ip:${clientIp}`, this.#deps.rateLimits.loginPerIp);
-    await this.#enforce(`login:account:${body.email}`, this.#deps.rateLimits.loginPerAccount);
-    const user = await repository.findUserByEmail(this.#deps.db, body.email);
-    const valid = user?.passwordHash
-      ? await verifyPassword(user.passwordHash, body.password)
-      : await verifyAgainstDecoy(body.password);
-    if (!user || !valid) throw errors.invalidCredentials();
-    return this.issueSession({ id: user.id, role: user.role });
+  login(body: LoginBody, clientIp: string): Promise<TokenPair> {
+    return countAuthAttempt(this.#deps.metrics, 'password', async () => {
+      await this.#enforce('login_ip', `login:ip:${clientIp}`, this.#deps.rateLimits.loginPerIp);
+      await this.#enforce(
+        'login_account',
+        `login:account:${body.email}`,
+        this.#deps.rateLimits.loginPerAccount,
+      );
+      const user = await repository.findUserByEmail(this.#deps.db, body.email);
+      const valid = user?.passwordHash
+        ? await verifyPassword(user.passwordHash, body.password)
+        : await verifyAgainstDecoy(body.password);
+      if (!user || !valid) throw errors.invalidCredentials();
+      return this.issueSession({ id: user.id, role: user.role });
+    });
   }
 
   /** Starts a new refresh-token family for a user who just proved who they are. */
@@ -72,7 +81,11 @@ export class AuthService {
    * Rotates a refresh token. Presenting one that was already rotated means it leaked (or the client
    * raced itself): the whole family is revoked, committed, and the caller must sign in again.
    */
-  async refresh(refreshToken: string): Promise<TokenPair> {
+  refresh(refreshToken: string): Promise<TokenPair> {
+    return countAuthAttempt(this.#deps.metrics, 'refresh', () => this.#rotate(refreshToken));
+  }
+
+  async #rotate(refreshToken: string): Promise<TokenPair> {
     const outcome = await this.#deps.db.transaction(async (tx) => {
       const stored = await repository.lockRefreshToken(tx, hashRefreshToken(refreshToken));
       if (!stored || stored.revokedAt || stored.expired) return { kind: 'invalid' as const };
@@ -154,9 +167,11 @@ export class AuthService {
     };
   }
 
-  async #enforce(key: string, rule: Config['rateLimits']['loginPerIp']): Promise<void> {
+  async #enforce(limit: RateLimitName, key: string, rule: Config['rateLimits']['loginPerIp']): Promise<void> {
     const decision = await this.#deps.rateLimiter.consume(key, rule);
-    if (!decision.allowed) throw errors.tooManyRequests(decision.retryAfterSeconds);
+    if (decision.allowed) return;
+    this.#deps.metrics?.auth.rateLimitRejections.inc({ limit });
+    throw errors.tooManyRequests(decision.retryAfterSeconds);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { LlmFailureReason, SemanticErrorType } from '@lexikon/contracts/validation';
 
 /**
@@ -28,7 +28,23 @@ export interface Metrics {
   jobs: {
     outcomes: Counter<'outcome'>;
   };
+  http: {
+    /** `route` is the route template (`/api/terms/:id`), never the raw URL: ids would explode cardinality. */
+    duration: Histogram<'method' | 'route' | 'status_class'>;
+    requests: Counter<'method' | 'route' | 'status_class'>;
+  };
+  db: {
+    /** Database failures that reached the error handler, by `classifyDatabaseError` kind. */
+    queryErrors: Counter<'kind'>;
+  };
+  auth: {
+    attempts: Counter<'method' | 'outcome'>;
+    rateLimitRejections: Counter<'limit'>;
+  };
 }
+
+export type AuthMethod = 'password' | 'refresh' | 'github' | 'google';
+export type RateLimitName = 'login_ip' | 'login_account' | 'register_ip';
 
 /** Endpoint label values: which use case called the LLM. */
 export type LlmEndpoint = 'validate_term' | 'validate_term_job';
@@ -36,9 +52,15 @@ export type LlmEndpoint = 'validate_term' | 'validate_term_job';
 // Chat completions take from a few hundred milliseconds (small local model) to a minute (long answer).
 const LLM_LATENCY_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120];
 
+// API requests: most answer in milliseconds; argon2 logins take ~100 ms; validation with an LLM takes seconds.
+const HTTP_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
 export function createMetrics(): Metrics {
   const registry = new Registry();
   const registers = [registry];
+  // Process and runtime series (CPU, memory, event-loop lag, GC), bound to this registry: the registry is
+  // new, so this runs exactly once for it.
+  collectDefaultMetrics({ register: registry });
   return {
     registry,
     llm: {
@@ -95,7 +117,79 @@ export function createMetrics(): Metrics {
         registers,
       }),
     },
+    http: {
+      duration: new Histogram({
+        name: 'http_request_duration_seconds',
+        help: 'Time to answer an HTTP request, by method, route template and status class.',
+        labelNames: ['method', 'route', 'status_class'],
+        buckets: HTTP_LATENCY_BUCKETS,
+        registers,
+      }),
+      requests: new Counter({
+        name: 'http_requests_total',
+        help: 'HTTP requests answered, by method, route template and status class (2xx…5xx).',
+        labelNames: ['method', 'route', 'status_class'],
+        registers,
+      }),
+    },
+    db: {
+      queryErrors: new Counter({
+        name: 'db_query_errors_total',
+        help: 'Database failures that failed a request, by kind (unavailable, serialization-failure…).',
+        labelNames: ['kind'],
+        registers,
+      }),
+    },
+    auth: {
+      attempts: new Counter({
+        name: 'auth_attempts_total',
+        help: 'Sign-in and token refresh attempts, by method and outcome (rate-limited attempts fail).',
+        labelNames: ['method', 'outcome'],
+        registers,
+      }),
+      rateLimitRejections: new Counter({
+        name: 'rate_limit_rejections_total',
+        help: 'Requests refused by a rate limit, by limit.',
+        labelNames: ['limit'],
+        registers,
+      }),
+    },
   };
+}
+
+/** Pool gauges read at scrape time, so they never go stale between requests. */
+export function registerPoolMetrics(
+  metrics: Metrics,
+  poolStats: () => { total: number; idle: number; waiting: number },
+): void {
+  new Gauge({
+    name: 'db_pool_connections',
+    help: 'Database pool connections by state (total, idle, waiting clients); PGlite reports one.',
+    labelNames: ['state'],
+    registers: [metrics.registry],
+    collect() {
+      const stats = poolStats();
+      this.set({ state: 'total' }, stats.total);
+      this.set({ state: 'idle' }, stats.idle);
+      this.set({ state: 'waiting' }, stats.waiting);
+    },
+  });
+}
+
+/** Counts one attempt whatever way `work` ends, and passes its result or error through. */
+export async function countAuthAttempt<T>(
+  metrics: Metrics | undefined,
+  method: AuthMethod,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    const result = await work();
+    metrics?.auth.attempts.inc({ method, outcome: 'success' });
+    return result;
+  } catch (error) {
+    metrics?.auth.attempts.inc({ method, outcome: 'failure' });
+    throw error;
+  }
 }
 
 /** Typed label helpers: a typo in a label value would otherwise create a silent new series. */

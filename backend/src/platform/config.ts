@@ -43,6 +43,40 @@ const httpUrl = z
 const unsetIfBlank = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema);
 
+/** Read twice: by `observability/instrument.ts` before anything else loads, and with the rest below. */
+const sentryVariables = {
+  SENTRY_DSN_BACKEND: unsetIfBlank(httpUrl.optional()),
+  SENTRY_TRACES_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.1),
+  SENTRY_ENVIRONMENT: unsetIfBlank(z.string().trim().max(64).optional()),
+  SENTRY_RELEASE: unsetIfBlank(z.string().trim().max(200).optional()),
+  SENTRY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+};
+
+export interface SentryConfig {
+  dsn: string;
+  tracesSampleRate: number;
+  environment: string;
+  release: string | null;
+  /** Longest wait for the ingest endpoint before an event is dropped (never on the request path). */
+  timeoutMs: number;
+}
+
+/** Sentry's settings alone, or null when SENTRY_DSN_BACKEND is unset (or invalid: loadConfig reports that). */
+export function loadSentryConfig(source: NodeJS.ProcessEnv = process.env): SentryConfig | null {
+  const parsed = z
+    .object({ NODE_ENV: z.string().default('development'), ...sentryVariables })
+    .safeParse(source);
+  if (!parsed.success || !parsed.data.SENTRY_DSN_BACKEND) return null;
+  const env = parsed.data;
+  return {
+    dsn: env.SENTRY_DSN_BACKEND!,
+    tracesSampleRate: env.SENTRY_TRACES_SAMPLE_RATE,
+    environment: env.SENTRY_ENVIRONMENT ?? env.NODE_ENV,
+    release: env.SENTRY_RELEASE ?? null,
+    timeoutMs: env.SENTRY_TIMEOUT_MS,
+  };
+}
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -96,6 +130,11 @@ const environmentSchema = z.object({
   VALIDATION_JOB_BACKOFF_MS: z.coerce.number().int().min(10).max(86_400_000).default(30_000),
   VALIDATION_JOB_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
   VALIDATION_SYNC_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).optional(),
+  METRICS_TOKEN: unsetIfBlank(z.string().trim().min(16, 'use at least 16 characters').optional()),
+  METRICS_PORT: unsetIfBlank(z.coerce.number().int().min(1).max(65535).optional()),
+  METRICS_HOST: unsetIfBlank(z.string().min(1).optional()),
+  DEBUG_ROUTES: unsetIfBlank(booleanFlag.optional()),
+  ...sentryVariables,
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -130,6 +169,17 @@ export interface Config {
   /** Null when no LLM is configured: validation then runs the rules only. */
   llm: LlmConfig | null;
   validation: ValidationConfig;
+  metrics: MetricsConfig;
+  /** `GET /debug/error` exists (admin-only in production). */
+  debugRoutes: boolean;
+}
+
+export interface MetricsConfig {
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>`. */
+  token: string | null;
+  /** When set, `/metrics` is served on this internal port only, not on the API port. */
+  port: number | null;
+  host: string;
 }
 
 /** Any OpenAI-compatible Chat Completions server (OpenAI, Ollama, vLLM, llama.cpp server…). */
@@ -244,6 +294,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     oauth: oauthConfig(env, isProduction),
     llm: llmConfig(env),
     validation: validationConfig(env),
+    metrics: metricsConfig(env, isProduction),
+    debugRoutes: env.DEBUG_ROUTES ?? !isProduction,
+  };
+}
+
+function metricsConfig(env: Environment, isProduction: boolean): MetricsConfig {
+  // Metrics reveal traffic, routes and versions: production keeps them behind a token or off the public port.
+  if (isProduction && !env.METRICS_TOKEN && env.METRICS_PORT === undefined)
+    throw new ConfigError(
+      'Invalid configuration:\n  - METRICS_TOKEN: required when NODE_ENV=production unless METRICS_PORT serves /metrics on an internal port (generate one with `openssl rand -hex 32`)',
+    );
+  return {
+    token: env.METRICS_TOKEN ?? null,
+    port: env.METRICS_PORT ?? null,
+    host: env.METRICS_HOST ?? env.HOST,
   };
 }
 

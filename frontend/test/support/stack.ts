@@ -287,6 +287,8 @@ export async function startApi(options: ApiOptions): Promise<Service> {
     JWT_SECRET: options.jwtSecret,
     DATABASE_URL: options.databaseUrl,
     CORS_ORIGINS: '',
+    // Production requires /metrics to be protected; the tests do not scrape it.
+    METRICS_TOKEN: randomSecret(),
     ...RELAXED_RATE_LIMITS,
     ...options.env,
   };

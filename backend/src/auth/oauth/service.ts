@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { countAuthAttempt, type Metrics } from '../../observability/metrics.ts';
 import type { Db } from '../../platform/database/client.ts';
 import { authRepository } from '../repository.ts';
 import type { AuthService } from '../service.ts';
@@ -35,13 +36,16 @@ export class OAuthService {
   readonly #providers: Map<OAuthProviderName, OAuthProvider>;
   readonly #auth: AuthService;
   readonly #publicWebUrl: string;
+  readonly #metrics: Metrics | undefined;
 
   constructor(deps: {
     db: Db;
     providers: Map<OAuthProviderName, OAuthProvider>;
     auth: AuthService;
     publicWebUrl: string;
+    metrics?: Metrics;
   }) {
+    this.#metrics = deps.metrics;
     this.#db = deps.db;
     this.#providers = deps.providers;
     this.#auth = deps.auth;
@@ -84,6 +88,11 @@ export class OAuthService {
   /** Finishes a flow: checks state, exchanges the code (with the PKCE verifier), then signs in or links. */
   async finish(providerName: string, params: OAuthCallbackParams): Promise<OAuthOutcome> {
     const provider = this.#provider(providerName);
+    // Counted once the provider is known: a made-up provider name must not mint a new label value.
+    return countAuthAttempt(this.#metrics, provider.name, () => this.#finish(provider, params));
+  }
+
+  async #finish(provider: OAuthProvider, params: OAuthCallbackParams): Promise<OAuthOutcome> {
     if (params.error === 'access_denied') throw oauthErrors.denied(provider.name);
     if (!params.state) throw oauthErrors.stateInvalid();
     const flow = await repository.consumeState(this.#db, hash(params.state));

@@ -1,8 +1,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import type { Metrics } from '../../observability/metrics.ts';
 import { classifyDatabaseError } from '../database/errors.ts';
 import { AppError, errors, PROBLEM_CONTENT_TYPE, type FieldError } from '../errors.ts';
+
+export interface ErrorHandlerOptions {
+  /** Error tracking (Sentry): called for server faults only, after the catalogue has classified them. */
+  report?: (error: unknown, request: FastifyRequest) => void;
+}
 
 /**
  * One place turns every failure into RFC 9457 problem+json: our catalogue errors, Fastify's own
@@ -10,11 +16,13 @@ import { AppError, errors, PROBLEM_CONTENT_TYPE, type FieldError } from '../erro
  * unrecognised is a 500, logged with its stack; nothing a client sends should land there.
  */
 export const errorHandlerPlugin = fp(
-  async (app: FastifyInstance) => {
+  async (app: FastifyInstance, options: ErrorHandlerOptions) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const appError = toAppError(error, app.initialConfig.bodyLimit ?? 1_048_576, request);
-      if (appError.reportable) request.log.error({ err: error }, 'request failed');
-      else if (appError.status >= 500) request.log.warn({ err: error }, appError.title);
+      if (appError.reportable) {
+        request.log.error({ err: error }, 'request failed');
+        options.report?.(error, request);
+      } else if (appError.status >= 500) request.log.warn({ err: error }, appError.title);
       return sendProblem(reply, appError, request);
     });
 
@@ -54,6 +62,7 @@ function toAppError(error: FastifyError, bodyLimit: number, request: FastifyRequ
   }
 
   const database = classifyDatabaseError(error);
+  if (database) countDatabaseError(request, database.kind);
   if (database?.kind === 'unavailable') return errors.serviceUnavailable(undefined, error);
   if (database?.kind === 'invalid-input') return errors.badRequest('A value in the request is not valid.');
   if (database?.kind === 'serialization-failure')
@@ -85,6 +94,12 @@ function toAppError(error: FastifyError, bodyLimit: number, request: FastifyRequ
     });
   }
   return errors.internal(error);
+}
+
+/** The metrics decorator is optional here: the handler also serves apps built without a registry. */
+function countDatabaseError(request: FastifyRequest, kind: string): void {
+  const metrics = request.server.metrics as Metrics | undefined;
+  metrics?.db.queryErrors.inc({ kind });
 }
 
 function issueSegments(instancePath: string): string[] {
