@@ -3,7 +3,6 @@
  * in headless Chromium against a fresh production build, the real API and a throwaway PostgreSQL holding
  * 1,000 terms. Writes docs/benchmarks/web.md and prints a summary. Everything it starts, it stops.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import {
   startStack,
   type Stack,
 } from '../frontend/test/support/stack.ts';
+import { gitCommit as gitCommitOf } from '../backend/bench/lib/git.ts';
 
 const TERMS = 1_000;
 const RUNS = 15;
@@ -286,18 +286,7 @@ async function measureRender(
 // ---- report ----------------------------------------------------------------------------------------
 
 function gitCommit(): string {
-  try {
-    const run = (args: string[]) =>
-      execFileSync('git', args, {
-        cwd: repoRoot,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim();
-    const commit = run(['rev-parse', '--short', 'HEAD']);
-    return run(['status', '--porcelain']) === '' ? commit : `${commit} (with uncommitted changes)`;
-  } catch {
-    return 'unknown (not a git checkout?)';
-  }
+  return gitCommitOf(repoRoot);
 }
 
 const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;

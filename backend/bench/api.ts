@@ -3,7 +3,6 @@
  * synthetic ontology, and writes docs/benchmarks/api.md (plus a latency chart) with the figures beside
  * the issue's targets. A command, not a test: it never fails on a missed target, only on a broken run.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,6 +27,7 @@ import { runListLoad, type ListLoadResult } from './lib/list-load.ts';
 import { renderMarkdown, renderSummary, TARGETS, type BenchReport, type Machine } from './lib/report.ts';
 import { freeLoopbackPort, startServer } from './lib/server.ts';
 import { runTraversals, type TraversalKind, type TraversalMeasurement } from './lib/traversal.ts';
+import { gitCommit as gitCommitOf } from './lib/git.ts';
 
 const backendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = path.resolve(backendDir, '..');
@@ -248,18 +248,7 @@ async function describeMachine(database: Database, loadBefore: number[]): Promis
 }
 
 function gitCommit(): string {
-  try {
-    const run = (args: string[]) =>
-      execFileSync('git', args, {
-        cwd: repoRoot,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim();
-    const commit = run(['rev-parse', '--short', 'HEAD']);
-    return run(['status', '--porcelain']) === '' ? commit : `${commit} (with uncommitted changes)`;
-  } catch {
-    return 'unknown (not a git checkout?)';
-  }
+  return gitCommitOf(repoRoot);
 }
 
 // ---- output ---------------------------------------------------------------------------------------------

@@ -2,12 +2,8 @@ import { z } from 'zod';
 import { problemSchema } from './problem.ts';
 import { proseSchema } from './text.ts';
 import {
-  SHORT_DEFINITION_MAX_LENGTH,
   semanticErrorTypes,
-  llmFindingTypes,
   findingSeverities,
-  blockingSeverities,
-  semanticErrorDescriptions,
   validatorNames,
   validationStatuses,
   llmFailureReasons,
@@ -15,11 +11,6 @@ import {
   validationJobStatuses,
   OVERRIDE_REASON_MIN_LENGTH,
   OVERRIDE_REASON_MAX_LENGTH,
-  type SemanticErrorType,
-  type FindingSeverity,
-  type ValidatorName,
-  type ValidationStatus,
-  type LlmFailureReason,
 } from './validation-vocabulary.ts';
 
 /**
@@ -28,26 +19,7 @@ import {
  * badges), so a new error type is added here once.
  */
 
-export {
-  SHORT_DEFINITION_MAX_LENGTH,
-  semanticErrorTypes,
-  llmFindingTypes,
-  findingSeverities,
-  blockingSeverities,
-  semanticErrorDescriptions,
-  validatorNames,
-  validationStatuses,
-  llmFailureReasons,
-  validationTriggers,
-  validationJobStatuses,
-  OVERRIDE_REASON_MIN_LENGTH,
-  OVERRIDE_REASON_MAX_LENGTH,
-  type SemanticErrorType,
-  type FindingSeverity,
-  type ValidatorName,
-  type ValidationStatus,
-  type LlmFailureReason,
-};
+export * from './validation-vocabulary.ts';
 
 export const semanticErrorTypeSchema = z.enum(semanticErrorTypes).meta({ id: 'SemanticErrorType' });
 export const findingSeveritySchema = z.enum(findingSeverities).meta({ id: 'FindingSeverity' });
