@@ -17,7 +17,7 @@ import { GraphService } from './graph/service.ts';
 import { httpMetricsPlugin } from './observability/http-metrics.ts';
 import { attachMetricsServer } from './observability/metrics-server.ts';
 import { createMetrics, registerPoolMetrics, type Metrics } from './observability/metrics.ts';
-import { debugRoutes, metricsRoutes } from './observability/routes.ts';
+import { debugRoutes, metricsRoutes, type MetricsSource } from './observability/routes.ts';
 import { reportError } from './observability/sentry.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
@@ -48,6 +48,8 @@ export interface AppDependencies {
   logger: Logger;
   /** Time as seen by the circuit breaker and the job queue; tests pass a clock they can move. */
   clock?: Clock;
+  /** What `/metrics` serves: this app's registry, unless a cluster worker serves every worker's sum. */
+  metricsSource?: MetricsSource;
 }
 
 declare module 'fastify' {
@@ -66,6 +68,7 @@ export async function buildApp({
   database,
   logger,
   clock = systemClock,
+  metricsSource,
 }: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -169,10 +172,13 @@ export async function buildApp({
   await app.register(openApiPlugin, { version });
   await app.register(systemRoutes, { database, version });
   if (config.metrics.port === null)
-    await app.register(metricsRoutes, { registry: metrics.registry, token: config.metrics.token });
+    await app.register(metricsRoutes, {
+      source: metricsSource ?? metrics.registry,
+      token: config.metrics.token,
+    });
   else
     attachMetricsServer(app, {
-      registry: metrics.registry,
+      source: metricsSource ?? metrics.registry,
       config: { ...config.metrics, port: config.metrics.port },
       logger,
     });

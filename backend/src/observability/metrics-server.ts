@@ -1,31 +1,44 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { MetricsConfig } from '../platform/config.ts';
-import type { Registry } from 'prom-client';
-import { errors, PROBLEM_CONTENT_TYPE } from '../platform/errors.ts';
+import { AppError, errors, PROBLEM_CONTENT_TYPE } from '../platform/errors.ts';
 import { bearerMatches } from './metrics-auth.ts';
+import type { MetricsSource } from './routes.ts';
 
 /**
  * A second, tiny server for `/metrics` on an internal port (METRICS_PORT), so the public port never
- * exposes it. It shares the app's registry and is started and closed with the app.
+ * exposes it. It serves the same source as `/metrics` would (the app's registry, or the cluster's sum) and
+ * is started and closed with the app. In a cluster every worker listens on it: node:cluster shares the port.
  */
 export function attachMetricsServer(
   app: FastifyInstance,
   {
-    registry,
+    source,
     config,
     logger,
-  }: { registry: Registry; config: MetricsConfig & { port: number }; logger: Logger },
+  }: { source: MetricsSource; config: MetricsConfig & { port: number }; logger: Logger },
 ): void {
   let server: FastifyInstance | null = null;
   app.addHook('onReady', async () => {
     server = Fastify({ logger: false });
+    // This bare server has no error handler plugin: problems are answered here, in the same format.
+    const sendProblem = (reply: FastifyReply, problem: AppError) =>
+      reply
+        .code(problem.status)
+        .headers(problem.headers)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(problem.toProblem());
     server.get('/metrics', async (request, reply) => {
-      if (config.token !== null && !bearerMatches(request.headers.authorization, config.token)) {
-        const problem = errors.unauthenticated('The metrics token is required.');
-        return reply.code(401).headers(problem.headers).type(PROBLEM_CONTENT_TYPE).send(problem.toProblem());
+      if (config.token !== null && !bearerMatches(request.headers.authorization, config.token))
+        return sendProblem(reply, errors.unauthenticated('The metrics token is required.'));
+      let text: string;
+      try {
+        text = await source.metrics();
+      } catch (error) {
+        if (error instanceof AppError) return sendProblem(reply, error);
+        throw error;
       }
-      return reply.type(registry.contentType).send(await registry.metrics());
+      return reply.type(source.contentType).send(text);
     });
     const address = await server.listen({ host: config.host, port: config.port });
     logger.info(`metrics on ${address}/metrics (internal port)`);

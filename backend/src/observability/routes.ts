@@ -1,9 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Registry } from 'prom-client';
 import { authGuard, requireAdmin } from '../auth/guard.ts';
 import type { AccessTokens } from '../auth/tokens.ts';
 import { errors } from '../platform/errors.ts';
 import { bearerMatches } from './metrics-auth.ts';
+
+/**
+ * Where `/metrics` text comes from: the app's own registry in a single process (a prom-client `Registry`
+ * is one), or, in a cluster worker, the sum over every worker that the primary computes.
+ */
+export interface MetricsSource {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+}
 
 /**
  * `GET /metrics` in Prometheus' text format. Hidden from the OpenAPI document: it is for the scraper,
@@ -11,15 +19,13 @@ import { bearerMatches } from './metrics-auth.ts';
  */
 export async function metricsRoutes(
   app: FastifyInstance,
-  { registry, token }: { registry: Registry; token: string | null },
+  { source, token }: { source: MetricsSource; token: string | null },
 ): Promise<void> {
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     if (token !== null && !bearerMatches(request.headers.authorization, token))
       throw errors.unauthenticated('The metrics token is required: "Authorization: Bearer <METRICS_TOKEN>".');
-    return reply
-      .header('cache-control', 'no-store')
-      .type(registry.contentType)
-      .send(await registry.metrics());
+    const text = await source.metrics();
+    return reply.header('cache-control', 'no-store').type(source.contentType).send(text);
   });
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -102,6 +103,7 @@ const environmentSchema = z.object({
   AUTH_REGISTER_LIMIT_PER_IP: rateLimitRule.prefault('10/3600'),
   GRAPH_MAX_NODES: z.coerce.number().int().min(10).max(100_000).default(500),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  API_WORKERS: unsetIfBlank(z.union([z.literal('auto'), z.coerce.number().int().min(1).max(256)]).optional()),
   PUBLIC_WEB_URL: httpUrl.default('http://127.0.0.1:3000'),
   GITHUB_CLIENT_ID: z.string().trim().optional(),
   GITHUB_CLIENT_SECRET: z.string().trim().optional(),
@@ -163,6 +165,8 @@ export interface Config {
   };
   graphMaxNodes: number;
   requestTimeoutMs: number;
+  /** Processes serving the API port (node:cluster when more than one); see `apiWorkers()`. */
+  apiWorkers: number;
   /** Where browsers reach the web app: OAuth providers redirect back to it. */
   publicWebUrl: string;
   oauth: OAuthConfig;
@@ -290,6 +294,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     graphMaxNodes: env.GRAPH_MAX_NODES,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    apiWorkers: apiWorkers(env.API_WORKERS, isProduction, env.DATABASE_URL === undefined),
     publicWebUrl: env.PUBLIC_WEB_URL,
     oauth: oauthConfig(env, isProduction),
     llm: llmConfig(env),
@@ -297,6 +302,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     metrics: metricsConfig(env, isProduction),
     debugRoutes: env.DEBUG_ROUTES ?? !isProduction,
   };
+}
+
+/**
+ * How many processes serve the API: an explicit count, or `auto` (the default in production) for one per
+ * core; development and tests default to one. Embedded PGlite lives inside a single process and cannot
+ * be shared, so with it `auto` means one, and an explicit count above one is refused rather than ignored.
+ */
+function apiWorkers(setting: number | 'auto' | undefined, isProduction: boolean, embedded: boolean): number {
+  if (typeof setting === 'number' && setting > 1 && embedded)
+    throw new ConfigError(
+      `Invalid configuration:\n  - API_WORKERS: ${setting} processes cannot share the embedded database (PGlite); set DATABASE_URL to a PostgreSQL server, or use API_WORKERS=1`,
+    );
+  if (typeof setting === 'number') return setting;
+  if (embedded || (setting === undefined && !isProduction)) return 1;
+  return availableParallelism();
 }
 
 function metricsConfig(env: Environment, isProduction: boolean): MetricsConfig {

@@ -12,8 +12,18 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs the real entry point (`src/main.ts`) as its own process, as `npm start` would. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/** Fastify's line, logged by each process that serves (each worker of a cluster too). */
+const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
+
+/**
+ * Runs the real entry point (`src/main.ts`) as its own process, as `npm start` would. `ready` (its first
+ * group: the base URL) says when it serves; with API_WORKERS > 1, pass the primary's "with N processes"
+ * line to wait for every worker.
+ */
+export async function startServerProcess(
+  env: Record<string, string>,
+  { ready = LISTENING }: { ready?: RegExp } = {},
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [mainScript], {
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -23,7 +33,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   const baseUrl = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      const match = ready.exec(output);
       if (match?.[1]) resolve(match[1]);
     };
     child.stdout.on('data', onData);
