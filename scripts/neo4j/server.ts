@@ -1,0 +1,582 @@
+/**
+ * Builds and runs a real Neo4j Community server (embedded, deploy/neo4j-embedded) on a loopback port, for
+ * tests, benchmarks and `npm run neo4j`. Nothing comes from Docker or a tarball: Maven Central provides the
+ * jars, the machine's JDK 17 runs them (installed from Debian when missing and we are root).
+ *
+ *   const neo4j = await startNeo4j({ password: 'a-password', log: console.log });
+ *   // neo4j.boltUrl, neo4j.user, neo4j.password → neo4j-driver
+ *   await neo4j.stop();
+ *
+ * The Maven build runs once and is cached (target/ is reused while it is newer than pom.xml and src/).
+ * Starts are cut from ~10–40 s to a few seconds by a class-data-sharing archive that the first cleanly
+ * stopped server records (-XX:ArchiveClassesAtExit) and later ones map (-XX:SharedArchiveFile).
+ */
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export type StartNeo4jOptions = {
+  /**
+   * Neo4j's home directory (its `data/` and `logs/` go inside). Kept after stop(). When omitted, a
+   * throwaway directory under os.tmpdir() is used and deleted by stop()/kill().
+   */
+  dataDir?: string;
+  /** Loopback port for Bolt; a free one when omitted (then retried on a bind race). */
+  port?: number;
+  /** Turns authentication on for the user `neo4j` (≥ 8 characters). Omitted: auth off (loopback only). */
+  password?: string;
+  log?: (line: string) => void;
+  /** How long to wait for Bolt after launching the JVM. Generous: a cold JVM on a busy 2-core machine. */
+  readyTimeoutMs?: number;
+};
+
+export type Neo4jServer = {
+  boltUrl: string;
+  user: string;
+  /** The password given to startNeo4j, or '' when authentication is off (any credentials are accepted). */
+  password: string;
+  authEnabled: boolean;
+  port: number;
+  dataDir: string;
+  pid: number;
+  /**
+   * Clean shutdown (SIGTERM, then SIGKILL after a deadline). A throwaway data directory is killed instead
+   * (nothing in it is worth a checkpoint; saves seconds per test run) and deleted — unless this start is
+   * recording the class-data sharing archive, which only a clean exit writes.
+   */
+  stop(): Promise<void>;
+  /** Crash: SIGKILL, no shutdown. Neo4j recovers the store on the next start from the same dataDir. */
+  kill(): Promise<void>;
+  /** Resolves with the exit code (or signal name) once the JVM has exited. */
+  exited: Promise<number | string | null>;
+  /** The last lines the JVM printed. */
+  output(): string;
+};
+
+export const NEO4J_VERSION = '5.26.30';
+export const NEO4J_USER = 'neo4j';
+
+const projectDir = fileURLToPath(new URL('../../deploy/neo4j-embedded/', import.meta.url));
+const targetDir = path.join(projectDir, 'target');
+const jarFile = path.join(targetDir, 'neo4j-embedded-1.0.0.jar');
+const libDir = path.join(targetDir, 'lib');
+const buildStamp = path.join(targetDir, '.lexikon-built');
+const buildLock = path.join(targetDir, '.lexikon-build-lock');
+const MAIN_CLASS = 'org.lexikon.neo4j.Main';
+const READY_LINE = /^NEO4J_READY (bolt:\/\/\S+)/m;
+
+// Suits a 2-core machine shared with PostgreSQL and Node (see docs in the recipe this follows).
+const JVM_FLAGS = [
+  '-Xms256m',
+  '-Xmx1g',
+  '-XX:+UseSerialGC',
+  '--add-opens=java.base/java.nio=ALL-UNNAMED',
+  '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
+  '-Dio.netty.tryReflectionSetAccessible=true',
+];
+const DEFAULT_READY_TIMEOUT_MS = 240_000;
+const STOP_TIMEOUT_MS = 60_000;
+const BUILD_TIMEOUT_MS = 900_000;
+const START_ATTEMPTS = 3;
+const OUTPUT_LINES_KEPT = 80;
+
+const execFileAsync = promisify(execFile);
+const isRoot = (): boolean => process.getuid?.() === 0;
+
+export async function startNeo4j(options: StartNeo4jOptions = {}): Promise<Neo4jServer> {
+  const log = options.log ?? (() => {});
+  if (options.password !== undefined && options.password.length < 8) {
+    throw new Error('startNeo4j: the password must have at least 8 characters (Neo4j refuses shorter ones)');
+  }
+  const java = await ensureNeo4jBuilt(log);
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir
+    ? path.resolve(options.dataDir)
+    : await mkdtemp(path.join(os.tmpdir(), 'lexikon-neo4j-'));
+  await mkdir(dataDir, { recursive: true });
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freeLoopbackPort());
+    try {
+      return await launch({ java, dataDir, ownsDataDir, port, options, log });
+    } catch (error) {
+      const portTaken = error instanceof PortTakenError;
+      if (!portTaken || options.port !== undefined || attempt >= START_ATTEMPTS) {
+        if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+        throw error;
+      }
+      log(`neo4j: port ${port} was taken meanwhile, retrying on another one`);
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+type LaunchContext = {
+  java: string;
+  dataDir: string;
+  ownsDataDir: boolean;
+  port: number;
+  options: StartNeo4jOptions;
+  log: (line: string) => void;
+};
+
+async function launch(ctx: LaunchContext): Promise<Neo4jServer> {
+  const { java, dataDir, port, options, log } = ctx;
+  const startedAt = performance.now();
+  const cds = await classDataSharing(java);
+  const args = [
+    ...JVM_FLAGS,
+    ...cds.flags,
+    '-cp',
+    `${jarFile}${path.delimiter}${path.join(libDir, '*')}`,
+    MAIN_CLASS,
+    dataDir,
+    String(port),
+    '--exit-on-stdin-eof',
+  ];
+  const env = { ...process.env };
+  delete env.NEO4J_PASSWORD;
+  if (options.password !== undefined) env.NEO4J_PASSWORD = options.password;
+  // stdin stays an open pipe: the JVM exits when it closes, i.e. when this process dies without stop().
+  const child = spawn(java, args, { cwd: os.tmpdir(), env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const output = captureOutput(child);
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? code)),
+  );
+  const onExit = (): void => killSyncOnExit(child, ctx);
+  process.on('exit', onExit);
+  try {
+    const boltUrl = await waitForBolt(child, output, exited, port, dataDir, options.readyTimeoutMs);
+    const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+    log(`neo4j: ${NEO4J_VERSION} ready at ${boltUrl} in ${seconds} s (${cds.mode}; home ${dataDir})`);
+    return makeServer(child, ctx, boltUrl, output, exited, cds, onExit);
+  } catch (error) {
+    process.off('exit', onExit);
+    await terminate(child, exited, 'SIGKILL');
+    throw error;
+  }
+}
+
+function makeServer(
+  child: ChildProcess,
+  ctx: LaunchContext,
+  boltUrl: string,
+  output: OutputBuffer,
+  exited: Promise<number | string | null>,
+  cds: ClassDataSharing,
+  onExit: () => void,
+): Neo4jServer {
+  let ending: Promise<void> | undefined;
+  const end = (signal: 'SIGTERM' | 'SIGKILL'): Promise<void> => {
+    ending ??= (async () => {
+      await terminate(child, exited, signal);
+      process.off('exit', onExit);
+      // Only a clean exit writes a usable archive; install it for the next start.
+      if (signal === 'SIGTERM') await cds.adoptRecording();
+      else await cds.discardRecording();
+      if (ctx.ownsDataDir) await rm(ctx.dataDir, { recursive: true, force: true });
+    })();
+    return ending;
+  };
+  return {
+    boltUrl,
+    user: NEO4J_USER,
+    password: ctx.options.password ?? '',
+    authEnabled: ctx.options.password !== undefined,
+    port: ctx.port,
+    dataDir: ctx.dataDir,
+    pid: child.pid ?? -1,
+    stop: () => end(ctx.ownsDataDir && !cds.recording ? 'SIGKILL' : 'SIGTERM'),
+    kill: () => end('SIGKILL'),
+    exited,
+    output: () => output.text(),
+  };
+}
+
+async function waitForBolt(
+  child: ChildProcess,
+  output: OutputBuffer,
+  exited: Promise<number | string | null>,
+  port: number,
+  dataDir: string,
+  timeoutMs = DEFAULT_READY_TIMEOUT_MS,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  const ready = new Promise<string>((resolve) => {
+    output.onLine((line) => {
+      const match = READY_LINE.exec(line);
+      if (match?.[1]) resolve(match[1]);
+    });
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const outcome = await Promise.race([ready, timeout, exited.then((code) => ({ code }))]);
+    if (typeof outcome === 'string' && outcome !== 'timeout') {
+      // The JVM printed its line after binding; a connect proves Bolt really accepts connections.
+      await waitForTcp(port, deadline);
+      return outcome;
+    }
+    const tail = await failureTail(output, dataDir);
+    if (/BindException|Address already in use/i.test(tail)) {
+      throw new PortTakenError(`neo4j: port ${port} is already in use\n${tail}`);
+    }
+    const why =
+      outcome === 'timeout'
+        ? `Bolt was not ready within ${Math.round(timeoutMs / 1000)} s`
+        : `the JVM exited (${String((outcome as { code: unknown }).code)}) before Bolt was ready`;
+    throw new Error(`neo4j: ${why} (pid ${child.pid}, home ${dataDir})\n--- last output ---\n${tail}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function waitForTcp(port: number, deadline: number): Promise<void> {
+  for (;;) {
+    const connected = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (connected) return;
+    if (Date.now() > deadline) throw new Error(`neo4j: nothing accepts connections on 127.0.0.1:${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function terminate(
+  child: ChildProcess,
+  exited: Promise<unknown>,
+  signal: 'SIGTERM' | 'SIGKILL',
+): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill(signal);
+  const gaveUp = Symbol('timeout');
+  let timer: NodeJS.Timeout | undefined;
+  const result = await Promise.race([
+    exited,
+    new Promise((resolve) => (timer = setTimeout(() => resolve(gaveUp), STOP_TIMEOUT_MS))),
+  ]);
+  clearTimeout(timer);
+  if (result === gaveUp) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** Last resort when the process exits without stop(): only synchronous work is possible here. */
+function killSyncOnExit(child: ChildProcess, ctx: LaunchContext): void {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  if (!ctx.ownsDataDir) {
+    // A kept store deserves a clean shutdown; closing stdin (as our exit does) also triggers one.
+    child.kill('SIGTERM');
+    return;
+  }
+  child.kill('SIGKILL');
+  spawnSync('sh', ['-c', `while kill -0 ${child.pid} 2>/dev/null; do sleep 0.1; done`], { timeout: 10_000 });
+  rmSync(ctx.dataDir, { recursive: true, force: true });
+}
+
+// ---- output ------------------------------------------------------------------------------------------
+
+type OutputBuffer = { text(): string; onLine(listener: (line: string) => void): void };
+
+function captureOutput(child: ChildProcess): OutputBuffer {
+  const lines: string[] = [];
+  const listeners: ((line: string) => void)[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    let pending = '';
+    stream?.on('data', (chunk: Buffer) => {
+      const parts = (pending + chunk.toString()).split('\n');
+      pending = parts.pop() ?? '';
+      for (const line of parts) {
+        lines.push(line);
+        if (lines.length > OUTPUT_LINES_KEPT) lines.shift();
+        for (const listener of listeners) listener(line);
+      }
+    });
+  }
+  return { text: () => lines.join('\n'), onLine: (listener) => listeners.push(listener) };
+}
+
+async function failureTail(output: OutputBuffer, dataDir: string): Promise<string> {
+  const debugLog = await readFile(path.join(dataDir, 'logs', 'debug.log'), 'utf8').catch(() => '');
+  const debugTail = debugLog.trimEnd().split('\n').slice(-30).join('\n');
+  return [output.text(), debugTail && `--- tail of logs/debug.log ---\n${debugTail}`]
+    .filter(Boolean)
+    .join('\n');
+}
+
+// ---- class-data sharing ------------------------------------------------------------------------------
+
+type ClassDataSharing = {
+  mode: string;
+  recording: boolean;
+  flags: string[];
+  adoptRecording(): Promise<void>;
+  discardRecording(): Promise<void>;
+};
+
+/**
+ * One archive per JVM binary: an archive made by another JDK build is rejected by the JVM (it then runs
+ * without one), so the name carries the binary's identity and a JDK upgrade simply records a new one.
+ */
+async function classDataSharing(java: string): Promise<ClassDataSharing> {
+  const javaBinary = realpathSync(java);
+  const identity = createHash('sha256')
+    .update(`${javaBinary}:${statSync(javaBinary).mtimeMs}`)
+    .digest('hex')
+    .slice(0, 12);
+  const archive = path.join(targetDir, `neo4j-${identity}.jsa`);
+  const nothing = async (): Promise<void> => {};
+  if (existsSync(archive)) {
+    return {
+      mode: 'class-data sharing archive',
+      recording: false,
+      flags: [`-XX:SharedArchiveFile=${archive}`, '-Xshare:auto', '-Xlog:cds=off', '-Xlog:cds+dynamic=off'],
+      adoptRecording: nothing,
+      discardRecording: nothing,
+    };
+  }
+  removeAbandonedRecordings();
+  // Unique per server: several may be recording at once; the first to stop cleanly provides the archive.
+  const recording = path.join(targetDir, `recording-${process.pid}-${Date.now()}-${Math.random()}.jsa`);
+  const discardRecording = () => rm(recording, { force: true });
+  return {
+    mode: 'recording a class-data sharing archive for the next starts',
+    recording: true,
+    flags: [`-XX:ArchiveClassesAtExit=${recording}`, '-Xlog:cds=off', '-Xlog:cds+dynamic=off'],
+    async adoptRecording() {
+      const size = await stat(recording).then(
+        (s) => s.size,
+        () => 0,
+      );
+      if (size > 0 && !existsSync(archive)) await rename(recording, archive);
+      await discardRecording();
+    },
+    discardRecording,
+  };
+}
+
+/** Recordings of servers that were killed or crashed: ~100 MiB each, never adopted. */
+function removeAbandonedRecordings(): void {
+  const hourAgo = Date.now() - 3_600_000;
+  for (const entry of readdirSync(targetDir)) {
+    const file = path.join(targetDir, entry);
+    if (entry.startsWith('recording-') && statSync(file).mtimeMs < hourAgo) rmSync(file, { force: true });
+  }
+}
+
+// ---- build -------------------------------------------------------------------------------------------
+
+let building: Promise<string> | undefined;
+
+/**
+ * Makes sure a JDK and Maven are there (installing Debian's when root) and that the Maven project is built.
+ * Returns the `java` executable. Safe to call concurrently, from several processes too (a lock directory).
+ */
+export function ensureNeo4jBuilt(log: (line: string) => void = () => {}): Promise<string> {
+  building ??= (async () => {
+    const java = await ensureToolchain(log);
+    if (!isBuildFresh()) await withBuildLock(log, async () => isBuildFresh() || (await build(log)));
+    return java;
+  })();
+  building.catch(() => (building = undefined));
+  return building;
+}
+
+function newestSource(): number {
+  const newestIn = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
+      const file = path.join(dir, entry.name);
+      return Math.max(newest, entry.isDirectory() ? newestIn(file) : statSync(file).mtimeMs);
+    }, 0);
+  return Math.max(statSync(path.join(projectDir, 'pom.xml')).mtimeMs, newestIn(path.join(projectDir, 'src')));
+}
+
+function isBuildFresh(): boolean {
+  if (!existsSync(buildStamp) || !existsSync(jarFile) || !existsSync(libDir)) return false;
+  return statSync(buildStamp).mtimeMs >= newestSource();
+}
+
+async function build(log: (line: string) => void): Promise<true> {
+  const startedAt = performance.now();
+  const cached = existsSync(path.join(os.homedir(), '.m2/repository/org/neo4j/neo4j', NEO4J_VERSION));
+  log(
+    cached
+      ? 'neo4j: building deploy/neo4j-embedded (jars already in ~/.m2)'
+      : `neo4j: building deploy/neo4j-embedded; first run downloads Neo4j ${NEO4J_VERSION} (~125 MiB) from Maven Central`,
+  );
+  const goals = [
+    '-B',
+    '-q',
+    'package',
+    'dependency:copy-dependencies',
+    `-DoutputDirectory=${libDir}`,
+    '-DincludeScope=runtime',
+  ];
+  // Offline when the jars are cached (no network round trips); online if the cache turns out incomplete.
+  if (!(
+    cached &&
+    (await runMaven(['-o', ...goals]).then(
+      () => true,
+      () => false,
+    ))
+  )) {
+    await runMaven(goals);
+  }
+  // Archives recorded against the old jars would be rejected (the class path changed): start afresh.
+  for (const entry of readdirSync(targetDir)) {
+    if (entry.endsWith('.jsa')) rmSync(path.join(targetDir, entry), { force: true });
+  }
+  await writeFile(buildStamp, `${new Date().toISOString()}\n`);
+  log(`neo4j: built in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+  return true;
+}
+
+async function runMaven(args: string[]): Promise<void> {
+  try {
+    await execFileAsync('mvn', args, { cwd: projectDir, timeout: BUILD_TIMEOUT_MS, maxBuffer: 64 << 20 });
+  } catch (cause) {
+    const failure = cause as { code?: unknown; stdout?: string; stderr?: string };
+    const output = `${failure.stdout ?? ''}${failure.stderr ?? ''}`.trim().slice(-4000);
+    throw new Error(`neo4j: mvn ${args.join(' ')} failed (${String(failure.code)})\n${output}`, { cause });
+  }
+}
+
+const LOCK_WAIT_MS = BUILD_TIMEOUT_MS;
+
+async function withBuildLock<T>(log: (line: string) => void, work: () => Promise<T>): Promise<T> {
+  await mkdir(targetDir, { recursive: true });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let announced = false;
+  for (;;) {
+    try {
+      await mkdir(buildLock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (await lockIsStale()) {
+        await rm(buildLock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`neo4j: gave up waiting for the build lock ${buildLock}`, { cause: error });
+      }
+      if (!announced) log('neo4j: another process is building deploy/neo4j-embedded, waiting for it');
+      announced = true;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    await writeFile(path.join(buildLock, 'pid'), String(process.pid));
+    return await work();
+  } finally {
+    await rm(buildLock, { recursive: true, force: true });
+  }
+}
+
+async function lockIsStale(): Promise<boolean> {
+  const pid = Number(await readFile(path.join(buildLock, 'pid'), 'utf8').catch(() => ''));
+  if (!pid) {
+    // Just created by its owner, who has not written its pid yet — unless that was long ago.
+    const created = await stat(buildLock).then(
+      (s) => s.mtimeMs,
+      () => Date.now(),
+    );
+    return Date.now() - created > 30_000;
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+// ---- toolchain ---------------------------------------------------------------------------------------
+
+let installing: Promise<void> | undefined;
+
+async function ensureToolchain(log: (line: string) => void): Promise<string> {
+  const ready = (await javaMajorVersion(javaExecutable())) >= 17 && (await hasCommand('mvn'));
+  if (!ready) {
+    if (!isRoot()) {
+      throw new Error(
+        'neo4j: needs a JDK ≥ 17 and Maven. Install them first, e.g. ' +
+          '"sudo apt-get install -y openjdk-17-jdk-headless maven" (Debian/Ubuntu), then re-run.',
+      );
+    }
+    installing ??= installDebianToolchain(log);
+    await installing;
+  }
+  const java = javaExecutable();
+  const major = await javaMajorVersion(java);
+  if (major < 17)
+    throw new Error(`neo4j: ${java} is Java ${major}; Neo4j ${NEO4J_VERSION} needs 17 or later`);
+  return java;
+}
+
+/** JAVA_HOME's java, else the first on the PATH; an absolute path (the archive name derives from it). */
+function javaExecutable(): string {
+  const home = process.env.JAVA_HOME;
+  const candidates = [
+    ...(home ? [path.join(home, 'bin/java')] : []),
+    ...(process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'java')),
+  ];
+  return candidates.find((file) => path.isAbsolute(file) && existsSync(file)) ?? 'java';
+}
+
+async function javaMajorVersion(java: string): Promise<number> {
+  try {
+    // `java -version` prints to stderr, e.g. `openjdk version "17.0.15" 2025-04-15`.
+    const { stderr } = await execFileAsync(java, ['-version'], { timeout: 60_000 });
+    const version = /version "(\d+)(?:\.(\d+))?/.exec(stderr);
+    if (!version) return 0;
+    return version[1] === '1' ? Number(version[2]) : Number(version[1]);
+  } catch {
+    return 0;
+  }
+}
+
+async function hasCommand(command: string): Promise<boolean> {
+  return execFileAsync('sh', ['-c', `command -v ${command}`]).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function installDebianToolchain(log: (line: string) => void): Promise<void> {
+  log('neo4j: JDK 17 or Maven missing, installing Debian packages (takes a few minutes)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const lockWait = ['-o', 'DPkg::Lock::Timeout=300'];
+  const apt = (args: string[]) => execFileAsync('apt-get', [...lockWait, ...args], { env, timeout: 900_000 });
+  await apt(['update']);
+  await apt(['install', '-y', '--no-install-recommends', 'openjdk-17-jdk-headless', 'maven']);
+}
+
+// ---- ports -------------------------------------------------------------------------------------------
+
+/** A TCP port that was free on 127.0.0.1 a moment ago (the JVM binds it soon after). */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
+      );
+    });
+  });
+}
