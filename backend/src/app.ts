@@ -22,7 +22,11 @@ import { reportError } from './observability/sentry.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import type { Database } from './platform/database/client.ts';
-import { errorHandlerPlugin } from './platform/http/error-handler.ts';
+import {
+  clientErrorHandler,
+  errorHandlerPlugin,
+  frameworkErrorHandler,
+} from './platform/http/error-handler.ts';
 import { openApiPlugin } from './platform/http/openapi.ts';
 import { securityPlugin } from './platform/http/security.ts';
 import { relationRoutes } from './relations/routes.ts';
@@ -81,6 +85,8 @@ export async function buildApp({
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     },
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

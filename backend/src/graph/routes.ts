@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { commonProblemResponses, problemSchema } from '../platform/errors.ts';
+import { problemResponses } from '../platform/http/problem-responses.ts';
 import { termIdParamsSchema } from '../terms/schemas.ts';
 import { subgraphSchema, traversalByNameQuerySchema, traversalQuerySchema } from './schemas.ts';
 import type { GraphService } from './service.ts';
@@ -10,10 +10,11 @@ export const termGraphRoutes: FastifyPluginAsyncZod<{ service: GraphService }> =
     {
       schema: {
         tags: ['graph'],
+        operationId: 'relatedTerms',
         summary: 'Terms related to this one within `depth` steps, with the relations between them',
         params: termIdParamsSchema,
         querystring: traversalQuerySchema,
-        response: { 200: subgraphSchema, 404: problemSchema, ...commonProblemResponses },
+        response: { 200: subgraphSchema, ...problemResponses(400, 401, 404, 431, 503) },
       },
     },
     async (request) => service.relatedById(request.params.id, request.query),
@@ -26,9 +27,10 @@ export const graphRoutes: FastifyPluginAsyncZod<{ service: GraphService }> = asy
     {
       schema: {
         tags: ['graph'],
+        operationId: 'relatedTermsByName',
         summary: 'Traversal from a term given by name (add `domain` when the name exists in several)',
         querystring: traversalByNameQuerySchema,
-        response: { 200: subgraphSchema, 404: problemSchema, 409: problemSchema, ...commonProblemResponses },
+        response: { 200: subgraphSchema, ...problemResponses(400, 401, 404, 409, 431, 503) },
       },
     },
     async (request) => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../auth/guard.ts';
-import { commonProblemResponses, problemSchema } from '../platform/errors.ts';
+import { BODY_PROBLEMS, problemResponses } from '../platform/http/problem-responses.ts';
 import { termIdParamsSchema } from '../terms/schemas.ts';
 import {
   createRelationBodySchema,
@@ -23,16 +23,13 @@ export const relationRoutes: FastifyPluginAsyncZod<{ service: RelationsService }
     {
       schema: {
         tags,
+        operationId: 'createRelation',
         summary: 'Relate this term to another (is_a and part_of must stay acyclic)',
         params: termIdParamsSchema,
         body: createRelationBodySchema,
         response: {
           201: relationSchema,
-          403: problemSchema,
-          404: problemSchema,
-          409: problemSchema,
-          422: problemSchema,
-          ...commonProblemResponses,
+          ...problemResponses(...BODY_PROBLEMS, 401, 403, 404, 409, 422, 503),
         },
       },
     },
@@ -47,9 +44,10 @@ export const relationRoutes: FastifyPluginAsyncZod<{ service: RelationsService }
     {
       schema: {
         tags,
+        operationId: 'listRelations',
         summary: 'Relations of this term, outgoing and incoming',
         params: termIdParamsSchema,
-        response: { 200: relationListSchema, 404: problemSchema, ...commonProblemResponses },
+        response: { 200: relationListSchema, ...problemResponses(400, 401, 404, 503) },
       },
     },
     async (request) => ({ items: await service.list(request.params.id) }),
@@ -60,13 +58,12 @@ export const relationRoutes: FastifyPluginAsyncZod<{ service: RelationsService }
     {
       schema: {
         tags,
+        operationId: 'deleteRelation',
         summary: 'Remove a relation',
         params: relationParamsSchema,
         response: {
           204: z.null().meta({ description: 'Removed.' }),
-          403: problemSchema,
-          404: problemSchema,
-          ...commonProblemResponses,
+          ...problemResponses(...BODY_PROBLEMS, 401, 403, 404, 503),
         },
       },
     },

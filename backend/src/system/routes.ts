@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { rowsOf, type Database } from '../platform/database/client.ts';
-import { problemSchema } from '../platform/errors.ts';
+import { problemResponses } from '../platform/http/problem-responses.ts';
 
 export const serviceInfoSchema = z.object({
   name: z.string(),
@@ -24,8 +24,9 @@ export const systemRoutes: FastifyPluginAsyncZod<{ database: Database; version: 
       schema: {
         tags,
         security: [],
+        operationId: 'serviceInfo',
         summary: 'Service name and version',
-        response: { 200: serviceInfoSchema },
+        response: { 200: serviceInfoSchema, ...problemResponses() },
       },
     },
     async () => ({ name: 'lexikon', version, docs: '/docs', openapi: '/openapi.json' }),
@@ -38,8 +39,9 @@ export const systemRoutes: FastifyPluginAsyncZod<{ database: Database; version: 
       schema: {
         tags,
         security: [],
+        operationId: 'health',
         summary: 'Liveness: the process is up',
-        response: { 200: z.object({ status: z.literal('ok') }) },
+        response: { 200: z.object({ status: z.literal('ok') }), ...problemResponses() },
       },
     },
     async () => ({ status: 'ok' as const }),
@@ -52,8 +54,12 @@ export const systemRoutes: FastifyPluginAsyncZod<{ database: Database; version: 
       schema: {
         tags,
         security: [],
+        operationId: 'ready',
         summary: 'Readiness: the database answers',
-        response: { 200: z.object({ status: z.literal('ready'), database: z.string() }), 503: problemSchema },
+        response: {
+          200: z.object({ status: z.literal('ready'), database: z.string() }),
+          ...problemResponses(503),
+        },
       },
     },
     async () => {
@@ -79,8 +85,9 @@ export const statsRoutes: FastifyPluginAsyncZod<{ database: Database }> = async 
       schema: {
         tags: ['system'],
         security: [],
+        operationId: 'stats',
         summary: 'How many terms, relations and domains there are',
-        response: { 200: statsSchema },
+        response: { 200: statsSchema, ...problemResponses(503) },
       },
     },
     async () => {

@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../auth/guard.ts';
-import { commonProblemResponses, errors, problemSchema } from '../platform/errors.ts';
+import { errors } from '../platform/errors.ts';
+import { BODY_PROBLEMS, problemResponses } from '../platform/http/problem-responses.ts';
 import {
   createTermBodySchema,
   listTermsQuerySchema,
@@ -30,9 +31,10 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
     {
       schema: {
         tags,
+        operationId: 'createTerm',
         summary: 'Create a term',
         body: createTermBodySchema,
-        response: { 201: termSchema, 409: problemSchema, ...commonProblemResponses },
+        response: { 201: termSchema, ...problemResponses(...BODY_PROBLEMS, 401, 409, 503) },
       },
     },
     async (request, reply) => {
@@ -46,9 +48,10 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
     {
       schema: {
         tags,
+        operationId: 'listTerms',
         summary: 'List and search terms (keyset pagination)',
         querystring: listTermsQuerySchema,
-        response: { 200: termPageSchema, ...commonProblemResponses },
+        response: { 200: termPageSchema, ...problemResponses(400, 401, 431, 503) },
       },
     },
     async (request) => service.list(request.query),
@@ -59,9 +62,10 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
     {
       schema: {
         tags,
+        operationId: 'getTerm',
         summary: 'Read a term',
         params: termIdParamsSchema,
-        response: { 200: termSchema, 404: problemSchema, ...commonProblemResponses },
+        response: { 200: termSchema, ...problemResponses(400, 401, 404, 503) },
       },
     },
     async (request, reply) => {
@@ -75,19 +79,14 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
     {
       schema: {
         tags,
+        operationId: 'updateTerm',
         summary: 'Edit a term (creator or admin); needs the edited version as If-Match or `version`',
         params: termIdParamsSchema,
         headers: ifMatchHeaders,
         body: updateTermBodySchema,
         response: {
           200: termSchema,
-          403: problemSchema,
-          404: problemSchema,
-          409: problemSchema,
-          412: problemSchema,
-          422: problemSchema,
-          428: problemSchema,
-          ...commonProblemResponses,
+          ...problemResponses(...BODY_PROBLEMS, 401, 403, 404, 409, 412, 422, 428, 503),
         },
       },
     },
@@ -107,15 +106,13 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
     {
       schema: {
         tags,
+        operationId: 'deleteTerm',
         summary: 'Delete a term and its relations (creator or admin)',
         params: termIdParamsSchema,
         headers: ifMatchHeaders,
         response: {
           204: z.null().meta({ description: 'Deleted.' }),
-          403: problemSchema,
-          404: problemSchema,
-          412: problemSchema,
-          ...commonProblemResponses,
+          ...problemResponses(...BODY_PROBLEMS, 401, 403, 404, 412, 503),
         },
       },
     },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { currentUser } from '../auth/guard.ts';
-import { commonProblemResponses, problemSchema } from '../platform/errors.ts';
+import { BODY_PROBLEMS, problemResponses } from '../platform/http/problem-responses.ts';
 import { termIdParamsSchema } from '../terms/schemas.ts';
 import {
   listValidationsQuerySchema,
@@ -22,6 +22,7 @@ export const termValidationRoutes: FastifyPluginAsyncZod<{ service: ValidationSe
     {
       schema: {
         tags,
+        operationId: 'validateTerm',
         summary: 'Validate a term now (creator or reviewer): rules, then the LLM when configured',
         description:
           'Runs the rule checks and, when an LLM is configured and its circuit breaker is closed, asks the LLM ' +
@@ -30,9 +31,7 @@ export const termValidationRoutes: FastifyPluginAsyncZod<{ service: ValidationSe
         params: termIdParamsSchema,
         response: {
           201: validationRecordSchema,
-          403: problemSchema,
-          404: problemSchema,
-          ...commonProblemResponses,
+          ...problemResponses(...BODY_PROBLEMS, 401, 403, 404, 503),
         },
       },
     },
@@ -47,10 +46,11 @@ export const termValidationRoutes: FastifyPluginAsyncZod<{ service: ValidationSe
     {
       schema: {
         tags,
+        operationId: 'listValidations',
         summary: 'Validation history of a term, newest first, with findings and overrides',
         params: termIdParamsSchema,
         querystring: listValidationsQuerySchema,
-        response: { 200: validationPageSchema, 404: problemSchema, ...commonProblemResponses },
+        response: { 200: validationPageSchema, ...problemResponses(400, 401, 404, 431, 503) },
       },
     },
     async (request) => service.list(request.params.id, request.query),
@@ -67,8 +67,9 @@ export const validationStatusRoutes: FastifyPluginAsyncZod<{ service: Validation
     {
       schema: {
         tags,
+        operationId: 'validationStatus',
         summary: 'Validators available, LLM model and circuit state, background queue size',
-        response: { 200: validationServiceStatusSchema, ...commonProblemResponses },
+        response: { 200: validationServiceStatusSchema, ...problemResponses(401, 503) },
       },
     },
     async () => service.status(),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { commonProblemResponses, errors, problemSchema } from '../../platform/errors.ts';
+import { errors } from '../../platform/errors.ts';
+import { BODY_PROBLEMS, problemResponses } from '../../platform/http/problem-responses.ts';
 import { currentUser } from '../guard.ts';
 import {
   oauthCallbackQuerySchema,
@@ -20,6 +21,7 @@ export const oauthRoutes: FastifyPluginAsyncZod<{ service: OAuthService }> = asy
       config: { public: true },
       schema: {
         tags,
+        operationId: 'startOAuth',
         summary:
           'Start signing in (or linking, with a bearer token and mode=link) with a provider: 302 to it',
         description:
@@ -28,9 +30,7 @@ export const oauthRoutes: FastifyPluginAsyncZod<{ service: OAuthService }> = asy
         querystring: oauthStartQuerySchema,
         response: {
           302: z.null().meta({ description: 'Redirect to the provider.' }),
-          404: problemSchema,
-          502: problemSchema,
-          ...commonProblemResponses,
+          ...problemResponses(400, 401, 404, 431, 502, 503),
         },
       },
     },
@@ -51,17 +51,14 @@ export const oauthRoutes: FastifyPluginAsyncZod<{ service: OAuthService }> = asy
       config: { public: true },
       schema: {
         tags,
+        operationId: 'finishOAuth',
         summary:
           'Finish a provider flow with the `code` and `state` it returned; answers a session (or a link)',
         params: oauthProviderParamsSchema,
         querystring: oauthCallbackQuerySchema,
         response: {
           200: oauthOutcomeSchema,
-          404: problemSchema,
-          409: problemSchema,
-          422: problemSchema,
-          502: problemSchema,
-          ...commonProblemResponses,
+          ...problemResponses(400, 404, 409, 422, 431, 502, 503),
         },
       },
     },
@@ -76,13 +73,12 @@ export const oauthRoutes: FastifyPluginAsyncZod<{ service: OAuthService }> = asy
     {
       schema: {
         tags,
+        operationId: 'unlinkOAuth',
         summary: 'Unlink a provider from the signed-in user (never the last way to sign in)',
         params: oauthProviderParamsSchema,
         response: {
           204: z.null().meta({ description: 'Unlinked.' }),
-          404: problemSchema,
-          409: problemSchema,
-          ...commonProblemResponses,
+          ...problemResponses(...BODY_PROBLEMS, 401, 404, 409, 503),
         },
       },
     },

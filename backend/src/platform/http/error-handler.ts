@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
@@ -36,6 +38,60 @@ export const errorHandlerPlugin = fp(
   },
   { name: 'error-handler' },
 );
+
+/**
+ * Fastify's `frameworkErrors`: failures it meets before a route is found (a URL whose percent-encoding
+ * is malformed, e.g. `/api/terms/%zz`, or a path segment over `maxParamLength`) would otherwise get
+ * Fastify's own JSON body instead of a problem.
+ */
+export function frameworkErrorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const problem =
+    error.code === 'FST_ERR_BAD_URL'
+      ? errors.badRequest('The URL is not valid: it has a malformed percent-encoding.', 'bad-url')
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? errors.badRequest('A segment of the path is longer than the server accepts.', 'path-too-long')
+        : (error.statusCode ?? 500) < 500
+          ? errors.badRequest(error.message)
+          : errors.internal(error);
+  if (problem.reportable) request.log.error({ err: error }, 'request failed before routing');
+  void sendProblem(reply, problem, request);
+}
+
+/**
+ * Fastify's `clientErrorHandler`: requests Node's HTTP parser refuses before Fastify sees them (headers
+ * over 16 KiB, a request that is not HTTP, a client too slow to send its headers) get a problem too, on
+ * the raw socket, which is then closed.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new AppError({
+          code: 'headers-too-large',
+          status: 431,
+          title: 'Request header fields too large',
+          detail: 'The request line and headers are larger than the server accepts (16 KiB).',
+        })
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new AppError({
+            code: 'request-timeout',
+            status: 408,
+            title: 'Request timeout',
+            detail: 'The request was not received in time.',
+          })
+        : errors.badRequest('The request is not valid HTTP.', 'malformed-request');
+  const body = JSON.stringify(problem.toProblem());
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(error);
+}
 
 export function sendProblem(reply: FastifyReply, error: AppError, request: FastifyRequest): FastifyReply {
   return reply

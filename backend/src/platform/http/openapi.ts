@@ -3,6 +3,9 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { PROBLEM_CONTENT_TYPE } from '../errors.ts';
+import { addOpenApiLinks } from './openapi-links.ts';
+import { problemStatusDescriptions } from './problem-responses.ts';
 
 /** OpenAPI 3.1 generated from the routes' zod schemas; served at /openapi.json, browsable at /docs. */
 export const openApiPlugin = fp(
@@ -24,7 +27,7 @@ export const openApiPlugin = fp(
         security: [{ bearerAuth: [] }],
       },
       transform: jsonSchemaTransform,
-      transformObject: jsonSchemaTransformObject,
+      transformObject: (input) => addOpenApiLinks(declareProblems(jsonSchemaTransformObject(input))),
     });
     await app.register(fastifySwaggerUi, {
       routePrefix: '/docs',
@@ -35,3 +38,47 @@ export const openApiPlugin = fp(
   },
   { name: 'openapi' },
 );
+
+interface ResponseObject {
+  description?: string;
+  content?: Record<string, { schema?: { $ref?: string } }>;
+  headers?: Record<string, unknown>;
+}
+type Document = ReturnType<typeof jsonSchemaTransformObject>;
+
+const PROBLEM_REF = '#/components/schemas/Problem';
+const retryAfter = {
+  'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } },
+};
+
+/**
+ * The error handler sends every problem as `application/problem+json`: the document says so (zod routes
+ * can only declare a schema, which the generator files under application/json), describes each status
+ * from one table, and names the headers that come with 401, 429 and 503.
+ */
+function declareProblems(document: Document): Document {
+  const paths = (
+    document as { paths?: Record<string, Record<string, { responses?: Record<string, ResponseObject> }>> }
+  ).paths;
+  for (const methods of Object.values(paths ?? {}))
+    for (const operation of Object.values(methods))
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const json = response.content?.['application/json'];
+        if (json?.schema?.$ref !== PROBLEM_REF) continue;
+        response.content = { [PROBLEM_CONTENT_TYPE]: json };
+        const description =
+          problemStatusDescriptions[Number(status) as keyof typeof problemStatusDescriptions];
+        if (description && (!response.description || response.description === 'Default Response'))
+          response.description = description;
+        if (status === '429' || status === '503') response.headers = { ...response.headers, ...retryAfter };
+        if (status === '401')
+          response.headers = {
+            ...response.headers,
+            'WWW-Authenticate': {
+              description: 'The expected scheme, when a token is missing or invalid.',
+              schema: { type: 'string' },
+            },
+          };
+      }
+  return document;
+}
