@@ -38,6 +38,12 @@ function createPostgres(config: Extract<Config['database'], { kind: 'postgres' }
   });
   // A server restart kills idle connections; without this listener the error would crash the process.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'));
+  // The pool listens only while a connection is idle: one lost while checked out (a transaction between
+  // two statements when PostgreSQL stops) would emit an unhandled 'error' and kill the process. The
+  // request using it fails on its next statement (503) and the pool discards the broken connection.
+  pool.on('connect', (client) =>
+    client.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection lost while in use')),
+  );
   const db = drizzleNodePg({ client: pool, schema }) as unknown as Db;
   return {
     kind: 'postgres',
