@@ -87,6 +87,8 @@ export async function buildApp({
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
+    // The error handler refuses requests that arrive while draining, as a problem (see there).
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

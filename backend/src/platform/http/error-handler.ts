@@ -28,6 +28,19 @@ export const errorHandlerPlugin = fp(
       return sendProblem(reply, appError, request);
     });
 
+    // While the server drains (SIGTERM), a request that still arrives on an open keep-alive connection is
+    // refused in the API's error format, and told to reconnect elsewhere (Fastify's own refusal, turned
+    // off by `return503OnClosing: false`, is plain JSON). Requests already received complete.
+    let closing = false;
+    app.addHook('preClose', async () => {
+      closing = true;
+    });
+    app.addHook('onRequest', async (_request, reply) => {
+      if (!closing) return;
+      reply.header('connection', 'close');
+      throw errors.serviceUnavailable('The server is shutting down; retry the request.');
+    });
+
     app.setNotFoundHandler((request, reply) =>
       sendProblem(
         reply,
