@@ -46,7 +46,9 @@ const USAGE = `Usage: npm run bench:api -- [options]
   --traversals N     measured traversal rounds (default 1000; 200 warm-up rounds come first)
   --seed N           seed of the synthetic ontology (default 42)
   --direction D      traversal direction: out (the seed's SQL semantics, default) or both (the web app's)
-  --pool N           the server's DATABASE_POOL_MAX (default 20)
+  --pool N           the server's DATABASE_POOL_MAX, per process (default 20)
+  --workers N|auto   the server's API_WORKERS (default 1; auto = one process per core); with any
+                     other count than 1 the figures are printed, not written to the report
   --out FILE         markdown report (default docs/benchmarks/api.md); the chart goes next to it
   --only list|traversal   run one part and print it; no report is written
   --cpu-prof DIR     profile the server (node --cpu-prof) into DIR
@@ -62,6 +64,7 @@ interface Options {
   seed: number;
   direction: 'out' | 'both';
   pool: number;
+  workers: string;
   out: string;
   only: 'list' | 'traversal' | undefined;
   cpuProfileDir: string | undefined;
@@ -78,6 +81,7 @@ function parseOptions(): Options {
       seed: { type: 'string', default: '42' },
       direction: { type: 'string', default: 'out' },
       pool: { type: 'string', default: '20' },
+      workers: { type: 'string', default: '1' },
       out: { type: 'string', default: path.join(repoRoot, 'docs/benchmarks/api.md') },
       only: { type: 'string' },
       'cpu-prof': { type: 'string' },
@@ -102,6 +106,7 @@ function parseOptions(): Options {
     seed: positiveInteger('seed', values.seed, 0),
     direction: values.direction,
     pool: positiveInteger('pool', values.pool),
+    workers: values.workers === 'auto' ? 'auto' : String(positiveInteger('workers', values.workers)),
     // npm runs the script from backend/; a relative --out means relative to where the user typed it.
     out: path.resolve(process.env.INIT_CWD ?? process.cwd(), values.out),
     only: values.only,
@@ -153,7 +158,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 // ---- set-up ---------------------------------------------------------------------------------------------
 
 /** The server's whole configuration: production mode, and limits that let the bench user log in. */
-function serverEnvironment(databaseUrl: string, port: number, pool: number): Record<string, string> {
+function serverEnvironment(
+  databaseUrl: string,
+  port: number,
+  pool: number,
+  workers: string,
+): Record<string, string> {
   return {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
@@ -161,6 +171,7 @@ function serverEnvironment(databaseUrl: string, port: number, pool: number): Rec
     LOG_LEVEL: 'warn',
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_MAX: String(pool),
+    API_WORKERS: workers,
     JWT_SECRET: randomBytes(48).toString('base64'),
     METRICS_TOKEN: randomBytes(24).toString('hex'),
     // Longer than any run, so the token never expires mid-measurement.
@@ -297,7 +308,7 @@ async function main(options: Options): Promise<void> {
   const cluster = await startPostgresCluster({ log });
   cleanups.push(() => cluster.stop());
   const databaseUrl = await cluster.createDatabase('lexikon_bench');
-  const env = serverEnvironment(databaseUrl, await freeLoopbackPort(), options.pool);
+  const env = serverEnvironment(databaseUrl, await freeLoopbackPort(), options.pool, options.workers);
   // Parsed here too: a bad setting fails before anything starts, and the bench uses the server's secret.
   const config = loadConfig(env);
 
@@ -362,6 +373,11 @@ async function main(options: Options): Promise<void> {
   process.stdout.write(renderSummary(options, list, traversal));
   if (!list || !traversal) {
     log('--only: partial run, no report written');
+    return;
+  }
+  // docs/benchmarks/api.md describes one server process; other counts are compared by `npm run load`.
+  if (options.workers !== '1') {
+    log(`--workers ${options.workers}: printed only, no report written`);
     return;
   }
   writeReport(
