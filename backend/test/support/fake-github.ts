@@ -33,7 +33,9 @@ export interface FakeGitHub {
 interface PendingCode {
   user: GitHubUser;
   redirectUri: string;
+  /** PKCE (RFC 7636): empty when the authorization request carried no challenge. */
   codeChallenge: string;
+  codeChallengeMethod: 'S256' | 'plain';
   used: boolean;
 }
 
@@ -97,6 +99,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
         user: current,
         redirectUri,
         codeChallenge: url.searchParams.get('code_challenge') ?? '',
+        codeChallengeMethod: url.searchParams.get('code_challenge_method') === 'S256' ? 'S256' : 'plain',
         used: false,
       });
       target.searchParams.set('code', code);
@@ -132,12 +135,10 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
         error_description: 'The client_id and/or client_secret passed are incorrect.',
       });
     const pending = codes.get(body.get('code') ?? '');
-    const verifier = body.get('code_verifier') ?? '';
-    const challenge = createHash('sha256').update(verifier).digest('base64url');
     if (
       !pending ||
       pending.used ||
-      pending.codeChallenge !== challenge ||
+      !verifierMatches(pending, body.get('code_verifier')) ||
       pending.redirectUri !== body.get('redirect_uri')
     ) {
       if (pending) pending.used = true;
@@ -168,6 +169,20 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * As GitHub does: a code issued for a PKCE challenge is redeemed only with its verifier (S256, or plain
+ * when the request said so or named no method); a code issued without a challenge needs none.
+ */
+function verifierMatches(pending: PendingCode, verifier: string | null): boolean {
+  if (!pending.codeChallenge) return true;
+  if (!verifier) return false;
+  const derived =
+    pending.codeChallengeMethod === 'S256'
+      ? createHash('sha256').update(verifier).digest('base64url')
+      : verifier;
+  return derived === pending.codeChallenge;
 }
 
 function json(response: ServerResponse, status: number, payload: unknown): void {
