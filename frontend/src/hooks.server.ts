@@ -1,13 +1,32 @@
-import type { Handle, HandleServerError } from '@sveltejs/kit/hooks';
-import { LEXIKON_API_URL } from '$app/env/private';
+import { sequence, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit/hooks';
+import { LEXIKON_API_URL, SENTRY_TIMEOUT_MS } from '$app/env/private';
 import { defaultLocale, isLocale } from '#lib/i18n/messages.ts';
 import { createApiClient } from '#lib/server/api.ts';
 import { refreshSession } from '#lib/server/auth.ts';
 import { restoreSession } from '#lib/server/session.ts';
+import { isReportable } from '#lib/observability/reportable.ts';
+import type { ServerTracker } from '#lib/observability/sentry.server.ts';
+import { trackingSettings, TUNNEL_PATH } from '#lib/observability/settings.ts';
 
 export const LOCALE_COOKIE = 'lexikon_locale';
 
-export const handle: Handle = async ({ event, resolve }) => {
+// Error tracking, when SENTRY_DSN_FRONTEND is set. The SDK is imported only then: without a DSN no
+// Sentry code runs at all.
+let tracker: ServerTracker | null = null;
+
+export const init: ServerInit = async () => {
+  const settings = trackingSettings();
+  if (!settings) return;
+  const { initServerSentry } = await import('#lib/observability/sentry.server.ts');
+  tracker = initServerSentry(settings, SENTRY_TIMEOUT_MS);
+};
+
+const observe: Handle = (input) => (tracker ? tracker.handle(input) : input.resolve(input.event));
+
+const app: Handle = async ({ event, resolve }) => {
+  // The error-report tunnel needs no session: no cookie work, no token refresh per report.
+  if (event.url.pathname === TUNNEL_PATH) return resolve(event);
+
   const cookieLocale = event.cookies.get(LOCALE_COOKIE);
   event.locals.locale = isLocale(cookieLocale) ? cookieLocale : defaultLocale;
 
@@ -15,6 +34,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   const session = await restoreSession(event.cookies, refreshSession, secure);
   event.locals.session = session.user;
   event.locals.sessionUnverified = session.unverified === true;
+  tracker?.identify(session.user?.userId ?? null);
   event.locals.api = createApiClient(
     LEXIKON_API_URL,
     () => session.accessToken,
@@ -34,7 +54,13 @@ export const handle: Handle = async ({ event, resolve }) => {
   return response;
 };
 
-/** Unexpected server errors are logged with their stack; the page shows a generic message. */
+export const handle = sequence(observe, app);
+
+/**
+ * Unexpected server errors are logged with their stack and reported; the page shows a generic message.
+ * Expected ones (404, errors thrown with `error()`, bad input) are neither.
+ */
 export const handleError: HandleServerError = (caught) => {
   if (caught.kind === 'unknown') console.error(caught.error);
+  if (isReportable(caught)) tracker?.capture(caught.error);
 };
