@@ -307,6 +307,8 @@ export async function startWeb(options: {
   webDir?: string;
   port?: number;
   log?: Log;
+  /** Extra environment for the web server, e.g. a Sentry DSN. */
+  env?: Record<string, string>;
 }): Promise<Service> {
   const log = options.log ?? (() => {});
   const dir = options.webDir ?? frontendDir;
@@ -318,6 +320,7 @@ export async function startWeb(options: {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     LEXIKON_API_URL: options.apiUrl,
+    ...options.env,
   };
   const { child, output } = spawnService('web', webEntry, env, port, dir, log);
   const url = `http://127.0.0.1:${port}`;
