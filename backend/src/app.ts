@@ -11,7 +11,7 @@ import { PostgresRateLimiter } from './auth/rate-limiter.ts';
 import { authRoutes } from './auth/routes.ts';
 import { AuthService } from './auth/service.ts';
 import { AccessTokens } from './auth/tokens.ts';
-import { PostgresGraphStore } from './graph/postgres-graph-store.ts';
+import { createGraphRuntime, type GraphRuntime } from './graph/runtime.ts';
 import { graphRoutes, termGraphRoutes } from './graph/routes.ts';
 import { GraphService } from './graph/service.ts';
 import { httpMetricsPlugin } from './observability/http-metrics.ts';
@@ -61,6 +61,8 @@ declare module 'fastify' {
     /** The app's Prometheus registry and series (served at /metrics by the observability feature). */
     metrics: Metrics;
     validation: { service: ValidationService; worker: ValidationWorker };
+    /** Traversal store, outbox recorder and, with a Neo4j mirror, the outbox worker. */
+    graph: GraphRuntime;
   }
 }
 
@@ -166,11 +168,25 @@ export async function buildApp({
   if (config.validation.worker) app.addHook('onReady', async () => validationWorker.start());
   app.addHook('onClose', async () => validationWorker.stop());
 
-  const termsService = new TermsService({ db: database.db, validation: validationService });
-  const relationsService = new RelationsService({ db: database.db });
+  const graph = createGraphRuntime({ config: config.graph, db: database.db, logger, metrics, clock });
+  app.decorate('graph', graph);
+  // PostgreSQL is the system of record: a mirror that is down never delays start-up or readiness.
+  if (graph.outboxWorker && config.graph.outbox.worker) {
+    const worker = graph.outboxWorker;
+    app.addHook('onReady', async () => worker.start());
+  }
+  app.addHook('onClose', async () => graph.close());
+
+  const termsService = new TermsService({
+    db: database.db,
+    validation: validationService,
+    graphChanges: graph.changes,
+  });
+  const relationsService = new RelationsService({ db: database.db, graphChanges: graph.changes });
   const graphService = new GraphService({
     db: database.db,
-    store: new PostgresGraphStore(database.db),
+    store: graph.store,
+    metrics: metrics.graph,
     maxNodes: config.graphMaxNodes,
   });
 

@@ -1,5 +1,6 @@
 import { asc, gt, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import type { GraphChangeRecorder } from '../graph/outbox/recorder.ts';
 import { rowsOf, type Database, type Db } from '../platform/database/client.ts';
 import { relationships, terms } from '../platform/database/schema.ts';
 import { relationsRepository } from '../relations/repository.ts';
@@ -251,6 +252,8 @@ export interface ImportOptions {
   /** Recorded as the creator of imported terms and relations (null: unknown). */
   createdBy: string | null;
   progress?: ProgressStream | undefined;
+  /** Tells the graph mirror about what was written, in the same transaction (see graph/outbox). */
+  graphChanges?: GraphChangeRecorder | undefined;
 }
 
 export interface ImportSummary {
@@ -678,6 +681,10 @@ async function insertTerms(tx: Db, planned: TermPlan['toInsert'], options: Impor
         ...(term.created_at === undefined ? {} : { createdAt: sql`${term.created_at}::timestamptz` }),
       })),
     );
+    await options.graphChanges?.termsChanged(
+      tx,
+      batch.map(({ term }) => ({ termId: term.id, change: 'created' })),
+    );
     progress?.advance(batch.length);
   }
   progress?.finish();
@@ -705,7 +712,16 @@ async function insertRelations(
         })),
       )
       .onConflictDoNothing()
-      .returning({ id: relationships.id });
+      .returning({
+        relationId: relationships.id,
+        sourceId: relationships.sourceId,
+        targetId: relationships.targetId,
+        type: relationships.type,
+      });
+    await options.graphChanges?.relationsChanged(
+      tx,
+      rows.map((row) => ({ ...row, change: 'created' })),
+    );
     created += rows.length;
     progress?.advance(batch.length);
   }

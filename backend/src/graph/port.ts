@@ -33,11 +33,14 @@ export interface Subgraph {
   /** Terms within reach before the cap was applied (including the start). */
   total_nodes: number;
   truncated: boolean;
+  /** Which engine answered, when a store may hand the traversal to another one (see FallbackGraphStore). */
+  engine?: string;
 }
 
 /**
- * Where traversals run. PostgreSQL (recursive CTE) is the default adapter; a Neo4j mirror can implement
- * the same port. Symmetric relation types are always followed both ways.
+ * Where traversals run. PostgreSQL (recursive CTE) is the default adapter; the Neo4j mirror implements
+ * the same port with the same answers (GRAPH_ENGINE=neo4j). Symmetric relation types are always followed
+ * both ways.
  */
 export interface GraphStore {
   readonly name: string;

@@ -17,3 +17,12 @@ export const SEED_TRAVERSAL_SQL = `WITH RECURSIVE term_tree AS (
   WHERE tt.depth < 3
 )
 SELECT * FROM term_tree;`;
+
+/**
+ * The same benchmark's Neo4j query, verbatim (SEMAINES-3-4-PRODUCTION.md, "Neo4j (MATCH ... DEPTH)"): the
+ * names reached from "Intelligence Artificielle" along RELATED_TO, 1 to 3 hops in the stored direction,
+ * one row per path. It runs against the mirror's model unchanged — `:Term {name}` and `:RELATED_TO` —
+ * which a test checks on the demo ontology.
+ */
+export const SEED_TRAVERSAL_CYPHER = `MATCH path = (start:Term {name: "Intelligence Artificielle"})-[:RELATED_TO*1..3]->(related)
+RETURN related.name, length(path)`;

@@ -1,3 +1,4 @@
+import type { GraphMetrics } from '../observability/metrics.ts';
 import type { Db } from '../platform/database/client.ts';
 import { errors } from '../platform/errors.ts';
 import { termsRepository } from '../terms/repository.ts';
@@ -8,15 +9,17 @@ export class GraphService {
   readonly #db: Db;
   readonly #store: GraphStore;
   readonly #maxNodes: number;
+  readonly #metrics: GraphMetrics | undefined;
 
-  constructor(deps: { db: Db; store: GraphStore; maxNodes: number }) {
+  constructor(deps: { db: Db; store: GraphStore; maxNodes: number; metrics?: GraphMetrics }) {
     this.#db = deps.db;
     this.#store = deps.store;
     this.#maxNodes = deps.maxNodes;
+    this.#metrics = deps.metrics;
   }
 
   async relatedById(startId: string, query: TraversalQuery): Promise<SubgraphResponse> {
-    const subgraph = await this.#store.related(startId, {
+    const { engine = this.#store.name, ...subgraph } = await this.#store.related(startId, {
       depth: query.depth,
       types: query.types,
       direction: query.direction,
@@ -24,7 +27,8 @@ export class GraphService {
     });
     const start = subgraph.nodes.find((node) => node.id === startId);
     if (!start) throw errors.notFound('No term with this id.');
-    return { start, ...subgraph, node_limit: this.#maxNodes, engine: this.#store.name } as SubgraphResponse;
+    this.#metrics?.traversals.inc({ engine });
+    return { start, ...subgraph, node_limit: this.#maxNodes, engine } as SubgraphResponse;
   }
 
   /** Names are unique per domain only: an ambiguous name asks the caller to choose a domain. */

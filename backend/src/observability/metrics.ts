@@ -41,7 +41,22 @@ export interface Metrics {
     attempts: Counter<'method' | 'outcome'>;
     rateLimitRejections: Counter<'limit'>;
   };
+  graph: GraphMetrics;
 }
+
+/** The graph feature: which engine answers traversals, and how the Neo4j mirror keeps up. */
+export interface GraphMetrics {
+  traversals: Counter<'engine'>;
+  /** Traversals meant for Neo4j that PostgreSQL answered, by reason. */
+  fallbacks: Counter<'reason'>;
+  outboxApplied: Counter;
+  /** Row-level failures: `retried` (will be tried again) or `failed` (set aside after its last attempt). */
+  outboxFailed: Counter<'outcome'>;
+  /** 1 when the last call to the mirror succeeded, 0 when it could not reach it. */
+  neo4jUp: Gauge<'mirror'>;
+}
+
+export type TraversalFallbackReason = 'unavailable' | 'rebuilding' | 'not_mirrored' | 'error';
 
 export type AuthMethod = 'password' | 'refresh' | 'github' | 'google';
 export type RateLimitName = 'login_ip' | 'login_account' | 'register_ip';
@@ -154,7 +169,86 @@ export function createMetrics(): Metrics {
         registers,
       }),
     },
+    graph: {
+      traversals: new Counter({
+        name: 'graph_traversals_total',
+        help: 'Graph traversals answered, by the engine that answered (postgres, neo4j).',
+        labelNames: ['engine'],
+        registers,
+      }),
+      fallbacks: new Counter({
+        name: 'graph_traversal_fallbacks_total',
+        help: 'Traversals meant for Neo4j answered by PostgreSQL, by reason (unavailable, rebuilding, not_mirrored, error).',
+        labelNames: ['reason'],
+        registers,
+      }),
+      outboxApplied: new Counter({
+        name: 'graph_outbox_applied_total',
+        help: 'Graph outbox rows applied to the Neo4j mirror.',
+        registers,
+      }),
+      outboxFailed: new Counter({
+        name: 'graph_outbox_failed_total',
+        help: 'Graph outbox rows the mirror rejected, by outcome (retried, failed: set aside).',
+        labelNames: ['outcome'],
+        registers,
+      }),
+      neo4jUp: new Gauge({
+        name: 'graph_neo4j_up',
+        help: 'Whether the last call to the graph mirror reached it (1) or not (0). Absent without a mirror.',
+        labelNames: ['mirror'],
+        // Several API processes: any one that cannot reach Neo4j makes the sum say so.
+        aggregator: 'min',
+        registers,
+      }),
+    },
   };
+}
+
+/**
+ * The outbox's backlog, read from PostgreSQL at scrape time (only when a mirror is configured). Every
+ * process sees the same table, so a cluster reports the value once, not summed.
+ */
+export function registerGraphOutboxMetrics(
+  metrics: Metrics,
+  stats: () => Promise<{ pending: number; failed: number; lagSeconds: number }>,
+): void {
+  const registers = [metrics.registry];
+  // One read per scrape, shared by the three gauges (collect() runs for each of them).
+  let reading: Promise<{ pending: number; failed: number; lagSeconds: number } | null> | null = null;
+  const read = () => {
+    reading ??= stats()
+      .catch(() => null)
+      .finally(() => setTimeout(() => (reading = null), 100).unref());
+    return reading;
+  };
+  const gauge = (
+    name: string,
+    help: string,
+    pick: (s: { pending: number; failed: number; lagSeconds: number }) => number,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      aggregator: 'max',
+      registers,
+      async collect() {
+        // The database being down must not break the scrape: the gauge keeps its last value.
+        const value = await read();
+        if (value) this.set(pick(value));
+      },
+    });
+  gauge('graph_outbox_pending_rows', 'Graph outbox rows waiting to be applied to Neo4j.', (s) => s.pending);
+  gauge(
+    'graph_outbox_lag_seconds',
+    'Age of the oldest graph outbox row still waiting to be applied (0 when none).',
+    (s) => s.lagSeconds,
+  );
+  gauge(
+    'graph_outbox_failed_rows',
+    'Graph outbox rows set aside after their last attempt (kept; `lexikon graph resync` supersedes them).',
+    (s) => s.failed,
+  );
 }
 
 /** Pool gauges read at scrape time, so they never go stale between requests. */

@@ -136,6 +136,29 @@ const environmentSchema = z.object({
   METRICS_PORT: unsetIfBlank(z.coerce.number().int().min(1).max(65535).optional()),
   METRICS_HOST: unsetIfBlank(z.string().min(1).optional()),
   DEBUG_ROUTES: unsetIfBlank(booleanFlag.optional()),
+  NEO4J_URI: unsetIfBlank(
+    z
+      .string()
+      .trim()
+      .regex(
+        /^(bolt|neo4j)(\+s|\+ssc)?:\/\/[^/]+/,
+        'must be a bolt:// or neo4j:// URL, e.g. bolt://127.0.0.1:7687',
+      )
+      .refine((value) => !/^[a-z0-9+]+:\/\/[^/@]*@/i.test(value), {
+        message: 'must not contain credentials; set NEO4J_USER and NEO4J_PASSWORD instead',
+      })
+      .optional(),
+  ),
+  NEO4J_USER: unsetIfBlank(z.string().trim().min(1).default('neo4j')),
+  NEO4J_PASSWORD: unsetIfBlank(z.string().optional()),
+  NEO4J_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  GRAPH_ENGINE: z.enum(['postgres', 'neo4j']).default('postgres'),
+  GRAPH_OUTBOX_WORKER: switchFlag.default(true),
+  GRAPH_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+  GRAPH_OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
+  GRAPH_OUTBOX_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
+  GRAPH_OUTBOX_BACKOFF_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(60_000),
+  GRAPH_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
   ...sentryVariables,
 });
 
@@ -176,6 +199,36 @@ export interface Config {
   metrics: MetricsConfig;
   /** `GET /debug/error` exists (admin-only in production). */
   debugRoutes: boolean;
+  graph: GraphConfig;
+}
+
+/** Where traversals run, and the optional Neo4j mirror that PostgreSQL (the system of record) feeds. */
+export interface GraphConfig {
+  engine: 'postgres' | 'neo4j';
+  /** Null when NEO4J_URI is unset: no mirror, no outbox rows, traversals in PostgreSQL. */
+  neo4j: Neo4jConfig | null;
+  outbox: GraphOutboxConfig;
+}
+
+export interface Neo4jConfig {
+  uri: string;
+  user: string;
+  /** Null only outside production, for a loopback Neo4j with authentication off (`npm run neo4j`). */
+  password: string | null;
+  /** Connection and per-query budget: a traversal falls back to PostgreSQL rather than wait longer. */
+  timeoutMs: number;
+}
+
+export interface GraphOutboxConfig {
+  /** Drain the outbox into Neo4j from this process (any number of processes may). */
+  worker: boolean;
+  pollMs: number;
+  batchSize: number;
+  /** Exponential backoff between attempts, from `backoffMs` up to `backoffMaxMs`. */
+  backoffMs: number;
+  backoffMaxMs: number;
+  /** Attempts at a row that Neo4j rejects before it is set aside as failed (outages do not count). */
+  maxAttempts: number;
 }
 
 export interface MetricsConfig {
@@ -301,6 +354,41 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     validation: validationConfig(env),
     metrics: metricsConfig(env, isProduction),
     debugRoutes: env.DEBUG_ROUTES ?? !isProduction,
+    graph: graphConfig(env, isProduction),
+  };
+}
+
+function graphConfig(env: Environment, isProduction: boolean): GraphConfig {
+  if (env.GRAPH_ENGINE === 'neo4j' && !env.NEO4J_URI)
+    throw new ConfigError(
+      'Invalid configuration:\n  - GRAPH_ENGINE: "neo4j" needs NEO4J_URI (e.g. bolt://127.0.0.1:7687, see `npm run neo4j`)',
+    );
+  if (env.NEO4J_URI && isProduction && !env.NEO4J_PASSWORD)
+    throw new ConfigError(
+      'Invalid configuration:\n  - NEO4J_PASSWORD: required when NODE_ENV=production and NEO4J_URI is set',
+    );
+  if (env.GRAPH_OUTBOX_BACKOFF_MAX_MS < env.GRAPH_OUTBOX_BACKOFF_MS)
+    throw new ConfigError(
+      'Invalid configuration:\n  - GRAPH_OUTBOX_BACKOFF_MAX_MS: must be at least GRAPH_OUTBOX_BACKOFF_MS',
+    );
+  return {
+    engine: env.GRAPH_ENGINE,
+    neo4j: env.NEO4J_URI
+      ? {
+          uri: env.NEO4J_URI,
+          user: env.NEO4J_USER,
+          password: env.NEO4J_PASSWORD ?? null,
+          timeoutMs: env.NEO4J_TIMEOUT_MS,
+        }
+      : null,
+    outbox: {
+      worker: env.GRAPH_OUTBOX_WORKER,
+      pollMs: env.GRAPH_OUTBOX_POLL_MS,
+      batchSize: env.GRAPH_OUTBOX_BATCH_SIZE,
+      backoffMs: env.GRAPH_OUTBOX_BACKOFF_MS,
+      backoffMaxMs: env.GRAPH_OUTBOX_BACKOFF_MAX_MS,
+      maxAttempts: env.GRAPH_OUTBOX_MAX_ATTEMPTS,
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AuthUser } from '../auth/tokens.ts';
+import type { GraphChangeRecorder } from '../graph/outbox/recorder.ts';
 import type { Db } from '../platform/database/client.ts';
 import { isUniqueViolation } from '../platform/database/errors.ts';
 import { errors } from '../platform/errors.ts';
@@ -14,9 +15,11 @@ import {
 
 export class RelationsService {
   readonly #db: Db;
+  readonly #graphChanges: GraphChangeRecorder;
 
-  constructor(deps: { db: Db }) {
+  constructor(deps: { db: Db; graphChanges: GraphChangeRecorder }) {
     this.#db = deps.db;
+    this.#graphChanges = deps.graphChanges;
   }
 
   async create(sourceId: string, body: CreateRelationBody, user: AuthUser): Promise<Relation> {
@@ -59,6 +62,9 @@ export class RelationsService {
           strength: body.strength ?? null,
           createdBy: user.id,
         });
+        await this.#graphChanges.relationsChanged(tx, [
+          { relationId: row.id, sourceId, targetId: body.target_id, type: body.type, change: 'created' },
+        ]);
         return row.id;
       });
       return toRelation((await repository.findById(this.#db, id))!);
@@ -95,6 +101,15 @@ export class RelationsService {
           );
       }
       await repository.delete(tx, relationId);
+      await this.#graphChanges.relationsChanged(tx, [
+        {
+          relationId,
+          sourceId: relation.sourceId,
+          targetId: relation.targetId,
+          type: relation.type,
+          change: 'deleted',
+        },
+      ]);
     });
   }
 }

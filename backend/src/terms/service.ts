@@ -1,4 +1,5 @@
 import type { AuthUser } from '../auth/tokens.ts';
+import type { GraphChangeRecorder } from '../graph/outbox/recorder.ts';
 import type { Db } from '../platform/database/client.ts';
 import { isUniqueViolation } from '../platform/database/errors.ts';
 import { errors } from '../platform/errors.ts';
@@ -41,10 +42,12 @@ export interface TermPage {
 export class TermsService {
   readonly #db: Db;
   readonly #validation: TermValidationHooks;
+  readonly #graphChanges: GraphChangeRecorder;
 
-  constructor(deps: { db: Db; validation: TermValidationHooks }) {
+  constructor(deps: { db: Db; validation: TermValidationHooks; graphChanges: GraphChangeRecorder }) {
     this.#db = deps.db;
     this.#validation = deps.validation;
+    this.#graphChanges = deps.graphChanges;
   }
 
   async create(body: CreateTermBody, user: AuthUser): Promise<Term> {
@@ -59,6 +62,7 @@ export class TermsService {
           createdBy: user.id,
         });
         await this.#validation.contentChanged(tx, inserted);
+        await this.#graphChanges.termsChanged(tx, [{ termId: inserted.id, change: 'created' }]);
         return inserted;
       });
       return toTerm(row);
@@ -148,6 +152,7 @@ export class TermsService {
           ...(changes.level === undefined ? {} : { level: changes.level }),
           ...(changes.status === undefined ? {} : { status: changes.status }),
         });
+        await this.#graphChanges.termsChanged(tx, [{ termId: id, change: 'updated' }]);
         // Status and level changes keep the text: its validations still apply, nothing to queue.
         if (
           text.term !== current.term ||
@@ -173,6 +178,8 @@ export class TermsService {
           { current: toTerm(current) },
         );
       await repository.delete(tx, id);
+      // Its relations go with it (ON DELETE CASCADE); the mirror's DETACH DELETE does the same.
+      await this.#graphChanges.termsChanged(tx, [{ termId: id, change: 'deleted' }]);
     });
   }
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { TransactionRollbackError } from 'drizzle-orm';
+import { graphChangeRecorder } from '../../graph/outbox/recorder.ts';
 import { isUniqueViolation } from '../../platform/database/errors.ts';
 import {
   CliError,
@@ -50,7 +51,12 @@ export async function importFile(deps: CommandDeps): Promise<number> {
       `Read ${name}: ${plural(document.terms.length, 'term')}, ${plural(document.relations.length, 'relation')}.\n`,
     );
     await deps.database.db.transaction(async (tx) => {
-      summary = await importDocument(tx, document, { onConflict, createdBy: null, progress: deps.stderr });
+      summary = await importDocument(tx, document, {
+        onConflict,
+        createdBy: null,
+        progress: deps.stderr,
+        graphChanges: graphChangeRecorder(deps.config.graph.neo4j !== null),
+      });
       // A dry run does all the work, database constraints included, then throws it away.
       if (dryRun) tx.rollback();
     });

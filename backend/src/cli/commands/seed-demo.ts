@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { authRepository } from '../../auth/repository.ts';
 import { demoRelations, demoTerms } from '../../demo/ai-ontology.ts';
+import { graphChangeRecorder } from '../../graph/outbox/recorder.ts';
 import type { Db } from '../../platform/database/client.ts';
 import { users } from '../../platform/database/schema.ts';
 import { hierarchicalRelationTypes } from '../../relations/schemas.ts';
@@ -39,6 +40,7 @@ export async function seedDemo(deps: CommandDeps): Promise<number> {
         onConflict: 'skip',
         createdBy: owner.id,
         progress: deps.stderr,
+        graphChanges: graphChangeRecorder(deps.config.graph.neo4j !== null),
       });
       return { owner, summary };
     });

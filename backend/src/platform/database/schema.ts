@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import {
+  bigint,
   check,
   customType,
   index,
@@ -333,6 +334,58 @@ export const validationJobs = pgTable(
   ],
 );
 
+/**
+ * The transactional outbox of the Neo4j graph mirror: a row is written in the same transaction as each
+ * term or relation change (only while a mirror is configured), and drained into Neo4j by any number of
+ * workers (backend/src/graph/outbox/). A row names what changed, not how: the worker reads the current
+ * state from PostgreSQL when it applies it, so replaying a row is harmless. No foreign keys: the row must
+ * outlive the term it names. Applied rows are deleted; rows Neo4j keeps rejecting stay, with `failed_at`.
+ */
+export const graphOutbox = pgTable(
+  'graph_outbox',
+  {
+    // Identity, not a timestamp: the order of rows for one term is the order of its changes.
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    kind: text('kind').notNull(),
+    change: text('change').notNull(),
+    /** The term, or a relation's source. */
+    termId: uuid('term_id').notNull(),
+    /** A relation's target. */
+    otherTermId: uuid('other_term_id'),
+    relationId: uuid('relation_id'),
+    // Kept because a deleted relation can no longer be read: Neo4j finds it by source, type and id.
+    relationType: relationType('relation_type'),
+    attempts: integer('attempts').notNull().default(0),
+    availableAt: timestamp('available_at', { withTimezone: true }).notNull().defaultNow(),
+    lockedBy: text('locked_by'),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    failedAt: timestamp('failed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    // The claim looks for earlier or in-flight rows touching the same terms or relation: one index each.
+    index('graph_outbox_term_idx')
+      .on(table.termId, table.id)
+      .where(sql`${table.failedAt} IS NULL`),
+    index('graph_outbox_other_term_idx')
+      .on(table.otherTermId, table.id)
+      .where(sql`${table.failedAt} IS NULL AND ${table.otherTermId} IS NOT NULL`),
+    index('graph_outbox_relation_idx')
+      .on(table.relationId, table.id)
+      .where(sql`${table.failedAt} IS NULL AND ${table.relationId} IS NOT NULL`),
+    index('graph_outbox_pending_idx')
+      .on(table.id)
+      .where(sql`${table.failedAt} IS NULL`),
+    check('graph_outbox_kind', sql`${table.kind} IN ('term', 'relation')`),
+    check('graph_outbox_change', sql`${table.change} IN ('created', 'updated', 'deleted')`),
+    check(
+      'graph_outbox_relation_fields',
+      sql`${table.kind} = 'term' OR (${table.otherTermId} IS NOT NULL AND ${table.relationId} IS NOT NULL AND ${table.relationType} IS NOT NULL)`,
+    ),
+  ],
+);
+
 export const schema = {
   users,
   oauthAccounts,
@@ -346,4 +399,5 @@ export const schema = {
   validationOverrides,
   validationOverrideFindings,
   validationJobs,
+  graphOutbox,
 };
