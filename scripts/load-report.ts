@@ -208,9 +208,10 @@ function section(run: TargetRun): string[] {
     lines.push(
       '### Closed loop: `GET /api/terms?limit=20` at 100 connections (autocannon), every core vs one',
       '',
-      `Measured in the same run, one after the other, on the same database (the terms the load test left),`,
-      `${durationSeconds} s each after a 5 s warm-up, ${connections} connections, LOG_LEVEL=warn (as \`npm run bench:api\`),`,
-      'the same total number of database connections in both cases.',
+      'Measured in the same run on the same database (the terms the load test left): both servers up at',
+      `once, measured in alternating rounds (every core, one, one, every core; ${durationSeconds / 2} s each after a`,
+      `3 s warm-up), so load that drifts on the shared machine falls on both alike; ${connections} connections,`,
+      'LOG_LEVEL=warn (as `npm run bench:api`), the same total number of database connections on both sides.',
       '',
       '| API processes | pool per process | req/s | p50 | p99 | non-2xx | errors |',
       '|---:|---:|---:|---:|---:|---:|---:|',

@@ -16,8 +16,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { gitCommit } from '../backend/bench/lib/git.ts';
-import { runListLoad } from '../backend/bench/lib/list-load.ts';
+import { runListLoad, type ListLoadResult } from '../backend/bench/lib/list-load.ts';
 import { startServer } from '../backend/bench/lib/server.ts';
+import { sortSamples, summarize } from '../backend/bench/lib/stats.ts';
 import { startPostgresCluster } from '../backend/test/support/postgres-cluster.ts';
 import { freeLoopbackPort } from '../backend/test/support/ports.ts';
 import { renderLoadChart } from './load-chart.ts';
@@ -57,7 +58,8 @@ const USAGE = `Usage: npm run load -- [options]
 const ACCOUNT = { email: 'load@test.com', password: 'LoadTest123' };
 const LOGIN_LIMITS = '100000/60';
 const POOL_PER_PROCESS = 10;
-const COMPARE = { connections: 100, durationSeconds: 20, warmupSeconds: 5, path: '/api/terms?limit=20' };
+// Two measured rounds of 10 s per side (after 3 s of warm-up each), interleaved.
+const COMPARE = { connections: 100, roundSeconds: 10, warmupSeconds: 3, path: '/api/terms?limit=20' };
 
 interface Options {
   targets: Target[];
@@ -328,12 +330,16 @@ async function runTarget(
   };
 }
 
-/** autocannon, closed loop, on the database the load test filled: every core, then one process. */
+/**
+ * autocannon, closed loop, on the database the load test filled: every core against one process. Both
+ * servers run at once (the idle one costs nothing) and the measured rounds alternate, auto, 1, 1, auto,
+ * so load that drifts on a shared machine weighs on both sides alike instead of on whichever ran second.
+ */
 async function compareWorkers(
   baseEnv: Record<string, string>,
   cores: number,
 ): Promise<NonNullable<TargetRun['closedLoop']>> {
-  const measure = async (workers: number): Promise<ClosedLoopRun> => {
+  const start = async (workers: number) => {
     // The same number of database connections in total, however many processes share them.
     const poolPerProcess = Math.max(1, Math.round((POOL_PER_PROCESS * cores) / workers));
     const env = {
@@ -343,45 +349,60 @@ async function compareWorkers(
       DATABASE_POOL_MAX: String(poolPerProcess),
       LOG_LEVEL: 'warn',
     };
-    log(`compare: API_WORKERS=${workers}, pool ${poolPerProcess} per process`);
+    log(`compare: starting API_WORKERS=${workers}, pool ${poolPerProcess} per process`);
     const server = await startServer({ cwd: path.join(repoRoot, 'backend'), env, log: () => {} });
     cleanups.push(() => server.stop());
-    try {
-      const login = await fetch(`${server.url}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(ACCOUNT),
-      });
-      const { access_token: token } = (await login.json()) as { access_token: string };
-      // The warm-up also covers the cluster's other workers finishing their start after the first is ready.
-      const result = await runListLoad({
-        url: `${server.url}${COMPARE.path}`,
-        headers: { authorization: `Bearer ${token}` },
-        connections: COMPARE.connections,
-        durationSeconds: COMPARE.durationSeconds,
-        warmupSeconds: COMPARE.warmupSeconds,
-        log: (line) => log(`compare (${workers}): ${line}`),
-      });
-      log(
-        `compare (${workers}): ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.latency.p99.toFixed(2)} ms`,
-      );
-      return {
-        workers,
-        poolPerProcess,
-        requestsPerSecond: result.requestsPerSecond,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        requests: result.totalRequests,
-        non2xx: result.non2xx,
-        errors: result.errors,
-      };
-    } finally {
-      await server.stop();
-    }
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ACCOUNT),
+    });
+    const { access_token: token } = (await login.json()) as { access_token: string };
+    return { workers, poolPerProcess, server, token, rounds: [] as ListLoadResult[] };
   };
-  const auto = await measure(cores);
-  const single = await measure(1);
-  return { auto, single, connections: COMPARE.connections, durationSeconds: COMPARE.durationSeconds };
+  const sides = { auto: await start(cores), single: await start(1) };
+  try {
+    const order = [sides.auto, sides.single, sides.single, sides.auto];
+    for (const [index, side] of order.entries()) {
+      // A short warm-up in every round: the other server just had the cores, and the cluster's second
+      // worker may still be finishing its start in the first one.
+      const result = await runListLoad({
+        url: `${side.server.url}${COMPARE.path}`,
+        headers: { authorization: `Bearer ${side.token}` },
+        connections: COMPARE.connections,
+        durationSeconds: COMPARE.roundSeconds,
+        warmupSeconds: COMPARE.warmupSeconds,
+        log: (line) =>
+          log(
+            `compare round ${index + 1}/4 (${side.workers} process${side.workers > 1 ? 'es' : ''}): ${line}`,
+          ),
+      });
+      log(`compare round ${index + 1}/4: ${Math.round(result.requestsPerSecond)} req/s`);
+      side.rounds.push(result);
+    }
+  } finally {
+    await Promise.all([sides.auto.server.stop(), sides.single.server.stop()]);
+  }
+  const combine = (side: typeof sides.auto): ClosedLoopRun => {
+    const latency = summarize(sortSamples(side.rounds.flatMap((round) => [...round.sorted])));
+    return {
+      workers: side.workers,
+      poolPerProcess: side.poolPerProcess,
+      requestsPerSecond:
+        side.rounds.reduce((sum, round) => sum + round.requestsPerSecond, 0) / side.rounds.length,
+      p50: latency.p50,
+      p99: latency.p99,
+      requests: latency.count,
+      non2xx: side.rounds.reduce((sum, round) => sum + round.non2xx, 0),
+      errors: side.rounds.reduce((sum, round) => sum + round.errors, 0),
+    };
+  };
+  return {
+    auto: combine(sides.auto),
+    single: combine(sides.single),
+    connections: COMPARE.connections,
+    durationSeconds: COMPARE.roundSeconds * 2,
+  };
 }
 
 // ---- main -----------------------------------------------------------------------------------------------
