@@ -216,6 +216,7 @@ async function runTarget(
   options: Options,
   locust: string,
   chartFile: string,
+  commit: string,
 ): Promise<TargetRun> {
   const loadBefore = os.loadavg();
   const workDir = mkdtempSync(path.join(os.tmpdir(), `lexikon-load-${target}-`));
@@ -294,7 +295,7 @@ async function runTarget(
   return {
     target,
     finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    commit: gitCommit(repoRoot),
+    commit,
     machine: {
       os: `${os.type()} ${os.release()} (${os.arch()})`,
       cpuModel: cpus[0]?.model.trim() ?? 'unknown CPU',
@@ -414,6 +415,8 @@ async function main(options: Options): Promise<void> {
       .map((value) => value.toFixed(2))
       .join(' / ')} on ${os.availableParallelism()} cores`,
   );
+  // Read before this run writes its report and charts, which would make the tree look modified.
+  const commit = gitCommit(repoRoot);
   const locust = await ensureLocust(log);
   mkdirSync(path.dirname(options.out), { recursive: true });
   const stored = readStoredRuns(existsSync(options.out) ? readFileSync(options.out, 'utf8') : null);
@@ -423,7 +426,7 @@ async function main(options: Options): Promise<void> {
       path.dirname(options.out),
       `${path.basename(options.out, '.md')}-${target}.svg`,
     );
-    const run = await runTarget(target, options, locust, chartFile);
+    const run = await runTarget(target, options, locust, chartFile, commit);
     await cleanUp();
     stored[target] = run;
     writeFileSync(options.out, renderLoadReport(stored));
