@@ -11,7 +11,8 @@ import {
 import replayWorkerUrl from '@sentry/replay/worker-bundler?url';
 import type { BrowserTracker } from './browser.ts';
 import { scrubBreadcrumb, scrubEvent, scrubTransaction, scrubValue, withoutQuery } from './scrub.ts';
-import { TUNNEL_PATH, type TrackingSettings } from './settings.ts';
+// Types only: settings.ts stays in the main bundle alone, not in a chunk shared with this one.
+import type { TrackingSettings } from './settings.ts';
 
 /**
  * The browser SDK, in its own chunk (imported by browser.ts once the page is idle): tracing, replay with
@@ -20,7 +21,7 @@ import { TUNNEL_PATH, type TrackingSettings } from './settings.ts';
 export function initBrowserSentry(settings: TrackingSettings): BrowserTracker {
   const options: BrowserOptions = {
     dsn: settings.dsn,
-    tunnel: TUNNEL_PATH,
+    tunnel: settings.tunnel,
     environment: settings.environment,
     release: settings.release,
     sendDefaultPii: false,

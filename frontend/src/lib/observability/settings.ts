@@ -14,6 +14,8 @@ import {
  */
 export interface TrackingSettings {
   dsn: string;
+  /** Where the browser posts its reports (TUNNEL_PATH). */
+  tunnel: string;
   environment: string;
   release: string;
   tracesSampleRate: number;
@@ -28,6 +30,7 @@ export function trackingSettings(): TrackingSettings | null {
   if (!SENTRY_DSN_FRONTEND) return null;
   return {
     dsn: SENTRY_DSN_FRONTEND,
+    tunnel: TUNNEL_PATH,
     environment: SENTRY_ENVIRONMENT,
     release: SENTRY_RELEASE,
     tracesSampleRate: SENTRY_TRACES_SAMPLE_RATE,
