@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startPostgresCluster, type PostgresCluster } from '../backend/test/support/postgres-cluster.ts';
 import { writeReliabilityRecord } from '../backend/test/support/reliability.ts';
-import { startServerProcess, type ServerProcess } from '../backend/test/support/server-process.ts';
+import { startProductionServer, type ProductionServer } from '../backend/test/support/reliability-server.ts';
 
 export const SCHEMATHESIS_VERSION = '4.32.5';
 export const FUZZ_CHECKS = [
@@ -197,7 +197,7 @@ export async function runContractFuzz(options: FuzzOptions): Promise<FuzzResult>
   mkdirSync(reportDir, { recursive: true });
 
   let cluster: PostgresCluster | undefined;
-  let server: ServerProcess | undefined;
+  let server: ProductionServer | undefined;
   try {
     let adminUrl = options.postgresAdminUrl;
     if (!adminUrl) {
@@ -206,15 +206,10 @@ export async function runContractFuzz(options: FuzzOptions): Promise<FuzzResult>
       adminUrl = cluster.url;
     }
     const databaseUrl = await createDatabase(adminUrl, `lexikon_fuzz_${randomBytes(4).toString('hex')}`);
-    server = await startServerProcess({
-      NODE_ENV: 'production',
-      // "Server listening at" is an info line, and the server's start is recognised by it.
-      LOG_LEVEL: 'info',
+    server = await startProductionServer({
       DATABASE_URL: databaseUrl,
-      JWT_SECRET: randomBytes(48).toString('base64'),
       // The run can outlast the default 15-minute access token.
       JWT_ACCESS_TTL_SECONDS: '3600',
-      METRICS_TOKEN: randomBytes(24).toString('hex'),
     });
     log(`API (production mode) on ${server.baseUrl}`);
     const { token } = await seed(server.baseUrl);
@@ -274,10 +269,7 @@ export async function runContractFuzz(options: FuzzOptions): Promise<FuzzResult>
     if (options.recordId) recordFuzz(options.recordId, options.maxExamples, result);
     return result;
   } finally {
-    if (server && server.child.exitCode === null) {
-      server.child.kill('SIGTERM');
-      await server.exited;
-    }
+    await server?.stop();
     await cluster?.stop();
   }
 }

@@ -2,9 +2,16 @@
  * The real API as a production deployment runs it (`src/main.ts`, NODE_ENV=production, its own process)
  * for fault and security tests, with a small fetch-based client that measures each call.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { fileURLToPath } from 'node:url';
+import type { ServerProcess } from './server-process.ts';
 import type { LogWatch } from './reliability-logs.ts';
+
+const mainScript = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+/** A hang detector only: on a loaded 2-core machine a production start (migrations, workers) can take a while. */
+const START_DEADLINE_MS = 120_000;
+const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
 
 export interface ProductionServer extends ServerProcess {
   call(path: string, init?: CallInit): Promise<CallResult>;
@@ -39,14 +46,14 @@ export async function startProductionServer(
   env: Record<string, string>,
   options: { watch?: LogWatch; name?: string; ready?: RegExp } = {},
 ): Promise<ProductionServer> {
-  const server = await startServerProcess(
+  const server = await spawnServer(
     {
       NODE_ENV: 'production',
       JWT_SECRET: strongSecret(),
       METRICS_TOKEN: randomBytes(24).toString('hex'),
       ...env,
     },
-    options.ready ? { ready: options.ready } : {},
+    options.ready ?? LISTENING,
   );
   options.watch?.watch(options.name ?? 'api', server);
   return {
@@ -57,6 +64,36 @@ export async function startProductionServer(
       return server.exited;
     },
   };
+}
+
+/** Like server-process.ts's startServerProcess, with a deadline fit for a loaded machine. */
+function spawnServer(env: Record<string, string>, ready: RegExp): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [mainScript], {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise<ServerProcess>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within ${START_DEADLINE_MS / 1000} s:\n${output}`));
+    }, START_DEADLINE_MS);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = ready.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, baseUrl: match[1], output: () => output, exited });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${output}`));
+    });
+  });
 }
 
 export async function call(baseUrl: string, path: string, init: CallInit = {}): Promise<CallResult> {
