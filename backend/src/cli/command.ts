@@ -47,6 +47,8 @@ export interface CommandSpec {
   /** Full `--help` text of the command. */
   help: string;
   options: ParseArgsOptionsConfig;
+  /** Words allowed before the options (`lexikon graph resync …`); the command parses them itself. */
+  subcommands?: readonly string[];
   run(deps: CommandDeps): Promise<number>;
 }
 

@@ -14,6 +14,7 @@ import {
 } from './command.ts';
 import { createAdminCommand } from './commands/create-admin.ts';
 import { exportCommand } from './commands/export.ts';
+import { graphCommand } from './commands/graph.ts';
 import { importCommand } from './commands/import.ts';
 import { applyMigrations, describeMigrations, migrateCommand } from './commands/migrate.ts';
 import { seedDemoCommand } from './commands/seed-demo.ts';
@@ -26,6 +27,7 @@ export const commands: readonly CommandSpec[] = [
   exportCommand,
   importCommand,
   statsCommand,
+  graphCommand,
 ];
 
 export interface Io {
@@ -64,7 +66,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   return guard(command.name, io, async () => {
     // Arguments are checked before anything touches the database: a typo fails fast.
-    if (parseCommandArgs(command.name, command.options, rest).help) {
+    const optionArgs = command.subcommands?.includes(rest[0] ?? '') ? rest.slice(1) : rest;
+    if (parseCommandArgs(command.name, command.options, optionArgs).help) {
       io.stdout.write(command.help);
       return exitCodes.ok;
     }

@@ -122,12 +122,10 @@ async function traverse(
     type: relationTypeOf(record.get('type'))!,
     strength: record.get('strength') ?? null,
   }));
-  // PostgreSQL's order: relation type in the enum's order, then the ends' ids.
+  // PostgreSQL's order: by type name, then the ends' ids (its query sorts its text columns).
   edges.sort(
     (a, b) =>
-      relationTypes.indexOf(a.type) - relationTypes.indexOf(b.type) ||
-      compare(a.source_id, b.source_id) ||
-      compare(a.target_id, b.target_id),
+      compare(a.type, b.type) || compare(a.source_id, b.source_id) || compare(a.target_id, b.target_id),
   );
   return { nodes, edges, total_nodes: reached.length, truncated: reached.length > nodes.length };
 }
