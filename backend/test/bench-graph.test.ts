@@ -214,29 +214,33 @@ describe('interleaved measurement', () => {
     const probe = (key: 'a' | 'b' | 'c') => ({ key, run: async () => void order.push(key) });
     const result = await measureInterleaved([probe('a'), probe('b'), probe('c')], {
       warmupRounds: 1,
+      warmupMaxSeconds: 60,
       rounds: 3,
       maxSeconds: 60,
       label: 'test',
       log: () => {},
     });
     expect(order.join('')).toBe('abc' + 'abc' + 'bca' + 'cab');
-    expect(result.rounds).toBe(3);
-    expect(result.cutShort).toBe(false);
+    expect(result).toMatchObject({ warmupRounds: 1, rounds: 3, cutShort: false });
     for (const key of ['a', 'b', 'c'] as const) expect(result.measurements[key].latency.count).toBe(3);
   });
 
-  it('stops at the time budget and says so', async () => {
-    const slow = { key: 'slow', run: () => new Promise((resolve) => setTimeout(resolve, 30)) };
+  it('stops warming up and measuring at their time budgets, and says so', async () => {
+    const slow = { key: 'slow' as const, run: () => new Promise((resolve) => setTimeout(resolve, 30)) };
     const result = await measureInterleaved([slow], {
-      warmupRounds: 0,
+      warmupRounds: 1_000_000,
+      warmupMaxSeconds: 0.1,
       rounds: 1_000_000,
       maxSeconds: 0.1,
       label: 'test',
       log: () => {},
     });
+    expect(result.warmupRounds).toBeGreaterThan(0);
+    expect(result.warmupRounds).toBeLessThan(100);
     expect(result.cutShort).toBe(true);
     expect(result.rounds).toBeGreaterThan(0);
-    expect(result.rounds).toBeLessThan(1_000_000);
+    expect(result.rounds).toBeLessThan(100);
+    expect(result.measurements.slow.latency.count).toBe(result.rounds);
   });
 
   it('derives sequential throughput from the mean', () => {
@@ -255,6 +259,7 @@ describe('report', () => {
     load: { generateMs: 100, postgresMs: 2000, analyzeMs: 300, neo4jMs: 4000, neo4jBatches: 4 },
     memory: { neo4jRssAfterLoadMiB: 500, neo4jRssAfterRunMiB: 600, postgresDatabaseMiB: 20 },
     seed: {
+      warmupRounds: 2,
       rounds: 3,
       cutShort: false,
       measurements: {
@@ -269,6 +274,7 @@ describe('report', () => {
       },
     },
     production: {
+      warmupRounds: 1,
       rounds: 3,
       cutShort: true,
       measurements: {
@@ -289,6 +295,7 @@ describe('report', () => {
     maxNodes: 500,
     rounds: 1000,
     warmupRounds: 100,
+    warmupMaxSeconds: 30,
     maxSeconds: 600,
     neo4jHeap: '1g',
   };
@@ -333,7 +340,9 @@ describe('report', () => {
     expect(markdown).toContain('| 50,000 | production traversal');
     expect(markdown).toContain('keep Neo4j');
     expect(markdown).toContain('PostgreSQL only');
-    expect(markdown).toContain('ended this group after 3 of 1,000 rounds');
+    expect(markdown).toContain(
+      '`GraphStore.related`: 1 warm-up rounds, 3 measured (⚠ the 600 s budget ended it before 1,000)',
+    );
     expect(markdown).toContain('OpenJDK 17');
     expect(markdown).toContain('`npm run bench:graph -- --terms 5000,50000`');
     const summary = renderSummary({ sizes, parameters });

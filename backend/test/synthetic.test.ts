@@ -98,6 +98,9 @@ describe('generateOntology', () => {
     const historical = ontology.relations.filter((relation) => relation.type === 'precedes');
     const influence = ontology.relations.filter((relation) => relation.type === 'influenced_by');
     expect([causal, historical, influence].some((edges) => !isAcyclic(edges))).toBe(true);
+    // The seed's Cypher follows related_to alone (bench:graph): it must meet cycles too.
+    const associative = ontology.relations.filter((relation) => relation.type === 'related_to');
+    expect(isAcyclic(associative)).toBe(false);
   });
 
   it('grows hubs and a long tail, with the named hub among the largest out-degrees', () => {

@@ -119,10 +119,14 @@ function renderPanel(panel: GrowthPanel, left: number, top: number, scale: Scale
     `<text x="${plot.left + plot.width / 2}" y="${plot.top + plot.height + 40}" text-anchor="middle" fill="#111827">terms in the ontology (log scale)</text>`,
     `<text transform="translate(${left + 16} ${plot.top + plot.height / 2}) rotate(-90)" text-anchor="middle" fill="#111827">latency (ms, log scale)</text>`,
   );
-  for (const series of panel.series) {
+  panel.series.forEach((series, index) => {
     const points = [...series.points].sort((a, b) => a.terms - b.terms);
+    // Engines side by side at each size, a few pixels apart, so equal figures do not hide each other.
+    const dodge = (index - (panel.series.length - 1) / 2) * 8;
     for (const { key, dash } of PERCENTILES) {
-      const coordinates = points.map((point) => `${x(point.terms).toFixed(1)},${y(point[key]).toFixed(1)}`);
+      const coordinates = points.map(
+        (point) => `${(x(point.terms) + dodge).toFixed(1)},${y(point[key]).toFixed(1)}`,
+      );
       parts.push(
         `<polyline fill="none" stroke="${series.color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''} points="${coordinates.join(' ')}"/>`,
         ...coordinates.map((at) => {
@@ -131,7 +135,7 @@ function renderPanel(panel: GrowthPanel, left: number, top: number, scale: Scale
         }),
       );
     }
-  }
+  });
   return parts.join('\n');
 }
 

@@ -15,6 +15,8 @@ export interface ProbeMeasurement {
 
 export interface InterleavedOptions {
   warmupRounds: number;
+  /** Warm-up ends after this many seconds even if fewer rounds were done (slow traversals warm fast). */
+  warmupMaxSeconds: number;
   rounds: number;
   /** Stop measuring (not warming up) after this many seconds, even if fewer rounds were done. */
   maxSeconds: number;
@@ -24,6 +26,7 @@ export interface InterleavedOptions {
 
 export interface InterleavedResult<Key extends string> {
   measurements: Record<Key, ProbeMeasurement>;
+  warmupRounds: number;
   rounds: number;
   /** True when maxSeconds ended the run before `rounds`. */
   cutShort: boolean;
@@ -40,8 +43,13 @@ export async function measureInterleaved<Key extends string>(
   options: InterleavedOptions,
 ): Promise<InterleavedResult<Key>> {
   const samples = new Map<Key, number[]>(probes.map((probe) => [probe.key, []]));
-  options.log(`${options.label}: ${options.warmupRounds} warm-up rounds`);
-  for (let round = 0; round < options.warmupRounds; round++) await runRound(probes, round);
+  options.log(
+    `${options.label}: warming up (${options.warmupRounds} rounds or ${options.warmupMaxSeconds} s, whichever ends first)`,
+  );
+  const warmupDeadline = performance.now() + options.warmupMaxSeconds * 1000;
+  let warmedUp = 0;
+  while (warmedUp < options.warmupRounds && performance.now() < warmupDeadline)
+    await runRound(probes, warmedUp++);
 
   options.log(`${options.label}: measuring ${options.rounds} rounds of ${probes.length} traversals`);
   const deadline = performance.now() + options.maxSeconds * 1000;
@@ -66,7 +74,7 @@ export async function measureInterleaved<Key extends string>(
 
   const measurements = {} as Record<Key, ProbeMeasurement>;
   for (const [key, values] of samples) measurements[key] = measurementOf(values);
-  return { measurements, rounds: done, cutShort: done < options.rounds };
+  return { measurements, warmupRounds: warmedUp, rounds: done, cutShort: done < options.rounds };
 }
 
 async function runRound<Key extends string>(

@@ -22,6 +22,7 @@ export interface SubgraphSize {
 }
 
 export interface PairRun<Key extends string, Size> {
+  warmupRounds: number;
   rounds: number;
   cutShort: boolean;
   measurements: Record<Key, ProbeMeasurement>;
@@ -69,6 +70,7 @@ export interface GraphParameters {
   maxNodes: number;
   rounds: number;
   warmupRounds: number;
+  warmupMaxSeconds: number;
   maxSeconds: number;
   neo4jHeap: string;
 }
@@ -186,13 +188,16 @@ ${decisions
 ## Latency per size
 
 Each measured round runs every query of a group once, one at a time, in an order that rotates every round, so both
-engines see the same machine noise; ${int(parameters.warmupRounds)} warm-up rounds come first. Throughput is sequential
-(one traversal in flight): 1000 ÷ mean latency.
+engines see the same machine noise. Warm-up rounds come first (${int(parameters.warmupRounds)}, or fewer if they take over
+${int(parameters.warmupMaxSeconds)} s); measured rounds stop at ${int(parameters.rounds)} or after ${int(parameters.maxSeconds)} s, whichever comes first, and
+\`n\` says how many were measured. Throughput is sequential (one traversal in flight): 1000 ÷ mean latency.
 ${report.sizes.map((size) => sizeSection(size, parameters)).join('\n')}
 ## Loading and memory
 
 PostgreSQL is loaded first (the system of record: multi-row INSERTs in one transaction, then \`VACUUM ANALYZE\`);
-Neo4j is then rebuilt **from PostgreSQL** by the mirror's resync, and the counts of both are checked equal.
+a fresh Neo4j is then rebuilt **from PostgreSQL** by the mirror's resync (\`resyncMirror\`: batches written with
+UNWIND, one write transaction each), and the mirror is compared with PostgreSQL term by term and relation by relation
+(\`compareMirror\`, what \`lexikon graph verify\` runs) before anything is measured.
 
 | Terms | Relations (related_to) | Generate | Load PostgreSQL | VACUUM ANALYZE | Resync Neo4j from PostgreSQL | PostgreSQL database size | Neo4j RSS after load | Neo4j RSS after the run |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
@@ -238,7 +243,7 @@ database size is shown instead.
 | PostgreSQL | ${machine.postgres} (throwaway local cluster: fsync, synchronous_commit and full_page_writes off) |
 | Neo4j | ${machine.neo4j}, embedded on the JVM, Bolt on loopback, heap up to ${parameters.neo4jHeap} |
 | JVM | ${machine.jvm} |
-| Rounds | ${int(parameters.warmupRounds)} warm-up, then ${int(parameters.rounds)} measured per group and size (time budget ${int(parameters.maxSeconds)} s per group) |
+| Rounds per group and size | warm-up: ${int(parameters.warmupRounds)} or ${int(parameters.warmupMaxSeconds)} s; measured: ${int(parameters.rounds)} or ${int(parameters.maxSeconds)} s (whichever ends first) |
 `;
 }
 
@@ -253,16 +258,19 @@ function decisionRow(
 }
 
 function sizeSection(size: SizeResult, parameters: GraphParameters): string {
-  const shortRun = (run: { rounds: number; cutShort: boolean }) =>
-    run.cutShort
-      ? `\n\n⚠ The time budget (${int(parameters.maxSeconds)} s) ended this group after ${int(run.rounds)} of ${int(parameters.rounds)} rounds.`
-      : '';
+  const rounds = (group: string, run: { warmupRounds: number; rounds: number; cutShort: boolean }) =>
+    `${group}: ${int(run.warmupRounds)} warm-up rounds, ${int(run.rounds)} measured` +
+    (run.cutShort
+      ? ` (⚠ the ${int(parameters.maxSeconds)} s budget ended it before ${int(parameters.rounds)})`
+      : '');
   return `
 ### ${int(size.terms)} terms, ${int(size.relations)} relations
 
 ${LATENCY_HEADER}
 ${(['seedCypher', 'likeSql', 'seedSql'] as const).map((key) => latencyRow(SEED_LABELS[key], size.seed.measurements[key], rowsSize(size.seed.sizes[key]))).join('\n')}
-${(['neo4j', 'postgres'] as const).map((key) => latencyRow(storeLabel(key), size.production.measurements[key], subgraphSize(size.production.sizes[key]))).join('\n')}${shortRun(size.seed)}${shortRun(size.production)}
+${(['neo4j', 'postgres'] as const).map((key) => latencyRow(storeLabel(key), size.production.measurements[key], subgraphSize(size.production.sizes[key]))).join('\n')}
+
+${rounds("Seed's queries", size.seed)}; ${rounds('`GraphStore.related`', size.production)}.
 `;
 }
 
