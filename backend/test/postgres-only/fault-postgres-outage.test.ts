@@ -7,6 +7,7 @@ import { classifyDatabaseError } from '../../src/platform/database/errors.ts';
 import { trackReliability } from '../support/reliability.ts';
 import { expectLogsFreeOfSecrets, LogWatch } from '../support/reliability-logs.ts';
 import { signUp, startProductionServer, type ProductionServer } from '../support/reliability-server.ts';
+import { freeLoopbackPort } from '../support/ports.ts';
 import { startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
 
 // Fault 1: PostgreSQL stopped (`pg_ctl stop -m fast`) under a loop of writers, then started again. This
@@ -24,7 +25,15 @@ beforeAll(async () => {
   cluster = await startPostgresCluster();
   databaseUrl = await cluster.createDatabase('lexikon_outage');
   server = await startProductionServer(
-    { DATABASE_URL: databaseUrl, DATABASE_CONNECT_TIMEOUT_MS: '1000' },
+    {
+      DATABASE_URL: databaseUrl,
+      DATABASE_CONNECT_TIMEOUT_MS: '1000',
+      // A graph mirror is configured, so every write also records its outbox row; the drain worker is
+      // off (no Neo4j here: fault 2 covers it), which keeps the rows to count.
+      NEO4J_URI: `bolt://127.0.0.1:${await freeLoopbackPort()}`,
+      NEO4J_PASSWORD: 'no-neo4j-listens-here',
+      GRAPH_OUTBOX_WORKER: 'off',
+    },
     { watch: logs, name: 'api' },
   );
 });
@@ -52,7 +61,7 @@ describe('fault 1: PostgreSQL stopped under writes, then restarted', () => {
       title: 'PostgreSQL stopped under writes, then restarted',
       injected: `pg_ctl stop -m fast for ${OUTAGE_MS / 1000} s while ${WRITERS} writers create terms and relations against a production server process`,
       expected:
-        'During the outage 503 problem+json within 2 s and /ready 503; recovery without restart; every 201 present, none half-applied (term, relation, validation job agree)',
+        'During the outage 503 problem+json within 2 s and /ready 503; recovery without restart; every 201 present, none half-applied (term, relation, validation job and graph outbox rows agree)',
     });
     const user = await signUp(server.baseUrl, 'writer');
     logs.secret('password', user.password);
@@ -136,7 +145,11 @@ describe('fault 1: PostgreSQL stopped under writes, then restarted', () => {
     const stored = async (query: string, values: unknown[] = []) => (await client.query(query, values)).rows;
     const terms = await stored(
       `SELECT t.id, (SELECT count(*)::int FROM validation_jobs j WHERE j.term_id = t.id) AS jobs,
-              (SELECT count(*)::int FROM relationships r WHERE r.source_id = t.id) AS relations
+              (SELECT count(*)::int FROM relationships r WHERE r.source_id = t.id) AS relations,
+              (SELECT count(*)::int FROM graph_outbox o
+                WHERE o.kind = 'term' AND o.change = 'created' AND o.term_id = t.id) AS term_outbox,
+              (SELECT count(*)::int FROM graph_outbox o JOIN relationships r ON r.id = o.relation_id
+                WHERE o.kind = 'relation' AND o.change = 'created' AND r.source_id = t.id) AS relation_outbox
          FROM terms t WHERE t.term LIKE 'Outage term %'`,
     );
     const relationIds = new Set(
@@ -166,7 +179,11 @@ describe('fault 1: PostgreSQL stopped under writes, then restarted', () => {
         ),
     );
     const missingTerms = acknowledged('term').filter((entry) => !storedIds.has(entry.id!));
-    const halfApplied = terms.filter((row) => row.jobs !== 1);
+    // Written in one transaction with the term: its validation job and its outbox row; with the
+    // relation: the relation's outbox row.
+    const halfApplied = terms.filter(
+      (row) => row.jobs !== 1 || row.term_outbox !== 1 || row.relation_outbox !== row.relations,
+    );
     const missingRelations = [...relationOf.keys()].filter((id) => !relationIds.has(id));
 
     record.set('requests', attempts.length);
@@ -177,7 +194,11 @@ describe('fault 1: PostgreSQL stopped under writes, then restarted', () => {
     record.set('terms acknowledged', acknowledged('term').length);
     record.set('terms found', terms.length);
     record.set('terms acknowledged but missing', missingTerms.length);
-    record.set('terms without exactly one validation job', halfApplied.length);
+    record.set('terms whose job or outbox rows disagree', halfApplied.length);
+    record.set(
+      'outbox rows',
+      terms.reduce((sum, row) => sum + (row.term_outbox as number) + (row.relation_outbox as number), 0),
+    );
     record.set('relations acknowledged', relationOf.size);
     record.set('relations found', relationIds.size);
     record.set('relations acknowledged but missing', missingRelations.length);
@@ -185,7 +206,7 @@ describe('fault 1: PostgreSQL stopped under writes, then restarted', () => {
     record.set('slowest outage answer (ms)', Math.round(Math.max(0, ...outage.map((entry) => entry.ms))));
     record.set('ready again after (ms)', Math.round(readyAfterMs));
     record.observe(
-      `${outage.length} requests during the outage all answered 503 problem+json (slowest ${Math.round(Math.max(0, ...outage.map((entry) => entry.ms)))} ms); /ready ${readyDuringOutage.status}; ready again ${Math.round(readyAfterMs)} ms after the restart; ${terms.length} terms stored for ${acknowledged('term').length} acknowledged, each with one validation job`,
+      `${outage.length} requests during the outage all answered 503 problem+json (slowest ${Math.round(Math.max(0, ...outage.map((entry) => entry.ms)))} ms); /ready ${readyDuringOutage.status}; ready again ${Math.round(readyAfterMs)} ms after the restart; ${terms.length} terms stored for ${acknowledged('term').length} acknowledged, each with one validation job and its outbox rows (term and relation)`,
     );
 
     expect(readyDuringOutage.status).toBe(503);
