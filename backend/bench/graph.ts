@@ -39,6 +39,7 @@ import {
   rowKey,
   type ReachedRow,
 } from './lib/graph-compare.ts';
+import { degreeProfile, type DegreeProfile } from './lib/graph-data.ts';
 import { SEED_RULE } from './lib/graph-decision.ts';
 import {
   describeMachine,
@@ -313,6 +314,7 @@ async function runSize(terms: number, options: Options, engines: Engines): Promi
                   options,
                   ontology,
                   relatedTo,
+                  degrees: degreeProfile(ontology),
                   generateMs,
                   loadMs,
                   analyzeMs,
@@ -334,6 +336,7 @@ interface SizeContext {
   options: Options;
   ontology: SyntheticOntology;
   relatedTo: number;
+  degrees: DegreeProfile;
   generateMs: number;
   loadMs: number;
   analyzeMs: number;
@@ -386,6 +389,7 @@ async function measureSize(ctx: SizeContext): Promise<SizeResult> {
         terms: ctx.terms,
         relations: ctx.ontology.relations.length,
         relatedTo: ctx.relatedTo,
+        degrees: ctx.degrees,
         load: {
           generateMs: ctx.generateMs,
           postgresMs: ctx.loadMs,

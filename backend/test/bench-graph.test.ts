@@ -15,6 +15,7 @@ import {
 } from '../bench/lib/graph-compare.ts';
 import { adrRule, seedRule } from '../bench/lib/graph-decision.ts';
 import { renderGrowthChart } from '../bench/lib/graph-chart.ts';
+import { degreeProfile } from '../bench/lib/graph-data.ts';
 import { measureInterleaved, measurementOf } from '../bench/lib/graph-measure.ts';
 import { LIKE_FOR_LIKE_SQL, reachedByLikeForLikeSql, reachedBySeedSql } from '../bench/lib/graph-queries.ts';
 import { decisionsFor, renderMarkdown, renderSummary, type SizeResult } from '../bench/lib/graph-report.ts';
@@ -208,6 +209,19 @@ describe('the seed queries on a generated graph', () => {
   });
 });
 
+describe('degree profile', () => {
+  it('shows the hub as the largest term and a long tail', () => {
+    const profile = degreeProfile(generateOntology({ terms: 2000, seed: 7 }));
+    expect(profile.hub).toBeGreaterThan(profile.nextLargest);
+    expect(profile.hub).toBeGreaterThan(20 * profile.median);
+    expect(degreeProfile({ terms: [{ id: 'a' } as never, { id: 'b' } as never], relations: [] })).toEqual({
+      hub: 0,
+      nextLargest: 0,
+      median: 0,
+    });
+  });
+});
+
 describe('interleaved measurement', () => {
   it('runs every probe once per round, rotating who goes first, after the warm-up', async () => {
     const order: string[] = [];
@@ -256,6 +270,7 @@ describe('report', () => {
     terms,
     relations: terms * 3,
     relatedTo: Math.round(terms * 0.6),
+    degrees: { hub: 364, nextLargest: 127, median: 5 },
     load: { generateMs: 100, postgresMs: 2000, analyzeMs: 300, neo4jMs: 4000, neo4jBatches: 4 },
     memory: { neo4jRssAfterLoadMiB: 500, neo4jRssAfterRunMiB: 600, postgresDatabaseMiB: 20 },
     seed: {
@@ -344,6 +359,7 @@ describe('report', () => {
       '`GraphStore.related`: 1 warm-up rounds, 3 measured (⚠ the 600 s budget ended it before 1,000)',
     );
     expect(markdown).toContain('OpenJDK 17');
+    expect(markdown).toContain('| 364 / 127 / 5 |');
     expect(markdown).toContain('`npm run bench:graph -- --terms 5000,50000`');
     const summary = renderSummary({ sizes, parameters });
     expect(summary).toMatch(/50,000 +PostgresGraphStore/);

@@ -3,6 +3,7 @@
  * end of a run and docs/benchmarks/graph.md. Everything here is a pure function of a GraphReport.
  */
 import { adrRule, seedRule, VERDICT_LABELS, type RuleOutcome } from './graph-decision.ts';
+import type { DegreeProfile } from './graph-data.ts';
 import type { ProbeMeasurement } from './graph-measure.ts';
 import type { Summary } from './stats.ts';
 
@@ -34,6 +35,7 @@ export interface SizeResult {
   relations: number;
   /** Relations of type related_to (the only ones the seed's Cypher follows). */
   relatedTo: number;
+  degrees: DegreeProfile;
   load: {
     generateMs: number;
     postgresMs: number;
@@ -199,12 +201,12 @@ a fresh Neo4j is then rebuilt **from PostgreSQL** by the mirror's resync (\`resy
 UNWIND, one write transaction each), and the mirror is compared with PostgreSQL term by term and relation by relation
 (\`compareMirror\`, what \`lexikon graph verify\` runs) before anything is measured.
 
-| Terms | Relations (related_to) | Generate | Load PostgreSQL | VACUUM ANALYZE | Resync Neo4j from PostgreSQL | PostgreSQL database size | Neo4j RSS after load | Neo4j RSS after the run |
-| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| Terms | Relations (related_to) | Degree: hub / next largest / median | Generate | Load PostgreSQL | VACUUM ANALYZE | Resync Neo4j from PostgreSQL | PostgreSQL database size | Neo4j RSS after load | Neo4j RSS after the run |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${report.sizes
   .map(
     (size) =>
-      `| ${int(size.terms)} | ${int(size.relations)} (${int(size.relatedTo)}) | ${seconds(size.load.generateMs)} | ${seconds(size.load.postgresMs)} | ${seconds(size.load.analyzeMs)} | ${seconds(size.load.neo4jMs)} (${int(size.load.neo4jBatches)} batches) | ${mib(size.memory.postgresDatabaseMiB)} | ${mib(size.memory.neo4jRssAfterLoadMiB)} | ${mib(size.memory.neo4jRssAfterRunMiB)} |`,
+      `| ${int(size.terms)} | ${int(size.relations)} (${int(size.relatedTo)}) | ${int(size.degrees.hub)} / ${int(size.degrees.nextLargest)} / ${int(size.degrees.median)} | ${seconds(size.load.generateMs)} | ${seconds(size.load.postgresMs)} | ${seconds(size.load.analyzeMs)} | ${seconds(size.load.neo4jMs)} (${int(size.load.neo4jBatches)} batches) | ${mib(size.memory.postgresDatabaseMiB)} | ${mib(size.memory.neo4jRssAfterLoadMiB)} | ${mib(size.memory.neo4jRssAfterRunMiB)} |`,
   )
   .join('\n')}
 
@@ -227,8 +229,10 @@ database size is shown instead.
 - Graph: \`generateOntology\` (\`backend/src/demo/synthetic.ts\`), seed ${parameters.seed}: preferential attachment, so a
   few hubs and a long tail, "Intelligence Artificielle" the largest hub (the start of every traversal), about three
   relations per term across the eight types, directed cycles (feedback loops, and among related_to relations).
-- Clients: one \`pg\` connection and one Neo4j driver session (Bolt), both on loopback, queries sent as text. Time is
-  measured from sending the query to having every row in JavaScript (\`process.hrtime\`).
+- Clients, all on loopback: the seed's queries go as text over one \`pg\` connection and one Neo4j session (Bolt);
+  \`GraphStore.related\` runs each adapter as the API does (drizzle over a \`pg\` pool; the API's Neo4j driver settings,
+  a session and a read transaction per call). Time runs from sending the query to having every row in JavaScript
+  (\`process.hrtime\`).
 
 ## Run
 
