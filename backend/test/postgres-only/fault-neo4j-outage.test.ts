@@ -128,6 +128,8 @@ describe('fault 2: Neo4j stopped and restarted under writes', () => {
             },
           });
           writes.push({ phase: at, status: term.status });
+          // A steady trickle, not a flood: Neo4j must be able to start again on the same two cores.
+          await new Promise((resolve) => setTimeout(resolve, 150));
           if (term.status !== 201) continue;
           const relation = await server.call(`/api/terms/${term.body.id}/relations`, {
             method: 'POST',
@@ -146,7 +148,7 @@ describe('fault 2: Neo4j stopped and restarted under writes', () => {
             timeoutMs: 20_000,
           });
           reads.push({ phase: at, status: traversal.status, engine: traversal.body.engine });
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          await new Promise((resolve) => setTimeout(resolve, 250));
         }
       };
       const loops = [...Array.from({ length: WRITERS }, (_, index) => writer(index)), reader()];
