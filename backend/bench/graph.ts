@@ -169,8 +169,12 @@ async function scoped<T>(undo: () => Promise<void>, work: () => Promise<T>): Pro
   try {
     return await work();
   } finally {
-    cleanups.splice(cleanups.indexOf(undo), 1);
-    await undo().catch((error: unknown) => log(`clean-up failed (ignored): ${String(error)}`));
+    // Not registered any more: an interruption's clean-up has already undone it.
+    const index = cleanups.indexOf(undo);
+    if (index !== -1) {
+      cleanups.splice(index, 1);
+      await undo().catch((error: unknown) => log(`clean-up failed (ignored): ${String(error)}`));
+    }
   }
 }
 
@@ -427,7 +431,7 @@ async function measureSeedQueries(
   );
   log(describeComparison("seed's question: rows (term, hops)", ['PostgreSQL', 'Neo4j'], comparison));
   log(
-    `seed's SQL verbatim (every type, 2 hops): ${answers.seedSql.size.rows} rows, ${answers.seedSql.size.distinct} distinct terms — another question, timed for reference`,
+    `seed's SQL verbatim (every type, 2 hops): ${answers.seedSql.size.rows} rows, ${answers.seedSql.size.distinct} distinct names — another question, timed for reference`,
   );
   const probes: Probe<SeedProbe>[] = [
     { key: 'seedCypher', run: () => session.run(SEED_TRAVERSAL_CYPHER) },
@@ -568,8 +572,6 @@ async function main(args: string[]): Promise<void> {
   cleanups.push(() => cluster.stop());
 
   const engines: Engines = { cluster, versions: {} };
-  const sizes: SizeResult[] = [];
-  for (const terms of options.sizes) sizes.push(await runSize(terms, options, engines));
   const parameters: GraphParameters = {
     seed: options.seed,
     depth: options.depth,
@@ -581,25 +583,33 @@ async function main(args: string[]): Promise<void> {
     maxSeconds: options.maxSeconds,
     neo4jHeap: NEO4J_HEAP,
   };
+  const jvm = await jvmVersion(java);
+  const sizes: SizeResult[] = [];
+  for (const terms of options.sizes) {
+    sizes.push(await runSize(terms, options, engines));
+    const last = options.sizes[options.sizes.length - 1] === terms;
+    if (!last) process.stderr.write(renderSummary({ sizes: sizes.slice(-1), parameters }));
+    // Written after every size: a long run that fails at 100,000 terms still leaves what it measured.
+    writeReport(
+      {
+        generatedAt: new Date(),
+        commit: gitCommit(repoRoot),
+        command: `npm run bench:graph -- ${args.join(' ')}`.trimEnd(),
+        machine: describeMachine(
+          {
+            postgres: engines.versions.postgres ?? 'unknown',
+            neo4j: engines.versions.neo4j ?? 'unknown',
+            jvm,
+          },
+          loadBefore,
+        ),
+        parameters,
+        sizes,
+      },
+      options.out,
+    );
+  }
   process.stdout.write(renderSummary({ sizes, parameters }));
-  writeReport(
-    {
-      generatedAt: new Date(),
-      commit: gitCommit(repoRoot),
-      command: `npm run bench:graph -- ${args.join(' ')}`.trimEnd(),
-      machine: describeMachine(
-        {
-          postgres: engines.versions.postgres ?? 'unknown',
-          neo4j: engines.versions.neo4j ?? 'unknown',
-          jvm: await jvmVersion(java),
-        },
-        loadBefore,
-      ),
-      parameters,
-      sizes,
-    },
-    options.out,
-  );
 }
 
 try {

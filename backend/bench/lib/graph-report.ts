@@ -12,6 +12,7 @@ export type StoreProbe = 'postgres' | 'neo4j';
 
 export interface RowsSize {
   rows: number;
+  /** Distinct names reached: the seed's Cypher returns names, and a name is unique per domain only. */
   distinct: number;
 }
 
@@ -134,7 +135,7 @@ function storeLabel(key: StoreProbe): string {
   return key === 'neo4j' ? 'Neo4j — `Neo4jGraphStore.related`' : 'PostgreSQL — `PostgresGraphStore.related`';
 }
 
-const rowsSize = (size: RowsSize): string => `${int(size.rows)} rows, ${int(size.distinct)} distinct terms`;
+const rowsSize = (size: RowsSize): string => `${int(size.rows)} rows, ${int(size.distinct)} distinct names`;
 const subgraphSize = (size: SubgraphSize): string =>
   `${int(size.nodes)} terms, ${int(size.edges)} relations` +
   (size.truncated ? ` (capped; ${int(size.totalNodes)} in reach)` : '');
