@@ -99,6 +99,7 @@ describe.skipIf(!onPostgres)('Neo4j graph mirror on a real Neo4j', () => {
       GRAPH_OUTBOX_POLL_MS: '50',
       GRAPH_OUTBOX_BACKOFF_MS: '100',
       GRAPH_OUTBOX_BACKOFF_MAX_MS: '1000',
+      GRAPH_OUTBOX_MAX_ATTEMPTS: '2',
       GRAPH_MAX_NODES: '10',
       NEO4J_TIMEOUT_MS: '3000',
     });
@@ -217,6 +218,63 @@ describe.skipIf(!onPostgres)('Neo4j graph mirror on a real Neo4j', () => {
     });
     const late = (await get(`/api/terms/${fresh.id}/related`)).json();
     expect(late.engine).toBe('neo4j');
+  }, 120_000);
+
+  it('retries a row Neo4j rejects with backoff, then sets it aside without holding back the others', async () => {
+    // A genuine rejection: a constraint PostgreSQL does not have (names are unique per domain only; two
+    // properties because a one-property constraint would clash with the index on name). Runs before the demo ontology is loaded, while every name in the mirror is still unique.
+    await driver.executeQuery(
+      'CREATE CONSTRAINT test_term_name_unique FOR (t:Term) REQUIRE (t.name, t.level) IS UNIQUE',
+    );
+    try {
+      await createTerm(context, admin, { term: 'twin', domain: 'Twins one' });
+      const second = await createTerm(context, admin, { term: 'twin', domain: 'Twins two' });
+      const bystander = await createTerm(context, admin, { term: 'bystander', domain: 'Twins one' });
+      const first = await worker().drain();
+      expect(first).toMatchObject({ applied: 2, retried: 1 });
+      const row = async () =>
+        rowsOf<{ attempts: number; failed: boolean; last_error: string }>(
+          await context.database.db.execute(sql`
+            SELECT attempts, failed_at IS NOT NULL AS failed, last_error
+            FROM graph_outbox WHERE term_id = ${second.id}::uuid`),
+        );
+      // Its retry comes after the backoff (GRAPH_OUTBOX_BACKOFF_MS; on a slow machine it may already have
+      // come round within the first drain); the last allowed attempt (GRAPH_OUTBOX_MAX_ATTEMPTS=2) fails.
+      await expect
+        .poll(
+          async () => {
+            await worker().drain();
+            return (await row())[0]!.failed;
+          },
+          { timeout: 30_000, interval: 200 },
+        )
+        .toBe(true);
+      expect(await row()).toMatchObject([{ attempts: 2, failed: true }]);
+      expect((await row())[0]!.last_error).toMatch(/already exists|ConstraintValidationFailed/i);
+      // Set aside, it blocks nobody: a later change to another term, and to the twin itself, still drain.
+      const patched = await context.app.inject({
+        method: 'PATCH',
+        url: `/api/terms/${bystander.id}`,
+        headers: { ...admin.auth, 'if-match': '"1"' },
+        payload: { level: 'expert' },
+      });
+      expect(patched.statusCode).toBe(200);
+      expect(await worker().drain()).toEqual({ applied: 1, retried: 0, failed: 0 });
+      const metrics = (await context.app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).toMatch(/graph_outbox_failed_total\{outcome="retried"\} 1/);
+      expect(metrics).toMatch(/graph_outbox_failed_total\{outcome="failed"\} 1/);
+      expect(metrics).toMatch(/graph_outbox_failed_rows 1/);
+    } finally {
+      await driver.executeQuery('DROP CONSTRAINT test_term_name_unique');
+    }
+    // The kept row is what verify points at, and what a resync supersedes.
+    const verify = await command(['verify']);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain('Terms missing in Neo4j: 1');
+    expect(verify.stdout).toContain('1 outbox row set aside as failed');
+    expect((await command(['resync'])).code).toBe(0);
+    const comparison = await expectIdentical();
+    expect(comparison.outbox).toEqual({ pending: 0, failed: 0 });
   }, 120_000);
 
   it("runs the seed's Cypher verbatim on the demo ontology", async () => {

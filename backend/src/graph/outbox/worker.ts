@@ -6,7 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/client.ts';
 import type { GraphOutboxConfig } from '../../platform/config.ts';
 import { backoffDelayMs, sleep } from '../../validation/llm/backoff.ts';
-import { MirrorUnavailableError, type GraphMirror } from '../mirror.ts';
+import { MirrorUnavailableError, type GraphMirror, type MirrorChanges } from '../mirror.ts';
 import { graphOutboxRepository as outbox, type ClaimedChange } from './repository.ts';
 import { resolveChanges } from './state.ts';
 
@@ -109,12 +109,20 @@ export class GraphOutboxWorker {
       leaseMs: this.#options.leaseMs,
     });
     if (rows.length === 0) return [];
+    let changes: MirrorChanges;
+    try {
+      changes = await resolveChanges(this.#db, rows);
+    } catch (error) {
+      // PostgreSQL failed, not the mirror nor the rows: hand them back untouched (or let the lease lapse).
+      await outbox.release(this.#db, rows).catch(() => {});
+      throw error;
+    }
     try {
       if (!this.#schemaReady) {
         await this.#mirror.ensureSchema();
         this.#schemaReady = true;
       }
-      await this.#mirror.apply(await resolveChanges(this.#db, rows));
+      await this.#mirror.apply(changes);
     } catch (error) {
       if (error instanceof MirrorUnavailableError) {
         await outbox.release(this.#db, rows);
