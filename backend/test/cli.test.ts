@@ -871,7 +871,7 @@ describe('the lexikon executable', () => {
     expect(unknown.stdout).toBe('');
     expect(unknown.stderr).toBe(
       'lexikon: unknown command "frobnicate".\n' +
-        'Commands: migrate, create-admin, seed-demo, export, import, stats.\n' +
+        'Commands: migrate, create-admin, seed-demo, export, import, stats, graph.\n' +
         'Run `lexikon --help` for usage.\n',
     );
     const typo = await lexikon(['exprot'], env);

@@ -1,5 +1,7 @@
+import { PassThrough, Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.ts';
 import { MirrorUnavailableError } from '../src/graph/mirror.ts';
 import { ConfigError, loadConfig } from '../src/platform/config.ts';
 import { rowsOf } from '../src/platform/database/client.ts';
@@ -158,6 +160,59 @@ describe('graph mirror not configured', () => {
       await context.close();
     }
   });
+});
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+describe('lexikon graph', () => {
+  it('checks its usage and configuration before touching Neo4j', async () => {
+    const closedPort = await freeLoopbackPort();
+    const env = {
+      NODE_ENV: 'test',
+      LEXIKON_DATA_DIR: ':memory:',
+      JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
+    };
+    const run = async (args: string[], extra: Record<string, string> = {}) => {
+      const stdout = new Capture();
+      const stderr = new Capture();
+      const code = await main(['graph', ...args], {
+        stdout,
+        stderr,
+        stdin: new PassThrough(),
+        env: { ...env, ...extra },
+      });
+      return { code, stdout: stdout.text, stderr: stderr.text };
+    };
+    const help = await run(['--help']);
+    expect(help).toMatchObject({ code: 0 });
+    expect(help.stdout).toMatch(/^Usage: lexikon graph resync/);
+    expect(await run([])).toMatchObject({
+      code: 64,
+      stderr: expect.stringContaining('Missing the subcommand'),
+    });
+    expect(await run(['resynch'])).toMatchObject({
+      code: 64,
+      stderr: expect.stringContaining('resync or verify'),
+    });
+    expect((await run(['verify', '--bogus'])).code).toBe(64);
+    expect(await run(['resync', '--batch-size', '0'])).toMatchObject({
+      code: 64,
+      stderr: expect.stringContaining('--batch-size must be a whole number above 0'),
+    });
+    expect(await run(['verify'])).toMatchObject({
+      code: 78,
+      stderr: expect.stringContaining('NEO4J_URI is not set'),
+    });
+    const unreachable = await run(['verify'], { NEO4J_URI: `bolt://127.0.0.1:${closedPort}` });
+    expect(unreachable).toMatchObject({ code: 69, stderr: expect.stringContaining('cannot reach Neo4j') });
+    // Each run migrates a fresh in-memory database: slow on a busy machine, hence the deadline.
+  }, 180_000);
 });
 
 describe('graph configuration', () => {

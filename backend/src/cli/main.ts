@@ -66,7 +66,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   return guard(command.name, io, async () => {
     // Arguments are checked before anything touches the database: a typo fails fast.
-    const optionArgs = command.subcommands?.includes(rest[0] ?? '') ? rest.slice(1) : rest;
+    // A command with subcommands names the unknown ones itself, with the list of known ones.
+    const optionArgs = command.subcommands && !rest[0]?.startsWith('-') ? rest.slice(1) : rest;
     if (parseCommandArgs(command.name, command.options, optionArgs).help) {
       io.stdout.write(command.help);
       return exitCodes.ok;

@@ -36,6 +36,8 @@ export async function graph(deps: CommandDeps): Promise<number> {
     deps.stdout.write(graphCommand.help);
     return exitCodes.ok;
   }
+  const batchSize = positiveInteger(values['batch-size'], DEFAULT_RESYNC_BATCH_SIZE, '--batch-size');
+  const maxShown = positiveInteger(values['max-shown'], DEFAULT_MAX_SHOWN, '--max-shown', true);
   const neo4jConfig = deps.config.graph.neo4j;
   if (!neo4jConfig)
     throw new CliError(
@@ -51,15 +53,8 @@ export async function graph(deps: CommandDeps): Promise<number> {
       );
     });
     return subcommand === 'resync'
-      ? await resync(
-          deps,
-          driver,
-          positiveInteger(values['batch-size'], DEFAULT_RESYNC_BATCH_SIZE, '--batch-size'),
-        )
-      : await verify(deps, driver, {
-          maxShown: positiveInteger(values['max-shown'], DEFAULT_MAX_SHOWN, '--max-shown', true),
-          json: values.json === true,
-        });
+      ? await resync(deps, driver, batchSize)
+      : await verify(deps, driver, { maxShown, json: values.json === true });
   } catch (error) {
     if (!(error instanceof CliError) && isNeo4jUnavailable(error))
       throw new CliError(
