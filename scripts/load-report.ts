@@ -43,6 +43,8 @@ export interface TargetRun {
     poolPerProcess: number;
     logLevel: string;
     loginLimits: string;
+    /** Extra server configuration of a what-if run (`--env`); absent or empty for the standard run. */
+    serverEnv?: string[];
   };
   endpoints: EndpointStats[];
   aggregated: EndpointStats | null;
@@ -160,6 +162,9 @@ function section(run: TargetRun): string[] {
     `${p.durationSeconds} s${p.tags.length ? ` (tags: ${p.tags.join(' ')})` : ''}; ${p.apiWorkers} API process${p.apiWorkers > 1 ? 'es' : ''}, ${p.poolPerProcess} database`,
     `connections each; LOG_LEVEL=${p.logLevel} (every request logged, as production does by default); login`,
     `limits raised to ${p.loginLimits} (the defaults would refuse 100 sign-ins to one account in 10 s).`,
+    ...(p.serverEnv?.length
+      ? [`**What-if run**, server configuration changed: \`${p.serverEnv.join(' ')}\`.`]
+      : []),
     '',
     '| Target | Measured | |',
     '|---|---|---|',

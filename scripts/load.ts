@@ -51,6 +51,8 @@ const USAGE = `Usage: npm run load -- [options]
   --spawn-rate N    users started per second (default 10)
   --tags T,…        Locust tags: the seed's tasks are "seed"; "traversal" and "search" are extras
                     (e.g. --tags seed,traversal,search); default: the seed's scenario only
+  --env NAME=VALUE  extra server configuration for a what-if run (repeatable), e.g. --env
+                    VALIDATION_WORKER=off; recorded in the report
   --skip-compare    skip the closed-loop GET /api/terms?limit=20 comparison (API_WORKERS=auto vs 1)
   --out FILE        report (default docs/benchmarks/load.md); the charts go next to it
 `;
@@ -68,6 +70,7 @@ interface Options {
   spawnRate: number;
   tags: string[];
   compare: boolean;
+  serverEnv: Record<string, string>;
   out: string;
 }
 
@@ -97,6 +100,7 @@ function parseOptions(): Options {
       'spawn-rate': { type: 'string', default: '10' },
       tags: { type: 'string' },
       'skip-compare': { type: 'boolean', default: false },
+      env: { type: 'string', multiple: true, default: [] },
       out: { type: 'string', default: path.join(repoRoot, 'docs/benchmarks/load.md') },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -121,6 +125,13 @@ function parseOptions(): Options {
       .map((tag) => tag.trim())
       .filter(Boolean),
     compare: !values['skip-compare'],
+    serverEnv: Object.fromEntries(
+      values.env.map((pair) => {
+        const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
+        if (!match) throw new UsageError(`--env expects NAME=VALUE (got "${pair}")`);
+        return [match[1]!, match[2]!];
+      }),
+    ),
     out: path.resolve(process.env.INIT_CWD ?? process.cwd(), values.out),
   };
 }
@@ -233,6 +244,7 @@ async function runTarget(
     AUTH_LOGIN_LIMIT_PER_IP: LOGIN_LIMITS,
     AUTH_LOGIN_LIMIT_PER_ACCOUNT: LOGIN_LIMITS,
     ...prepared.env,
+    ...options.serverEnv,
   };
 
   log(`${target}: creating ${ACCOUNT.email} with the CLI (npm run lexikon -- create-admin)`);
@@ -314,6 +326,7 @@ async function runTarget(
       poolPerProcess: POOL_PER_PROCESS,
       logLevel: 'info',
       loginLimits: LOGIN_LIMITS,
+      serverEnv: Object.entries(options.serverEnv).map(([name, value]) => `${name}=${value}`),
     },
     endpoints: results.endpoints,
     aggregated: results.aggregated,
