@@ -67,6 +67,9 @@ export async function buildImage(
     ),
   );
   const buildMs = performance.now() - startedAt;
+  // Every rebuild leaves untagged images behind (superseded images and layer cache), hundreds of MB each.
+  // Pruning them all would throw away the layer cache of the next build too: keep the last day's.
+  await podman.run(['image', 'prune', '--force', '--filter', 'until=24h'], { timeoutMs: 300_000 });
   return { tag, buildMs, sizeBytes: await imageSize(podman, tag) };
 }
 
