@@ -92,22 +92,35 @@ export const graphOutboxRepository = {
         ),
       );
       if (!paused[0]?.free) return [];
-      // `blocking` is any other unfinished row that comes first or is being applied right now.
-      const blocking = sql`e.failed_at IS NULL AND e.id <> o.id AND (e.id < o.id OR e.locked_until >= ${now})`;
+      // Per candidate, cheap probes only (a hub's thousands of relation rows must not make this
+      // quadratic): "no earlier unfinished row" is a min() over an index, evaluated as a subplan (inside
+      // CASE, PostgreSQL does not turn it into a join); "nothing in flight" tests hashed sets built once
+      // from the few leased rows.
+      const earliest = (where: ReturnType<typeof sql>) =>
+        sql`coalesce((SELECT min(e.id) FROM graph_outbox e WHERE ${where} AND e.failed_at IS NULL), o.id) >= o.id`;
       const result = await tx.execute(sql`
-        WITH claimable AS (
+        WITH in_flight AS MATERIALIZED (
+          SELECT kind, term_id, other_term_id, relation_id FROM graph_outbox
+          WHERE locked_until >= ${now} AND failed_at IS NULL
+        ),
+        claimable AS (
           SELECT o.id FROM graph_outbox o
           WHERE o.failed_at IS NULL
             AND o.available_at <= ${now}
             AND (o.locked_until IS NULL OR o.locked_until < ${now})
-            AND NOT EXISTS (SELECT 1 FROM graph_outbox e WHERE e.term_id = o.term_id AND ${blocking}
-                              AND (o.kind = 'term' OR e.kind = 'term'))
-            AND NOT EXISTS (SELECT 1 FROM graph_outbox e WHERE o.kind = 'term' AND e.other_term_id = o.term_id
-                              AND ${blocking})
-            AND NOT EXISTS (SELECT 1 FROM graph_outbox e WHERE o.kind = 'relation' AND e.kind = 'term'
-                              AND e.term_id = o.other_term_id AND ${blocking})
-            AND NOT EXISTS (SELECT 1 FROM graph_outbox e WHERE o.kind = 'relation'
-                              AND e.relation_id = o.relation_id AND ${blocking})
+            AND CASE WHEN o.kind = 'term' THEN
+                  ${earliest(sql`e.term_id = o.term_id`)}
+                  AND ${earliest(sql`e.other_term_id = o.term_id`)}
+                  AND o.term_id NOT IN (SELECT term_id FROM in_flight
+                                        UNION ALL SELECT other_term_id FROM in_flight WHERE other_term_id IS NOT NULL)
+                ELSE
+                  ${earliest(sql`e.kind = 'term' AND e.term_id = o.term_id`)}
+                  AND ${earliest(sql`e.kind = 'term' AND e.term_id = o.other_term_id`)}
+                  AND ${earliest(sql`e.relation_id = o.relation_id`)}
+                  AND o.term_id NOT IN (SELECT term_id FROM in_flight WHERE kind = 'term')
+                  AND o.other_term_id NOT IN (SELECT term_id FROM in_flight WHERE kind = 'term')
+                  AND o.relation_id NOT IN (SELECT relation_id FROM in_flight WHERE relation_id IS NOT NULL)
+                END
           ORDER BY o.id
           LIMIT ${options.limit}
           FOR UPDATE OF o SKIP LOCKED

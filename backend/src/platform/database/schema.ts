@@ -364,10 +364,18 @@ export const graphOutbox = pgTable(
     createdAt: createdAt(),
   },
   (table) => [
-    // The claim looks for earlier or in-flight rows touching the same terms or relation: one index each.
+    // The claim looks for earlier rows touching the same terms or relation: one index each.
     index('graph_outbox_term_idx')
       .on(table.termId, table.id)
       .where(sql`${table.failedAt} IS NULL`),
+    // A relation row waits only for its ends' term rows: looked up here, not among a hub's many relations.
+    index('graph_outbox_term_rows_idx')
+      .on(table.termId, table.id)
+      .where(sql`${table.kind} = 'term' AND ${table.failedAt} IS NULL`),
+    // The rows in flight: a handful, read once per claim.
+    index('graph_outbox_leased_idx')
+      .on(table.lockedUntil)
+      .where(sql`${table.lockedUntil} IS NOT NULL`),
     index('graph_outbox_other_term_idx')
       .on(table.otherTermId, table.id)
       .where(sql`${table.failedAt} IS NULL AND ${table.otherTermId} IS NOT NULL`),

@@ -1,0 +1,2 @@
+CREATE INDEX "graph_outbox_term_rows_idx" ON "graph_outbox" USING btree ("term_id","id") WHERE "graph_outbox"."kind" = 'term' AND "graph_outbox"."failed_at" IS NULL;--> statement-breakpoint
+CREATE INDEX "graph_outbox_leased_idx" ON "graph_outbox" USING btree ("locked_until") WHERE "graph_outbox"."locked_until" IS NOT NULL;
