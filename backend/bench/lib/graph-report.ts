@@ -194,7 +194,7 @@ Each measured round runs every query of a group once, one at a time, in an order
 engines see the same machine noise. Warm-up rounds come first (${int(parameters.warmupRounds)}, or fewer if they take over
 ${int(parameters.warmupMaxSeconds)} s); measured rounds stop at ${int(parameters.rounds)} or after ${int(parameters.maxSeconds)} s, whichever comes first, and
 \`n\` says how many were measured. Throughput is sequential (one traversal in flight): 1000 ÷ mean latency.
-${report.sizes.map((size) => sizeSection(size, parameters)).join('\n')}
+${report.sizes.map((size) => sizeSection(size, parameters)).join('')}
 ## Loading and memory
 
 PostgreSQL is loaded first (the system of record: multi-row INSERTs in one transaction, then \`VACUUM ANALYZE\`);
