@@ -25,7 +25,16 @@ export async function startServerProcess(
   { ready = LISTENING }: { ready?: RegExp } = {},
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, [mainScript], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    // One process unless a test asks for a cluster: production's default (one per core) forks workers,
+    // which takes longer to start than most tests budget for.
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      API_WORKERS: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -50,7 +59,7 @@ export function runServerExpectingFailure(
 ): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [mainScript], {
-      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
+      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', API_WORKERS: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
