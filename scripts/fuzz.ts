@@ -13,7 +13,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -348,9 +348,8 @@ function runStreaming(binary: string, args: string[], reportDir: string, onLine:
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.once('error', reject);
-    child.once('close', async (code) => {
+    child.once('close', (code) => {
       if (pending) logFile.push(pending);
-      const { writeFileSync } = await import('node:fs');
       writeFileSync(join(reportDir, 'schemathesis.log'), logFile.join('\n'));
       resolvePromise(code ?? 1);
     });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   content,
   httpStatus,
@@ -16,6 +16,9 @@ import { trackReliability } from '../support/reliability.ts';
 import { expectLogsFreeOfSecrets, LogWatch } from '../support/reliability-logs.ts';
 import { signUp, startProductionServer, type ProductionServer } from '../support/reliability-server.ts';
 import { createTestDatabaseUrl, testDatabaseKind } from '../support/test-app.ts';
+
+// Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 // Fault 3: the LLM endpoint fails in every way at once (HTTP 500, 429, malformed JSON, too slow) while a
 // production server with its background validation worker takes writes. The fine-grained behaviour of

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDatabase, rowsOf } from '../../src/platform/database/client.ts';
 import { classifyDatabaseError } from '../../src/platform/database/errors.ts';
 import { trackReliability } from '../support/reliability.ts';
@@ -9,6 +9,9 @@ import { expectLogsFreeOfSecrets, LogWatch } from '../support/reliability-logs.t
 import { signUp, startProductionServer, type ProductionServer } from '../support/reliability-server.ts';
 import { freeLoopbackPort } from '../support/ports.ts';
 import { startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
+
+// Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 // Fault 1: PostgreSQL stopped (`pg_ctl stop -m fast`) under a loop of writers, then started again. This
 // file stops its own PostgreSQL server, so it shares none with other test files. (In-process checks of

@@ -5,9 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { trackReliability } from '../support/reliability.ts';
 import { createTestDatabaseUrl } from '../support/test-app.ts';
+
+// Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 // Fault 5: `lexikon import` of a large file killed with SIGKILL half-way, in each of its two write
 // phases (terms, then relations); then the same file imported to the end. (cli.test.ts covers a

@@ -1,10 +1,13 @@
 import { request } from 'node:http';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { trackReliability } from '../support/reliability.ts';
 import { expectLogsFreeOfSecrets, LogWatch } from '../support/reliability-logs.ts';
 import { call, signUp, startProductionServer, type ProductionServer } from '../support/reliability-server.ts';
 import { createTestDatabaseUrl } from '../support/test-app.ts';
+
+// Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 // Fault 6: SIGTERM while clients keep the API busy. (server-process.test.ts checks one request in flight
 // on an idle server; this is under load, on a production server with its worker processes.)

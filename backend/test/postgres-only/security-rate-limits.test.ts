@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { trackReliability } from '../support/reliability.ts';
 import { expectLogsFreeOfSecrets, LogWatch } from '../support/reliability-logs.ts';
 import { startProductionServer, strongSecret, type ProductionServer } from '../support/reliability-server.ts';
 import { createTestDatabaseUrl } from '../support/test-app.ts';
+
+// Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 // Sign-in and registration limits hold across replicas: two separate server processes on one database
 // share the counters, so an attacker gains nothing by spreading attempts over them.

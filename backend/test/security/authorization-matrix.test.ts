@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { trackReliability } from '../support/reliability.ts';
 import {
   createTerm,
@@ -9,6 +9,9 @@ import {
   type TestContext,
   type TestUser,
 } from '../support/test-app.ts';
+
+// Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 /**
  * Every route the server registers × who calls it → the status it must answer. The routes come from

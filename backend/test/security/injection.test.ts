@@ -1,9 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rowsOf } from '../../src/platform/database/client.ts';
 import { trackReliability } from '../support/reliability.ts';
 import { INJECTION_STRINGS } from '../support/reliability-injection.ts';
 import { createTestContext, createUser, type TestContext, type TestUser } from '../support/test-app.ts';
+
+// Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 // SQL, JSON and HTML injection strings in every free-text field and query parameter: each is stored and
 // returned exactly as sent (or refused with a 400 where the field has a narrower alphabet), never

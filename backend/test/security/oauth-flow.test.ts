@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedirectWalker } from '../support/browser-flow.ts';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.ts';
 import { startOidcIssuer, type OidcIssuer } from '../support/oidc-issuer.ts';
 import { trackReliability, type ReliabilityTracker } from '../support/reliability.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
+
+// Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 // The OAuth flow's three locks, each picked against both providers: the GitHub stand-in (which, like
 // GitHub, redeems a code issued for a PKCE challenge only with its verifier) and a real OpenID provider

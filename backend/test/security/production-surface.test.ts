@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { trackReliability } from '../support/reliability.ts';
 import { expectLogsFreeOfSecrets, LogWatch } from '../support/reliability-logs.ts';
 import { signUp, startProductionServer, type ProductionServer } from '../support/reliability-server.ts';
 import { createTestContext, createTestDatabaseUrl, testDatabaseKind } from '../support/test-app.ts';
+
+// Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 // What a production deployment shows the outside: security headers, CORS for the configured origin
 // only, no debug route, metrics behind their token. Checked on the real entry point in its own process.
