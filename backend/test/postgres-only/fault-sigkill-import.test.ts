@@ -15,7 +15,7 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 // Fault 5: `lexikon import` of a large file killed with SIGKILL half-way, in each of its two write
 // phases (terms, then relations); then the same file imported to the end. (cli.test.ts covers a
 // database failure half-way; this is the process itself dying, with no chance to roll back.)
-const TERMS = 8_000;
+const TERMS = 5_000;
 const cliMain = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 let dir: string;
