@@ -17,7 +17,7 @@ import { sql } from 'drizzle-orm';
 import neo4j, { type Driver, type Session } from 'neo4j-driver';
 import pg from 'pg';
 import pino from 'pino';
-import { ensureNeo4jBuilt, startNeo4j, type Neo4jServer } from '../../scripts/neo4j/server.ts';
+import { ensureNeo4jBuilt, startNeo4j } from '../../scripts/neo4j/server.ts';
 import { generateOntology, loadOntology, type SyntheticOntology } from '../src/demo/synthetic.ts';
 import { createNeo4jDriver } from '../src/graph/neo4j/driver.ts';
 import { Neo4jGraphStore } from '../src/graph/neo4j/neo4j-graph-store.ts';
@@ -39,7 +39,7 @@ import {
   rowKey,
   type ReachedRow,
 } from './lib/graph-compare.ts';
-import { degreeProfile, type DegreeProfile } from './lib/graph-data.ts';
+import { degreeProfile } from './lib/graph-data.ts';
 import { SEED_RULE } from './lib/graph-decision.ts';
 import {
   describeMachine,
@@ -163,15 +163,23 @@ function cleanUp(): Promise<void> {
   return cleaning;
 }
 
-/** Runs `work` with `undo` registered, and undoes it as soon as the work is over (size by size). */
-async function scoped<T>(undo: () => Promise<void>, work: () => Promise<T>): Promise<T> {
-  cleanups.push(undo);
-  try {
-    return await work();
-  } finally {
-    // Not registered any more: an interruption's clean-up has already undone it.
-    const index = cleanups.indexOf(undo);
-    if (index !== -1) {
+/**
+ * What one size sets up, undone in reverse order as soon as that size is over, so sizes never overlap.
+ * Each step is also registered for the run's clean-up, which undoes it instead on Ctrl-C or a failure.
+ */
+class Scope {
+  readonly #undos: (() => Promise<void>)[] = [];
+
+  defer(undo: () => Promise<void>): void {
+    this.#undos.push(undo);
+    cleanups.push(undo);
+  }
+
+  async close(): Promise<void> {
+    for (const undo of this.#undos.splice(0).reverse()) {
+      const index = cleanups.indexOf(undo);
+      // Not registered any more: the run's clean-up has already undone it.
+      if (index === -1) continue;
       cleanups.splice(index, 1);
       await undo().catch((error: unknown) => log(`clean-up failed (ignored): ${String(error)}`));
     }
@@ -277,139 +285,100 @@ interface Engines {
 async function runSize(terms: number, options: Options, engines: Engines): Promise<SizeResult> {
   log(`━━ ${terms.toLocaleString('en')} terms ━━`);
   const [ontology, generateMs] = await timed(async () => generateOntology({ terms, seed: options.seed }));
-  const relatedTo = ontology.relations.filter((relation) => relation.type === 'related_to').length;
   log(
     `generated ${ontology.terms.length.toLocaleString('en')} terms, ${ontology.relations.length.toLocaleString('en')} relations (seed ${options.seed})`,
   );
-
-  const databaseName = `lexikon_graph_${terms}`;
-  const databaseUrl = await engines.cluster.createDatabase(databaseName);
-  const dropDatabase = async () => {
-    const admin = new pg.Client({ connectionString: engines.cluster.url });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(databaseName)} WITH (FORCE)`);
-    await admin.end();
-  };
-  return scoped(dropDatabase, async () => {
+  const scope = new Scope();
+  try {
+    const databaseName = `lexikon_graph_${terms}`;
+    const databaseUrl = await engines.cluster.createDatabase(databaseName);
+    scope.defer(() => dropDatabase(engines.cluster, databaseName));
     const database = createDatabase(
       { kind: 'postgres', url: databaseUrl, poolMax: 2, connectTimeoutMs: 5000, statementTimeoutMs: 600_000 },
       pino({ level: 'silent' }),
     );
-    return scoped(
-      () => database.close(),
-      async () => {
-        await runMigrations(database);
-        const { loadMs, analyzeMs } = await loadPostgres(database, ontology);
-        log(
-          `PostgreSQL loaded in ${(loadMs / 1000).toFixed(1)} s (+ ${(analyzeMs / 1000).toFixed(1)} s VACUUM ANALYZE)`,
-        );
-        const sqlClient = new pg.Client({ connectionString: databaseUrl });
-        await sqlClient.connect();
-        return scoped(
-          () => sqlClient.end(),
-          async () => {
-            // Authentication on, as in production; a fresh store for every size.
-            const server = await startNeo4j({ password: randomBytes(18).toString('base64url'), log });
-            return scoped(
-              () => server.stop(),
-              () =>
-                measureSize({
-                  terms,
-                  options,
-                  ontology,
-                  relatedTo,
-                  degrees: degreeProfile(ontology),
-                  generateMs,
-                  loadMs,
-                  analyzeMs,
-                  database,
-                  sqlClient,
-                  server,
-                  engines,
-                }),
-            );
-          },
-        );
-      },
+    scope.defer(() => database.close());
+    await runMigrations(database);
+    const { loadMs, analyzeMs } = await loadPostgres(database, ontology);
+    log(
+      `PostgreSQL loaded in ${(loadMs / 1000).toFixed(1)} s (+ ${(analyzeMs / 1000).toFixed(1)} s VACUUM ANALYZE)`,
     );
-  });
+    const sqlClient = new pg.Client({ connectionString: databaseUrl });
+    await sqlClient.connect();
+    scope.defer(() => sqlClient.end());
+
+    // Authentication on, as in production; a fresh store for every size.
+    const server = await startNeo4j({ password: randomBytes(18).toString('base64url'), log });
+    scope.defer(() => server.stop());
+    // The API's own driver settings; a long budget, since a 100,000-term resync is not a request.
+    const driver = createNeo4jDriver({
+      uri: server.boltUrl,
+      user: server.user,
+      password: server.password,
+      timeoutMs: 600_000,
+    });
+    scope.defer(() => driver.close());
+    const [resync, neo4jMs] = await timed(() =>
+      resyncMirror({ db: database.db, driver, log, onProgress: progress('Neo4j resync', 20_000) }),
+    );
+    log(`Neo4j rebuilt from PostgreSQL in ${(neo4jMs / 1000).toFixed(1)} s`);
+    await verifyMirror(database, driver);
+    const rssAfterLoad = await residentMiB(server.pid);
+    engines.versions.neo4j ??= await neo4jVersion(driver);
+    engines.versions.postgres ??= await postgresVersion(sqlClient);
+
+    const session = driver.session({ defaultAccessMode: neo4j.session.READ });
+    scope.defer(() => session.close());
+    const seed = await measureSeedQueries(options, sqlClient, session);
+    const production = await measureStores(options, database, driver, ontology.terms[0]!.id);
+    const rssAfterRun = await residentMiB(server.pid);
+    const { rows } = await sqlClient.query<{ bytes: string }>(
+      'SELECT pg_database_size(current_database()) AS bytes',
+    );
+    return {
+      terms,
+      relations: ontology.relations.length,
+      relatedTo: ontology.relations.filter((relation) => relation.type === 'related_to').length,
+      degrees: degreeProfile(ontology),
+      load: { generateMs, postgresMs: loadMs, analyzeMs, neo4jMs, neo4jBatches: resync.batches },
+      memory: {
+        neo4jRssAfterLoadMiB: rssAfterLoad,
+        neo4jRssAfterRunMiB: rssAfterRun,
+        postgresDatabaseMiB: Number(rows[0]!.bytes) / 2 ** 20,
+      },
+      seed,
+      production,
+    };
+  } finally {
+    await scope.close();
+  }
 }
 
-interface SizeContext {
-  terms: number;
-  options: Options;
-  ontology: SyntheticOntology;
-  relatedTo: number;
-  degrees: DegreeProfile;
-  generateMs: number;
-  loadMs: number;
-  analyzeMs: number;
-  database: Database;
-  sqlClient: pg.Client;
-  server: Neo4jServer;
-  engines: Engines;
+async function dropDatabase(cluster: PostgresCluster, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: cluster.url });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
 }
 
-async function measureSize(ctx: SizeContext): Promise<SizeResult> {
-  const { options, database, sqlClient, server } = ctx;
-  // The API's own driver settings; a long budget, since a 100,000-term resync is not a request.
-  const driver = createNeo4jDriver({
-    uri: server.boltUrl,
-    user: server.user,
-    password: server.password,
-    timeoutMs: 600_000,
-  });
-  return scoped(
-    () => driver.close(),
-    async () => {
-      const [resync, neo4jMs] = await timed(() =>
-        resyncMirror({ db: database.db, driver, log, onProgress: progress('Neo4j resync', 20_000) }),
-      );
-      log(`Neo4j rebuilt from PostgreSQL in ${(neo4jMs / 1000).toFixed(1)} s`);
-      // The whole mirror, term by term and relation by relation (what `lexikon graph verify` runs).
-      const [mirror, verifyMs] = await timed(() => compareMirror(database.db, driver));
-      if (!mirror.identical)
-        throw new DifferentAnswersError(
-          `the mirror differs from PostgreSQL after the resync: ${JSON.stringify({ ...mirror, missingTerms: mirror.missingTerms.slice(0, 5), missingRelations: mirror.missingRelations.slice(0, 5) })}`,
-        );
-      log(
-        `mirror verified identical in ${(verifyMs / 1000).toFixed(1)} s: ${mirror.counts.neo4j.terms.toLocaleString('en')} terms, ${mirror.counts.neo4j.relations.toLocaleString('en')} relations on both sides`,
-      );
-      const rssAfterLoad = await residentMiB(server.pid);
-      ctx.engines.versions.neo4j ??= await neo4jVersion(driver);
-      ctx.engines.versions.postgres ??= await postgresVersion(sqlClient);
-
-      const session = driver.session({ defaultAccessMode: neo4j.session.READ });
-      const seed = await scoped(
-        () => session.close(),
-        () => measureSeedQueries(options, sqlClient, session),
-      );
-      const production = await measureStores(options, database, driver, ctx.ontology.terms[0]!.id);
-      const rssAfterRun = await residentMiB(server.pid);
-      const { rows } = await sqlClient.query<{ bytes: string }>(
-        'SELECT pg_database_size(current_database()) AS bytes',
-      );
-      return {
-        terms: ctx.terms,
-        relations: ctx.ontology.relations.length,
-        relatedTo: ctx.relatedTo,
-        degrees: ctx.degrees,
-        load: {
-          generateMs: ctx.generateMs,
-          postgresMs: ctx.loadMs,
-          analyzeMs: ctx.analyzeMs,
-          neo4jMs,
-          neo4jBatches: resync.batches,
-        },
-        memory: {
-          neo4jRssAfterLoadMiB: rssAfterLoad,
-          neo4jRssAfterRunMiB: rssAfterRun,
-          postgresDatabaseMiB: Number(rows[0]!.bytes) / 2 ** 20,
-        },
-        seed,
-        production,
-      };
-    },
+/** The whole mirror against PostgreSQL, term by term and relation by relation (`lexikon graph verify`). */
+async function verifyMirror(database: Database, driver: Driver): Promise<void> {
+  const [mirror, verifyMs] = await timed(() => compareMirror(database.db, driver));
+  if (!mirror.identical) {
+    const sample = {
+      ...mirror,
+      missingTerms: mirror.missingTerms.slice(0, 5),
+      missingRelations: mirror.missingRelations.slice(0, 5),
+    };
+    throw new DifferentAnswersError(
+      `the mirror differs from PostgreSQL after the resync: ${JSON.stringify(sample)}`,
+    );
+  }
+  log(
+    `mirror verified identical in ${(verifyMs / 1000).toFixed(1)} s: ${mirror.counts.neo4j.terms.toLocaleString('en')} terms, ${mirror.counts.neo4j.relations.toLocaleString('en')} relations on both sides`,
   );
 }
 
