@@ -68,7 +68,9 @@ describe('the Locust scenario, briefly', () => {
     const ids = readFileSync(createdIdsFile, 'utf8').split('\n').filter(Boolean);
     const posted = results.endpoints.find((endpoint) => endpoint.name === '/api/terms [POST]')!;
     expect(ids.length).toBeGreaterThan(0);
-    expect(ids).toHaveLength(posted.requests);
+    // Every POST counted answered 201 (no failures), so each left an id; a POST still in flight when Locust
+    // stops may leave an id without reaching the final statistics, hence "at least".
+    expect(ids.length).toBeGreaterThanOrEqual(posted.requests);
     const check = await readBack(api.url, account, ids);
     expect(check).toEqual({ found: ids.length, missing: [], errors: [] });
     expect(await api.stop()).toBe(0);
