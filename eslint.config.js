@@ -10,7 +10,7 @@ export default tseslint.config(
       'data/**',
       '.cache/**',
       '**/drizzle/meta/**',
-      'frontend/.svelte-kit/**',
+      '**/.svelte-kit/**',
       'frontend/build/**',
       'frontend/src/lib/api/schema.ts',
       'test-results/**',
