@@ -8,8 +8,10 @@ export default defineConfig({
   test: {
     globalSetup: ['./test/global-setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Hang detectors only (tests check behaviour, not timings); real processes on a shared 2-core machine
+    // can be slow.
+    testTimeout: 90_000,
+    hookTimeout: 180_000,
     projects: [
       {
         extends: true,
