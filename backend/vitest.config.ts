@@ -27,6 +27,8 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: ['test/**/*.test.ts'],
+          // Embedded-only tests exercise what only PGlite has: a data directory one process owns.
+          exclude: ['test/embedded-only/**'],
           env: { LEXIKON_TEST_DATABASE: 'postgres' },
         },
       },

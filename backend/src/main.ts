@@ -7,7 +7,9 @@ import pino, { type Logger } from 'pino';
 import { buildApp } from './app.ts';
 import { flushSentry } from './observability/sentry.ts';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './platform/config.ts';
-import { createDatabase } from './platform/database/client.ts';
+import { openCommandChannel, type CommandChannel } from './cli/channel/server.ts';
+import { createDatabase, type Database } from './platform/database/client.ts';
+import { DataDirectoryLocked } from './platform/database/data-dir-lock.ts';
 import { runMigrations } from './platform/database/migrate.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { runPrimary } from './platform/process/primary.ts';
@@ -76,7 +78,7 @@ function sharedSecrets(): Record<string, string> {
 }
 
 async function serve(config: Config, logger: Logger, primary: PrimaryLink | null): Promise<void> {
-  const database = createDatabase(config.database, logger);
+  const database = openDatabase(config, logger);
   if (!primary) {
     logger.info(
       {
@@ -95,6 +97,7 @@ async function serve(config: Config, logger: Logger, primary: PrimaryLink | null
   });
   primary?.expose(app.metrics.registry);
 
+  let channel: CommandChannel | null = null;
   // SIGTERM: stop accepting, let in-flight requests finish, then close the database.
   let closing = false;
   const grace = closeWithGrace(
@@ -112,6 +115,7 @@ async function serve(config: Config, logger: Logger, primary: PrimaryLink | null
       if (err) logger.error({ err }, 'shutting down after an unexpected error');
       else logger.info({ signal }, 'shutting down');
       await app.close();
+      await channel?.close();
       await database.close();
       await flushSentry();
     },
@@ -121,8 +125,32 @@ async function serve(config: Config, logger: Logger, primary: PrimaryLink | null
   });
 
   const address = await app.listen({ host: config.host, port: config.port });
+  // An embedded data directory is this process's alone: CLI commands run here, through the channel.
+  if (database.lock && config.database.kind === 'pglite' && config.database.dataDir) {
+    const opened = { database, config };
+    channel = await openCommandChannel({
+      directory: config.database.dataDir,
+      logger,
+      run: async (argv, io) => (await import('./cli/main.ts')).runInProcess(argv, io, opened),
+    });
+    database.lock.update({ url: address, channel: { socket: channel.address, token: channel.token } });
+  }
   if (primary) primary.ready(address);
-  else logger.info(`Lexikon API on http://${config.host}:${config.port} (docs at /docs)`);
+  else logger.info(`Lexikon API on ${address} (docs at /docs)`);
+}
+
+/** Exits with a message when another process holds the embedded data directory. */
+function openDatabase(config: Config, logger: Logger): Database {
+  try {
+    return createDatabase(config.database, logger, { owner: { kind: 'server' } });
+  } catch (error) {
+    if (!(error instanceof DataDirectoryLocked)) throw error;
+    logger.fatal(
+      { holder: { pid: error.holder.pid, kind: error.holder.kind, url: error.holder.url } },
+      `${error.message} Stop it first, or give this server another LEXIKON_DATA_DIR.`,
+    );
+    process.exit(75); // EX_TEMPFAIL
+  }
 }
 
 await main();

@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import type { Config } from '../platform/config.ts';
 import type { Database } from '../platform/database/client.ts';
 import { classifyDatabaseError } from '../platform/database/errors.ts';
+import type { HiddenPrompt } from './prompt.ts';
 
 /**
  * Exit statuses follow BSD sysexits (as `src/main.ts` already does with 78), so scripts can tell a typo
@@ -29,6 +31,18 @@ export interface Input extends NodeJS.ReadableStream {
   isTTY?: boolean;
 }
 
+/** The caller's side of a command: its terminal, environment and working directory. */
+export interface Io {
+  stdout: Output;
+  stderr: Output;
+  stdin: Input;
+  env: NodeJS.ProcessEnv;
+  /** Where relative paths in the arguments start; the caller's directory (npm's INIT_CWD) by default. */
+  cwd?: string;
+  /** Asks for a secret without echo; by default on the terminal of `stdin`. */
+  prompt?: () => HiddenPrompt;
+}
+
 /** Everything a command touches, injected so tests can run commands in-process against a test database. */
 export interface CommandDeps {
   database: Database;
@@ -39,6 +53,13 @@ export interface CommandDeps {
   stderr: Output;
   stdin?: Input;
   env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  prompt?: () => HiddenPrompt;
+}
+
+/** Resolves a path given on the command line against the caller's working directory. */
+export function callerPath(deps: Pick<CommandDeps, 'cwd' | 'env'>, path: string): string {
+  return resolve(deps.cwd ?? (deps.env ?? process.env).INIT_CWD ?? process.cwd(), path);
 }
 
 export interface CommandSpec {

@@ -131,7 +131,7 @@ async function askPassword(deps: CommandDeps, email: string): Promise<string> {
       'create-admin',
       `A new account needs a password: pass --password, set ${PASSWORD_ENV}, or run in a terminal to be asked.`,
     );
-  const prompt = hiddenPrompt(stdin, deps.stderr);
+  const prompt = deps.prompt?.() ?? hiddenPrompt(stdin, deps.stderr);
   try {
     for (let attempt = 1; attempt <= PROMPT_ATTEMPTS; attempt++) {
       const password = await prompt.ask(`Password for ${email}: `);

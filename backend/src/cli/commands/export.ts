@@ -1,7 +1,7 @@
 import { open, rename, rm, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import {
+  callerPath,
   CliError,
   exitCodes,
   parseCommandArgs,
@@ -28,8 +28,9 @@ export async function exportData(deps: CommandDeps): Promise<number> {
     return exitCodes.ok;
   }
 
-  const result = await exportToFile(deps, out);
-  const { size } = await stat(out);
+  const target = callerPath(deps, out);
+  const result = await exportToFile(deps, target, out);
+  const { size } = await stat(target);
   deps.stdout.write(`${summary(result, `${out} (${formatBytes(size)})`, startedAt)}\n`);
   return exitCodes.ok;
 }
@@ -38,8 +39,7 @@ export async function exportData(deps: CommandDeps): Promise<number> {
  * Writes next to the target and renames at the end: a failed export never leaves a truncated file
  * that looks like a valid backup, nor destroys the previous one.
  */
-async function exportToFile(deps: CommandDeps, out: string): Promise<ExportResult> {
-  const target = resolve(out);
+async function exportToFile(deps: CommandDeps, target: string, out: string): Promise<ExportResult> {
   const temporary = `${target}.${process.pid}.tmp`;
   const handle = await open(temporary, 'wx').catch((error: NodeJS.ErrnoException) => {
     throw cannotWrite(out, error);

@@ -3,6 +3,7 @@ import { TransactionRollbackError } from 'drizzle-orm';
 import { graphChangeRecorder } from '../../graph/outbox/recorder.ts';
 import { isUniqueViolation } from '../../platform/database/errors.ts';
 import {
+  callerPath,
   CliError,
   exitCodes,
   parseCommandArgs,
@@ -43,7 +44,7 @@ export async function importFile(deps: CommandDeps): Promise<number> {
   const name = file === '-' ? 'standard input' : file;
   const startedAt = performance.now();
 
-  const text = await readInput(file, deps.stdin);
+  const text = await readInput(file === '-' ? file : callerPath(deps, file), file, deps.stdin);
   let summary: ImportSummary | undefined;
   try {
     const document = parseExportDocument(text);
@@ -89,9 +90,9 @@ export async function importFile(deps: CommandDeps): Promise<number> {
   return exitCodes.ok;
 }
 
-async function readInput(file: string, stdin: Input | undefined): Promise<string> {
+async function readInput(path: string, file: string, stdin: Input | undefined): Promise<string> {
   try {
-    if (file !== '-') return await readFile(file, 'utf8');
+    if (path !== '-') return await readFile(path, 'utf8');
     const chunks: Buffer[] = [];
     for await (const chunk of stdin ?? process.stdin)
       chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);

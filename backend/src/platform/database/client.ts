@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
@@ -6,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { acquireDataDirectoryLock, type DataDirectoryLock, type LockOwner } from './data-dir-lock.ts';
 import { schema } from './schema.ts';
 
 /** Drizzle over either driver: repositories see one type and write one SQL. */
@@ -20,11 +22,28 @@ export interface Database {
   ping(timeoutMs?: number): Promise<void>;
   /** Pool statistics for metrics; PGlite has a single in-process connection. */
   poolStats(): { total: number; idle: number; waiting: number };
+  /** The exclusive lock on an embedded data directory (null for PostgreSQL and in-memory PGlite). */
+  readonly lock: DataDirectoryLock | null;
   close(): Promise<void>;
 }
 
-export function createDatabase(config: Config['database'], logger: Logger): Database {
-  return config.kind === 'postgres' ? createPostgres(config, logger) : createPglite(config.dataDir);
+export interface DatabaseOptions {
+  /** Who opens an embedded data directory: recorded in its lock, for whoever finds it taken. */
+  owner?: LockOwner;
+}
+
+/**
+ * Opens the database. An embedded data directory is locked first: a second process gets
+ * DataDirectoryLocked (naming the holder) instead of opening files another PGlite is writing.
+ */
+export function createDatabase(
+  config: Config['database'],
+  logger: Logger,
+  options: DatabaseOptions = {},
+): Database {
+  return config.kind === 'postgres'
+    ? createPostgres(config, logger)
+    : createPglite(config.dataDir, options.owner ?? { kind: 'cli' });
 }
 
 function createPostgres(config: Extract<Config['database'], { kind: 'postgres' }>, logger: Logger): Database {
@@ -58,12 +77,18 @@ function createPostgres(config: Extract<Config['database'], { kind: 'postgres' }
     },
     ping: (timeoutMs = config.connectTimeoutMs) => withTimeout(pool.query('SELECT 1').then(noop), timeoutMs),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    lock: null,
     close: () => pool.end(),
   };
 }
 
-function createPglite(dataDir: string | null): Database {
-  if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
+function createPglite(dataDir: string | null, owner: LockOwner): Database {
+  let lock: DataDirectoryLock | null = null;
+  if (dataDir !== null) {
+    mkdirSync(dirname(dataDir), { recursive: true });
+    lock = acquireDataDirectoryLock(dataDir, owner);
+    mkdirSync(dataDir, { recursive: true });
+  }
   const client = dataDir === null ? new PGlite() : new PGlite(dataDir);
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   let closed = false;
@@ -73,10 +98,15 @@ function createPglite(dataDir: string | null): Database {
     withDedicatedConnection: (work) => work(db),
     ping: (timeoutMs = 2000) => withTimeout(client.query('SELECT 1').then(noop), timeoutMs),
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    lock,
     async close() {
       if (closed) return;
       closed = true;
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }
