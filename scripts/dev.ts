@@ -4,18 +4,28 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { formatLogLine, wantsReadableLogs } from './log-format.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const host = process.env.HOST ?? '127.0.0.1';
 const apiPort = process.env.PORT ?? '8000';
 
+const readable = wantsReadableLogs(process.env, process.stdout.isTTY);
+const api = spawn(process.execPath, ['--watch', join(root, 'backend/src/main.ts')], {
+  cwd: root,
+  env: { PUBLIC_WEB_URL: 'http://localhost:5173', ...process.env, HOST: host, PORT: apiPort },
+  stdio: ['inherit', readable ? 'pipe' : 'inherit', 'inherit'],
+});
+// One readable line per request and per message, instead of pino's JSON.
+if (api.stdout)
+  createInterface({ input: api.stdout }).on('line', (line) =>
+    process.stdout.write(`${formatLogLine(line)}\n`),
+  );
+
 const children: ChildProcess[] = [
-  spawn(process.execPath, ['--watch', join(root, 'backend/src/main.ts')], {
-    cwd: root,
-    env: { PUBLIC_WEB_URL: 'http://localhost:5173', ...process.env, HOST: host, PORT: apiPort },
-    stdio: 'inherit',
-  }),
+  api,
   spawn('npm', ['run', '--silent', '--workspace', 'frontend', 'dev'], {
     cwd: root,
     env: { ...process.env, LEXIKON_API_URL: process.env.LEXIKON_API_URL ?? `http://${host}:${apiPort}` },

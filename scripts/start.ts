@@ -6,7 +6,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { formatLogLine, wantsReadableLogs } from './log-format.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const frontendDir = join(root, 'frontend');
@@ -47,18 +49,44 @@ function ensureWebBuild(): void {
   }
 }
 
+const readable = wantsReadableLogs(process.env, process.stdout.isTTY);
+
 function prefixed(child: ChildProcess, label: string): void {
   for (const stream of [child.stdout, child.stderr]) {
     let pending = '';
     stream?.on('data', (chunk: Buffer) => {
       const lines = (pending + chunk.toString()).split('\n');
       pending = lines.pop() ?? '';
-      for (const line of lines) process.stdout.write(`[${label}] ${line}\n`);
+      for (const line of lines) process.stdout.write(`[${label}] ${readable ? formatLogLine(line) : line}\n`);
     });
   }
 }
 
+/**
+ * Resolves once `url` answers with `ok` (any HTTP answer by default), polling; null if `child` exits
+ * first. A URL is printed only when it works: the API migrates before it listens, and the web app is
+ * useless until the API answers.
+ */
+async function answers(
+  url: string,
+  child: ChildProcess,
+  ok = (status: number) => status > 0,
+): Promise<boolean> {
+  while (child.exitCode === null && !stopping) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await response.body?.cancel();
+      if (ok(response.status)) return true;
+    } catch {
+      // not listening yet
+    }
+    await sleep(150);
+  }
+  return false;
+}
+
 ensureWebBuild();
+let stopping = false;
 
 const api = spawn(process.execPath, [join(root, 'backend/src/main.ts')], {
   cwd: root,
@@ -73,9 +101,15 @@ const web = spawn(process.execPath, [webServer], {
 });
 prefixed(api, 'api');
 prefixed(web, 'web');
-console.log(`[lexikon] web app on http://${host}:${webPort}  ·  API on ${apiUrl} (docs at ${apiUrl}/docs)`);
+console.log('[lexikon] starting the API and the web app…');
+const webUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${webPort}`;
+void (async () => {
+  if (!(await answers(`${apiUrl}/health`, api, (status) => status === 200))) return;
+  console.log(`[lexikon] API on ${apiUrl} (docs at ${apiUrl}/docs)`);
+  if (!(await answers(`${webUrl}/login`, web))) return;
+  console.log(`[lexikon] web app on ${webUrl}  ·  ready`);
+})();
 
-let stopping = false;
 function stopAll(code: number): void {
   if (stopping) return;
   stopping = true;

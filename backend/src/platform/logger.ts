@@ -31,6 +31,9 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
           route: request.routeOptions?.url,
         };
       },
+      res(reply: { statusCode: number }) {
+        return { statusCode: reply.statusCode };
+      },
     },
   };
 }
