@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './limits.ts';
+import { labelSchema } from './text.ts';
 import { userRoles } from './vocabulary.ts';
 
 /** One definition per payload: validation, TypeScript types and the OpenAPI document all come from here. */
@@ -44,7 +45,7 @@ export const usernameSchema = z
   .max(40, 'Use at most 40 characters.')
   .regex(/^[A-Za-z0-9_.-]+$/, 'Use letters, digits, dots, dashes or underscores.');
 
-export const fullNameSchema = z.string().trim().min(1).max(120);
+export const fullNameSchema = labelSchema(120);
 
 export const registerBodySchema = z
   .object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from './text.ts';
 import { hierarchicalRelationTypes, relationTypes, symmetricRelationTypes } from './vocabulary.ts';
 
 export { hierarchicalRelationTypes, symmetricRelationTypes };
@@ -6,16 +7,21 @@ export { hierarchicalRelationTypes, symmetricRelationTypes };
 export const relationTypeSchema = z.enum(relationTypes).meta({ id: 'RelationType' });
 export type RelationType = z.infer<typeof relationTypeSchema>;
 
+/** The smallest strength stored as given: PostgreSQL's `real` holds about seven significant digits. */
+export const MIN_STRENGTH = 0.000001;
+
+export const strengthSchema = z
+  .number()
+  .min(0)
+  .max(1)
+  .refine((value) => value === 0 || value >= MIN_STRENGTH, `Use 0, or a value of at least ${MIN_STRENGTH}.`)
+  .meta({ description: 'Confidence or weight between 0 and 1.' });
+
 export const createRelationBodySchema = z
   .object({
-    target_id: z.uuid({ message: 'Must be a UUID.' }),
+    target_id: idSchema,
     type: relationTypeSchema,
-    strength: z
-      .number()
-      .min(0)
-      .max(1)
-      .optional()
-      .meta({ description: 'Confidence or weight between 0 and 1.' }),
+    strength: strengthSchema.optional(),
   })
   .strict()
   .meta({ id: 'CreateRelation' });
@@ -38,8 +44,8 @@ export const relationSchema = z
 export const relationListSchema = z.object({ items: z.array(relationSchema) }).meta({ id: 'RelationList' });
 
 export const relationParamsSchema = z.object({
-  id: z.uuid({ message: 'Must be a UUID.' }),
-  relationId: z.uuid({ message: 'Must be a UUID.' }),
+  id: idSchema,
+  relationId: idSchema,
 });
 
 export type CreateRelationBody = z.infer<typeof createRelationBodySchema>;

@@ -1,4 +1,5 @@
 import { asc, gt, sql } from 'drizzle-orm';
+import { idSchema } from '@lexikon/contracts/text';
 import { z } from 'zod';
 import type { GraphChangeRecorder } from '../graph/outbox/recorder.ts';
 import { rowsOf, type Database, type Db } from '../platform/database/client.ts';
@@ -7,6 +8,7 @@ import { relationsRepository } from '../relations/repository.ts';
 import {
   hierarchicalRelationTypes,
   relationTypeSchema,
+  strengthSchema,
   symmetricRelationTypes,
   type RelationType,
 } from '../relations/schemas.ts';
@@ -33,15 +35,21 @@ const MAX_CYCLES_REPORTED = 10;
 
 // ---- document -------------------------------------------------------------------------------------
 
-const uuid = z.uuid({ message: 'Must be a UUID.' });
+const uuid = idSchema;
+
+/**
+ * ISO 8601's year 0000 is 1 BC, which PostgreSQL's timestamps spell differently and refuse; no term was
+ * created before year 1, so such a date is a mistake in the file, reported as one.
+ */
+const createdAtSchema = z.iso
+  .datetime({ offset: true, message: 'Must be an ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z.' })
+  .refine((value) => new Date(value).getUTCFullYear() >= 1, 'Must be a date in year 1 or later.');
 
 /** A term as the API would accept it, plus what only an export carries: its id, any status, its age. */
 export const exportedTermSchema = createTermBodySchema.extend({
   id: uuid,
   status: termStatusSchema.default('draft'),
-  created_at: z.iso
-    .datetime({ offset: true, message: 'Must be an ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z.' })
-    .optional(),
+  created_at: createdAtSchema.optional(),
 });
 
 export const exportedRelationSchema = z
@@ -49,7 +57,7 @@ export const exportedRelationSchema = z
     source_id: uuid,
     target_id: uuid,
     type: relationTypeSchema,
-    strength: z.number().min(0).max(1).nullable().optional(),
+    strength: strengthSchema.nullable().optional(),
   })
   .strict()
   .refine((relation) => relation.source_id !== relation.target_id, {
@@ -257,7 +265,7 @@ export interface ImportOptions {
 }
 
 export interface ImportSummary {
-  terms: { created: number; skipped: number };
+  terms: { created: number; skipped: number; createdIds: string[] };
   relations: { created: number; skipped: number };
 }
 
@@ -309,7 +317,11 @@ export async function importDocument(
   await insertTerms(tx, termPlan.toInsert, options);
   const relationsCreated = await insertRelations(tx, relationPlan.toInsert, options);
   return {
-    terms: { created: termPlan.toInsert.length, skipped: termPlan.skipped },
+    terms: {
+      created: termPlan.toInsert.length,
+      skipped: termPlan.skipped,
+      createdIds: termPlan.toInsert.map((entry) => entry.term.id),
+    },
     relations: {
       created: relationsCreated,
       // A relation written concurrently since planning is skipped by ON CONFLICT: count it as such.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { registerBodySchema } from '@lexikon/contracts/auth';
 import type { Problem } from '@lexikon/contracts/problem';
+import { createRelationBodySchema } from '@lexikon/contracts/relations';
 import { createTermBodySchema, TERM_MAX_LENGTH } from '@lexikon/contracts/terms';
 import {
   fieldErrorsFrom,
@@ -218,5 +219,30 @@ describe('formValues and fieldErrorsOf', () => {
     expect(fieldErrorsOf({ saved: true })).toEqual({});
     expect(fieldErrorsOf(null)).toEqual({});
     expect(fieldErrorsOf(undefined)).toEqual({});
+  });
+});
+
+describe('number and invisible-character messages', () => {
+  const relation = { target_id: '0b3d2c1a-1111-4222-8333-444455556666', type: 'is_a' };
+
+  it.each<[Locale, number, string]>([
+    ['en', 1.5, 'At most 1.'],
+    ['fr', 1.5, 'Au plus 1.'],
+    ['en', -0.5, 'At least 0.'],
+    ['en', 1e-50, 'Use 0, or a value of at least 0.000001.'],
+  ])('speaks of values, not characters, for a strength (%s, %s)', (locale, strength, message) => {
+    const parsed = createRelationBodySchema.safeParse({ ...relation, strength });
+    if (parsed.success) throw new Error('expected a refusal');
+    expect(fieldErrorsFrom(parsed.error, locale)).toEqual({ strength: message });
+  });
+
+  it('refuses a right-to-left override and drops zero-width spaces, in both languages', () => {
+    expect(errorsOf(createTermBodySchema, { ...validTerm, term: 'exe\u202Etxt' }, 'en')).toEqual({
+      term: 'Invisible formatting characters (such as a right-to-left override) are not allowed.',
+    });
+    expect(errorsOf(createTermBodySchema, { ...validTerm, term: '\u200B' }, 'fr')).toEqual({
+      term: 'Ce champ est obligatoire.',
+    });
+    expect(createTermBodySchema.parse({ ...validTerm, term: 'Alpha term\u200B' }).term).toBe('Alpha term');
   });
 });

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { Problem } from '@lexikon/contracts/problem';
+import { MIN_STRENGTH } from '@lexikon/contracts/relations';
+import { FORMAT_CHARACTER_MESSAGE } from '@lexikon/contracts/text';
 import { hasMessage, translate, type Locale, type MessageKey } from './i18n/messages.ts';
 
 export type FieldErrors = Record<string, string>;
@@ -21,11 +23,16 @@ export interface FormFailure {
 export function localizeIssue(issue: z.core.$ZodIssue, locale: Locale): string {
   switch (issue.code) {
     case 'too_small':
+      if (issue.origin === 'number')
+        return translate(locale, 'validation.numberMin', { min: Number(issue.minimum) });
       return issue.origin === 'string' && Number(issue.minimum) <= 1
         ? translate(locale, 'validation.required')
         : translate(locale, 'validation.tooShort', { min: Number(issue.minimum) });
     case 'too_big':
-      return translate(locale, 'validation.tooLong', { max: Number(issue.maximum) });
+      // Bounds of a number are values, not lengths ("At most 1", not "At most 1 characters").
+      return issue.origin === 'number'
+        ? translate(locale, 'validation.numberMax', { max: Number(issue.maximum) })
+        : translate(locale, 'validation.tooLong', { max: Number(issue.maximum) });
     case 'invalid_format':
       return issue.format === 'email'
         ? translate(locale, 'validation.email')
@@ -44,6 +51,8 @@ export function localizeIssue(issue: z.core.$ZodIssue, locale: Locale): string {
 // The contracts' own sentences, mapped to their translations.
 const customMessageKeys: Record<string, MessageKey> = {
   'Must not contain control characters.': 'validation.controlCharacters',
+  [FORMAT_CHARACTER_MESSAGE]: 'validation.formatCharacters',
+  [`Use 0, or a value of at least ${MIN_STRENGTH}.`]: 'validation.strengthTiny',
   'Must not be empty.': 'validation.required',
   'Use more varied characters.': 'validation.passwordVaried',
   'This password is too common.': 'validation.passwordCommon',

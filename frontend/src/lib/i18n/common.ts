@@ -53,6 +53,11 @@ export const fr = {
   'validation.choice': 'Choisissez une valeur de la liste.',
   'validation.invalid': 'Valeur invalide.',
   'validation.controlCharacters': 'Caractères de contrôle interdits.',
+  'validation.formatCharacters':
+    'Caractères de mise en forme invisibles interdits (par exemple un forçage de droite à gauche).',
+  'validation.numberMin': 'Au moins {min}.',
+  'validation.numberMax': 'Au plus {max}.',
+  'validation.strengthTiny': 'Indiquez 0, ou une valeur d’au moins 0,000001.',
   'validation.passwordVaried': 'Utilisez des caractères plus variés.',
   'validation.passwordCommon': 'Ce mot de passe est trop courant.',
   'validation.usernameCharacters': 'Lettres, chiffres, points, tirets ou tirets bas uniquement.',
@@ -112,6 +117,11 @@ export const en: Record<keyof typeof fr, string> = {
   'validation.choice': 'Pick a value from the list.',
   'validation.invalid': 'Invalid value.',
   'validation.controlCharacters': 'Control characters are not allowed.',
+  'validation.formatCharacters':
+    'Invisible formatting characters (such as a right-to-left override) are not allowed.',
+  'validation.numberMin': 'At least {min}.',
+  'validation.numberMax': 'At most {max}.',
+  'validation.strengthTiny': 'Use 0, or a value of at least 0.000001.',
   'validation.passwordVaried': 'Use more varied characters.',
   'validation.passwordCommon': 'This password is too common.',
   'validation.usernameCharacters': 'Use letters, digits, dots, dashes or underscores.',
