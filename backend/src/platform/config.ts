@@ -102,6 +102,7 @@ const environmentSchema = z.object({
   AUTH_LOGIN_LIMIT_PER_ACCOUNT: rateLimitRule.prefault('10/300'),
   AUTH_REGISTER_LIMIT_PER_IP: rateLimitRule.prefault('10/3600'),
   GRAPH_MAX_NODES: z.coerce.number().int().min(10).max(100_000).default(500),
+  GRAPH_MAX_EDGES: z.coerce.number().int().min(10).max(1_000_000).default(2000),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   API_WORKERS: unsetIfBlank(z.union([z.literal('auto'), z.coerce.number().int().min(1).max(256)]).optional()),
   PUBLIC_WEB_URL: httpUrl.default('http://127.0.0.1:3000'),
@@ -187,6 +188,8 @@ export interface Config {
     registerPerIp: RateLimitRule;
   };
   graphMaxNodes: number;
+  /** Relations one traversal returns at most (the response stays bounded however dense the graph). */
+  graphMaxEdges: number;
   requestTimeoutMs: number;
   /** Processes serving the API port (node:cluster when more than one); see `apiWorkers()`. */
   apiWorkers: number;
@@ -346,6 +349,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       registerPerIp: env.AUTH_REGISTER_LIMIT_PER_IP,
     },
     graphMaxNodes: env.GRAPH_MAX_NODES,
+    graphMaxEdges: env.GRAPH_MAX_EDGES,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     apiWorkers: apiWorkers(env.API_WORKERS, isProduction, env.DATABASE_URL === undefined),
     publicWebUrl: env.PUBLIC_WEB_URL,

@@ -139,6 +139,46 @@ export const errors = {
       headers: { 'retry-after': '5' },
       cause,
     }),
+  deadlineExceeded: (timeoutMs: number) =>
+    new AppError({
+      code: 'deadline-exceeded',
+      status: 503,
+      title: 'Request took too long',
+      detail: `The server could not answer within ${timeoutMs} ms; nothing more is done for this request. Retry, or ask for less (a smaller depth, a narrower filter).`,
+      headers: { 'retry-after': '5' },
+    }),
+  queryTimeout: (cause?: unknown) =>
+    new AppError({
+      code: 'query-timeout',
+      status: 503,
+      title: 'Query took too long',
+      detail:
+        'A database query ran past its time limit and was stopped; nothing was changed. Retry, or ask for less (a smaller depth, a narrower filter).',
+      headers: { 'retry-after': '5' },
+      cause,
+    }),
+  accountMissing: () =>
+    new AppError({
+      code: 'account-missing',
+      status: 401,
+      title: 'Account no longer exists',
+      detail: 'The account this token was issued to no longer exists; sign in again.',
+      headers: { 'www-authenticate': 'Bearer realm="lexikon", error="invalid_token"' },
+    }),
+  referencedResourceMissing: () =>
+    new AppError({
+      code: 'referenced-resource-missing',
+      status: 409,
+      title: 'Conflict',
+      detail: 'Something this change refers to was deleted meanwhile; reload and try again.',
+    }),
+  constraintViolated: () =>
+    new AppError({
+      code: 'constraint-violated',
+      status: 409,
+      title: 'Conflict',
+      detail: 'This change conflicts with the data already stored; reload and try again.',
+    }),
   internal: (cause?: unknown) =>
     new AppError({
       code: 'internal-error',

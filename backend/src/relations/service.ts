@@ -1,7 +1,7 @@
 import type { AuthUser } from '../auth/tokens.ts';
 import type { GraphChangeRecorder } from '../graph/outbox/recorder.ts';
 import type { Db } from '../platform/database/client.ts';
-import { isUniqueViolation } from '../platform/database/errors.ts';
+import { classifyDatabaseError, isUniqueViolation } from '../platform/database/errors.ts';
 import { errors } from '../platform/errors.ts';
 import { termsRepository } from '../terms/repository.ts';
 import { relationsRepository as repository, type RelationWithEnds } from './repository.ts';
@@ -13,12 +13,20 @@ import {
   type RelationType,
 } from './schemas.ts';
 
+/** What relation writes need from definition validation, inside their transactions. */
+export interface RelationValidationHooks {
+  /** The relations of these terms changed: the rules that look at relations must run again. */
+  relationsChanged(tx: Db, termIds: readonly string[]): Promise<void>;
+}
+
 export class RelationsService {
   readonly #db: Db;
+  readonly #validation: RelationValidationHooks;
   readonly #graphChanges: GraphChangeRecorder;
 
-  constructor(deps: { db: Db; graphChanges: GraphChangeRecorder }) {
+  constructor(deps: { db: Db; validation: RelationValidationHooks; graphChanges: GraphChangeRecorder }) {
     this.#db = deps.db;
+    this.#validation = deps.validation;
     this.#graphChanges = deps.graphChanges;
   }
 
@@ -65,10 +73,29 @@ export class RelationsService {
         await this.#graphChanges.relationsChanged(tx, [
           { relationId: row.id, sourceId, targetId: body.target_id, type: body.type, change: 'created' },
         ]);
+        await this.#validation.relationsChanged(tx, [sourceId, body.target_id]);
         return row.id;
       });
       return toRelation((await repository.findById(this.#db, id))!);
     } catch (error) {
+      // Either end deleted between our check and the insert (a concurrent delete).
+      const failure = classifyDatabaseError(error);
+      if (
+        failure?.kind === 'foreign-key-violation' &&
+        failure.constraint === 'relationships_target_id_terms_id_fk'
+      )
+        throw errors.unprocessable(
+          'unknown-target',
+          'The target term does not exist (it was just deleted).',
+          {
+            target_id: body.target_id,
+          },
+        );
+      if (
+        failure?.kind === 'foreign-key-violation' &&
+        failure.constraint === 'relationships_source_id_terms_id_fk'
+      )
+        throw errors.notFound('No term with this id (it was just deleted).');
       if (isUniqueViolation(error, 'relationships_pair_key'))
         throw errors.conflict(
           'relation-exists',
@@ -110,6 +137,7 @@ export class RelationsService {
           change: 'deleted',
         },
       ]);
+      await this.#validation.relationsChanged(tx, [relation.sourceId, relation.targetId]);
     });
   }
 }

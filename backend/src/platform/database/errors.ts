@@ -8,7 +8,9 @@ export type DatabaseFailure =
   | { kind: 'foreign-key-violation'; constraint: string | undefined }
   | { kind: 'check-violation'; constraint: string | undefined }
   | { kind: 'invalid-input' }
-  | { kind: 'serialization-failure' };
+  | { kind: 'serialization-failure' }
+  /** A statement ran past statement_timeout (or was cancelled): the database itself is fine. */
+  | { kind: 'timeout' };
 
 interface DriverError {
   code?: unknown;
@@ -48,16 +50,10 @@ function classifyOne(error: DriverError): DatabaseFailure | null {
   const constraint = typeof error.constraint === 'string' ? error.constraint : undefined;
   if (code !== undefined) {
     if (NETWORK_CODES.has(code)) return { kind: 'unavailable' };
-    // 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot connect now; 53300: too many connections; 57014: statement timeout.
-    if (
-      code.startsWith('08') ||
-      code === '57P01' ||
-      code === '57P02' ||
-      code === '57P03' ||
-      code === '53300' ||
-      code === '57014'
-    )
+    // 08: connection exception; 57P01-03: admin shutdown, crash shutdown, cannot connect now; 53300: too many connections.
+    if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300')
       return { kind: 'unavailable' };
+    if (code === '57014') return { kind: 'timeout' };
     if (code === '23505') return { kind: 'unique-violation', constraint };
     if (code === '23503') return { kind: 'foreign-key-violation', constraint };
     if (code === '23514') return { kind: 'check-violation', constraint };

@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { Metrics } from '../../observability/metrics.ts';
+import { WorkCancelled } from '../cancellation.ts';
 import { classifyDatabaseError } from '../database/errors.ts';
 import { AppError, errors, PROBLEM_CONTENT_TYPE, type FieldError } from '../errors.ts';
 
@@ -20,11 +21,17 @@ export interface ErrorHandlerOptions {
 export const errorHandlerPlugin = fp(
   async (app: FastifyInstance, options: ErrorHandlerOptions) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
+      // The deadline already answered (503) while the handler went on: what it does later is not news.
+      if (reply.sent) {
+        if (!(error instanceof WorkCancelled))
+          request.log.warn({ err: summarise(error) }, 'failed after its answer was sent');
+        return;
+      }
       const appError = toAppError(error, app.initialConfig.bodyLimit ?? 1_048_576, request);
       if (appError.reportable) {
-        request.log.error({ err: error }, 'request failed');
+        request.log.error({ err: summarise(error) }, 'request failed');
         options.report?.(error, request);
-      } else if (appError.status >= 500) request.log.warn({ err: error }, appError.title);
+      } else if (appError.status >= 500) request.log.warn({ err: summarise(error) }, appError.title);
       return sendProblem(reply, appError, request);
     });
 
@@ -130,12 +137,32 @@ function toAppError(error: FastifyError, bodyLimit: number, request: FastifyRequ
     return errors.internal(error);
   }
 
+  // The deadline plugin has answered already, except when the client left: nobody reads this.
+  if (error instanceof WorkCancelled) return errors.serviceUnavailable('The request was cancelled.');
+
   const database = classifyDatabaseError(error);
-  if (database) countDatabaseError(request, database.kind);
-  if (database?.kind === 'unavailable') return errors.serviceUnavailable(undefined, error);
-  if (database?.kind === 'invalid-input') return errors.badRequest('A value in the request is not valid.');
-  if (database?.kind === 'serialization-failure')
-    return errors.conflict('concurrent-update', 'A concurrent change got in the way; retry the request.');
+  if (database) {
+    countDatabaseError(request, database.kind);
+    switch (database.kind) {
+      case 'unavailable':
+        return errors.serviceUnavailable(undefined, error);
+      case 'timeout':
+        return errors.queryTimeout(error);
+      case 'invalid-input':
+        return errors.badRequest('A value in the request is not valid.');
+      case 'serialization-failure':
+        return errors.conflict('concurrent-update', 'A concurrent change got in the way; retry the request.');
+      // Services translate the violations they expect; one they did not is still the client's race
+      // (a row deleted meanwhile, a token whose account is gone), never a server fault.
+      case 'foreign-key-violation':
+        return database.constraint?.endsWith('_users_id_fk')
+          ? errors.accountMissing()
+          : errors.referencedResourceMissing();
+      case 'unique-violation':
+      case 'check-violation':
+        return errors.constraintViolated();
+    }
+  }
 
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -169,6 +196,21 @@ function toAppError(error: FastifyError, bodyLimit: number, request: FastifyRequ
 function countDatabaseError(request: FastifyRequest, kind: string): void {
   const metrics = request.server.metrics as Metrics | undefined;
   metrics?.db.queryErrors.inc({ kind });
+}
+
+/**
+ * What a log line says of an error: Drizzle's message holds the whole failed SQL and its parameters (a
+ * traversal's is hundreds of ids), which belong neither in logs nor in error tracking's breadcrumbs.
+ */
+function summarise(error: unknown): unknown {
+  if (!(error instanceof Error) || !error.message.startsWith('Failed query:')) return error;
+  const cause = error.cause as (Error & { code?: string }) | undefined;
+  return {
+    type: cause?.name ?? 'DatabaseError',
+    message: cause?.message ?? 'query failed',
+    code: cause?.code,
+    stack: cause?.stack,
+  };
 }
 
 function issueSegments(instancePath: string): string[] {
