@@ -36,6 +36,8 @@ const TRAVERSAL_DEPTH = 3;
 const traversalPath = (direction: 'out' | 'both') =>
   `/api/graph/related?term=${encodeURIComponent(HUB_TERM)}&depth=${TRAVERSAL_DEPTH}&direction=${direction}`;
 const GRAPH_MAX_NODES = 500;
+// The server's default (GRAPH_MAX_EDGES).
+const GRAPH_MAX_EDGES = 2000;
 
 const USAGE = `Usage: npm run bench:api -- [options]
 
@@ -180,6 +182,7 @@ function serverEnvironment(
     AUTH_LOGIN_LIMIT_PER_ACCOUNT: '1000/60',
     AUTH_REGISTER_LIMIT_PER_IP: '1000/60',
     GRAPH_MAX_NODES: String(GRAPH_MAX_NODES),
+    GRAPH_MAX_EDGES: String(GRAPH_MAX_EDGES),
     LEXIKON_DATA_DIR: ':memory:',
   };
 }
@@ -362,6 +365,7 @@ async function main(options: Options): Promise<void> {
         types: undefined,
         direction: options.direction,
         maxNodes: GRAPH_MAX_NODES,
+        maxEdges: GRAPH_MAX_EDGES,
       },
       sqlClient,
       count: options.traversals,

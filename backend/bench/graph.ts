@@ -437,6 +437,8 @@ async function measureStores(
     types: undefined,
     direction: options.direction,
     maxNodes: options.maxNodes,
+    // The server's default (GRAPH_MAX_EDGES): the production traversal as the API runs it.
+    maxEdges: 2000,
   };
   const [inPostgres, inNeo4j] = [
     await stores.postgres.related(hubId, traversal),

@@ -71,8 +71,15 @@ export const subgraphSchema = z
       .meta({ description: 'Reached terms, the start included, nearest first.' }),
     edges: z.array(graphEdgeSchema).meta({ description: 'Relations between the returned terms.' }),
     total_nodes: z.number().int(),
-    truncated: z.boolean().meta({ description: 'True when more terms were in reach than `node_limit`.' }),
+    truncated: z.boolean().meta({
+      description:
+        'True when more terms were in reach than `node_limit`, or more relations among them than `edge_limit`.',
+    }),
+    edges_truncated: z.boolean().meta({
+      description: 'True when the relations were cut at `edge_limit` (those nearest the start are kept).',
+    }),
     node_limit: z.number().int(),
+    edge_limit: z.number().int(),
     engine: z.string(),
   })
   .meta({ id: 'Subgraph' });

@@ -7,6 +7,12 @@ export interface TraversalOptions {
   types: readonly RelationType[] | undefined;
   direction: TraversalDirection;
   maxNodes: number;
+  /**
+   * Relations returned at most: a dense neighbourhood (every pair of 400 terms related twice) has 160,000
+   * relations among 500 terms. Those nearest the start are kept (by the farther end's depth, then type,
+   * the nearer end's, type, source id and target id).
+   */
+  maxEdges: number;
 }
 
 export interface GraphNode {
@@ -32,7 +38,10 @@ export interface Subgraph {
   edges: GraphEdge[];
   /** Terms within reach before the cap was applied (including the start). */
   total_nodes: number;
+  /** More terms were in reach than `maxNodes`, or more relations among them than `maxEdges`. */
   truncated: boolean;
+  /** The relations were cut at `maxEdges`. */
+  edges_truncated: boolean;
   /** Which engine answered, when a store may hand the traversal to another one (see FallbackGraphStore). */
   engine?: string;
 }

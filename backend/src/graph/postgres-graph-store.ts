@@ -45,19 +45,37 @@ export class PostgresGraphStore implements GraphStore {
       ORDER BY reached.depth, t.term, t.id
       LIMIT ${options.maxNodes}`);
     const rows = rowsOf<GraphNode & { total: number }>(walk);
-    if (rows.length === 0) return { nodes: [], edges: [], total_nodes: 0, truncated: false };
+    if (rows.length === 0)
+      return { nodes: [], edges: [], total_nodes: 0, truncated: false, edges_truncated: false };
 
     const nodes = rows.map(({ total: _total, ...node }) => node);
     const ids = sql.raw(`'{${nodes.map((node) => node.id).join(',')}}'::uuid[]`);
+    const depths = sql.raw(`'{${nodes.map((node) => node.depth).join(',')}}'::int[]`);
     const edgeTypeFilter =
-      options.types === undefined ? sql`true` : sql`type = ANY(${typeArray(options.types)})`;
-    const edges = await this.#db.execute(sql`
-      SELECT id::text AS id, source_id::text AS source_id, target_id::text AS target_id, type::text AS type, strength
-      FROM relationships
-      WHERE source_id = ANY(${ids}) AND target_id = ANY(${ids}) AND ${edgeTypeFilter}
-      ORDER BY type, source_id, target_id`);
+      options.types === undefined ? sql`true` : sql`r.type = ANY(${typeArray(options.types)})`;
+    // One more than the cap tells whether it cut anything; the top-N sort never materialises the rest.
+    const edgeRows = rowsOf<GraphEdge>(
+      await this.#db.execute(sql`
+      WITH reached(id, depth) AS (SELECT * FROM unnest(${ids}, ${depths}))
+      SELECT r.id::text AS id, r.source_id::text AS source_id, r.target_id::text AS target_id,
+             r.type::text AS type, r.strength
+      FROM relationships r
+      JOIN reached s ON s.id = r.source_id
+      JOIN reached t ON t.id = r.target_id
+      WHERE ${edgeTypeFilter}
+      ORDER BY greatest(s.depth, t.depth), least(s.depth, t.depth), r.type::text COLLATE "C",
+               r.source_id::text COLLATE "C", r.target_id::text COLLATE "C"
+      LIMIT ${options.maxEdges + 1}`),
+    );
+    const edgesTruncated = edgeRows.length > options.maxEdges;
     const total = rows[0]!.total;
-    return { nodes, edges: rowsOf<GraphEdge>(edges), total_nodes: total, truncated: total > nodes.length };
+    return {
+      nodes,
+      edges: edgesTruncated ? edgeRows.slice(0, options.maxEdges) : edgeRows,
+      total_nodes: total,
+      truncated: total > nodes.length || edgesTruncated,
+      edges_truncated: edgesTruncated,
+    };
   }
 }
 

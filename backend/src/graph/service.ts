@@ -9,12 +9,20 @@ export class GraphService {
   readonly #db: Db;
   readonly #store: GraphStore;
   readonly #maxNodes: number;
+  readonly #maxEdges: number;
   readonly #metrics: GraphMetrics | undefined;
 
-  constructor(deps: { db: Db; store: GraphStore; maxNodes: number; metrics?: GraphMetrics }) {
+  constructor(deps: {
+    db: Db;
+    store: GraphStore;
+    maxNodes: number;
+    maxEdges: number;
+    metrics?: GraphMetrics;
+  }) {
     this.#db = deps.db;
     this.#store = deps.store;
     this.#maxNodes = deps.maxNodes;
+    this.#maxEdges = deps.maxEdges;
     this.#metrics = deps.metrics;
   }
 
@@ -24,11 +32,18 @@ export class GraphService {
       types: query.types,
       direction: query.direction,
       maxNodes: this.#maxNodes,
+      maxEdges: this.#maxEdges,
     });
     const start = subgraph.nodes.find((node) => node.id === startId);
     if (!start) throw errors.notFound('No term with this id.');
     this.#metrics?.traversals.inc({ engine });
-    return { start, ...subgraph, node_limit: this.#maxNodes, engine } as SubgraphResponse;
+    return {
+      start,
+      ...subgraph,
+      node_limit: this.#maxNodes,
+      edge_limit: this.#maxEdges,
+      engine,
+    } as SubgraphResponse;
   }
 
   /** Names are unique per domain only: an ambiguous name asks the caller to choose a domain. */

@@ -12,7 +12,7 @@ import {
   TERM_LABEL,
 } from './model.ts';
 
-const EMPTY: Subgraph = { nodes: [], edges: [], total_nodes: 0, truncated: false };
+const EMPTY: Subgraph = { nodes: [], edges: [], total_nodes: 0, truncated: false, edges_truncated: false };
 
 export interface Neo4jGraphStoreOptions {
   /** Budget of one traversal's read transaction; past it the caller falls back. */
@@ -108,12 +108,19 @@ async function traverse(
     status: record.get('status'),
     depth: Number(record.get('depth')),
   }));
+  const depthOf = Object.fromEntries(nodes.map((node) => [node.id, node.depth]));
+  // The relations nearest the start first, as PostgreSQL orders them: by the farther end's depth, the
+  // nearer end's, type name, then the ends' ids (code point order; relationship type names order as the lower-case ones).
   const edgesResult = await tx.run(
     `UNWIND $ids AS id
      MATCH (a:${TERM_LABEL} {id: id})-[r:${relationshipPattern(types)}]->(b:${TERM_LABEL})
      WHERE b.id IN $ids
-     RETURN r.id AS id, a.id AS source_id, b.id AS target_id, type(r) AS type, r.strength AS strength`,
-    { ids: nodes.map((node) => node.id) },
+     WITH r, a, b, $depths[a.id] AS da, $depths[b.id] AS db
+     RETURN r.id AS id, a.id AS source_id, b.id AS target_id, type(r) AS type, r.strength AS strength,
+            CASE WHEN da > db THEN da ELSE db END AS farther, CASE WHEN da < db THEN da ELSE db END AS nearer
+     ORDER BY farther, nearer, type, source_id, target_id
+     LIMIT $limit`,
+    { ids: nodes.map((node) => node.id), depths: depthOf, limit: neo4j.int(options.maxEdges + 1) },
   );
   const edges: GraphEdge[] = edgesResult.records.map((record) => ({
     id: record.get('id'),
@@ -122,12 +129,25 @@ async function traverse(
     type: relationTypeOf(record.get('type'))!,
     strength: record.get('strength') ?? null,
   }));
-  // PostgreSQL's order: by type name, then the ends' ids (its query sorts its text columns).
+  const farther = (edge: GraphEdge) => Math.max(depthOf[edge.source_id]!, depthOf[edge.target_id]!);
+  const nearer = (edge: GraphEdge) => Math.min(depthOf[edge.source_id]!, depthOf[edge.target_id]!);
   edges.sort(
     (a, b) =>
-      compare(a.type, b.type) || compare(a.source_id, b.source_id) || compare(a.target_id, b.target_id),
+      farther(a) - farther(b) ||
+      nearer(a) - nearer(b) ||
+      compare(a.type, b.type) ||
+      compare(a.source_id, b.source_id) ||
+      compare(a.target_id, b.target_id),
   );
-  return { nodes, edges, total_nodes: reached.length, truncated: reached.length > nodes.length };
+  const edgesTruncated = edges.length > options.maxEdges;
+  if (edgesTruncated) edges.length = options.maxEdges;
+  return {
+    nodes,
+    edges,
+    total_nodes: reached.length,
+    truncated: reached.length > nodes.length || edgesTruncated,
+    edges_truncated: edgesTruncated,
+  };
 }
 
 /**

@@ -32,6 +32,8 @@ const subgraph: Subgraph = {
   total_nodes: 5,
   truncated: true,
   node_limit: 4,
+  edges_truncated: false,
+  edge_limit: 2000,
   engine: 'postgres',
 };
 
