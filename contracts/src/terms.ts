@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { labelSchema, proseSchema } from './text.ts';
+import { idSchema, labelSchema, proseSchema } from './text.ts';
 import { overrideFindingsBodySchema } from './validation.ts';
 import { statusTransitions, termLevels, termStatuses } from './vocabulary.ts';
 
@@ -12,7 +12,7 @@ export { DEFINITION_MAX_LENGTH, DOMAIN_MAX_LENGTH, TERM_MAX_LENGTH };
 export const termLevelSchema = z.enum(termLevels).meta({ id: 'TermLevel' });
 export const termStatusSchema = z.enum(termStatuses).meta({ id: 'TermStatus' });
 
-export const termIdParamsSchema = z.object({ id: z.uuid({ message: 'Must be a UUID.' }) });
+export const termIdParamsSchema = z.object({ id: idSchema });
 
 export const createTermBodySchema = z
   .object({
@@ -88,7 +88,7 @@ export const listTermsQuerySchema = z
     domain: z.string().trim().min(1).max(DOMAIN_MAX_LENGTH).optional(),
     level: termLevelSchema.optional(),
     status: termStatusSchema.optional(),
-    created_by: z.uuid().optional(),
+    created_by: idSchema.optional(),
     sort: z
       .enum(termSorts)
       .optional()
@@ -103,6 +103,17 @@ export const termPageSchema = z
     limit: z.number().int(),
   })
   .meta({ id: 'TermPage' });
+
+export const domainListSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        domain: z.string(),
+        terms: z.number().int().meta({ description: 'Terms in this domain.' }),
+      }),
+    ),
+  })
+  .meta({ id: 'DomainList' });
 
 export type Term = z.infer<typeof termSchema>;
 export type CreateTermBody = z.infer<typeof createTermBodySchema>;

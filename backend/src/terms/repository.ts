@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../platform/database/client.ts';
+import { rowsOf, type Db } from '../platform/database/client.ts';
 import { terms } from '../platform/database/schema.ts';
 import type { TermSort } from './schemas.ts';
 
@@ -75,6 +75,35 @@ export const termsRepository = {
       )
       .orderBy(asc(terms.createdAt))
       .limit(20);
+  },
+
+  /**
+   * How the domain is already spelled, if any term has it (compared without case or accents): the
+   * earliest spelling wins, so "intelligence ARTIFICIELLE" joins "Intelligence artificielle".
+   */
+  async existingDomainSpelling(db: Db, domain: string, exceptTermId?: string): Promise<string | undefined> {
+    const [row] = await db
+      .select({ domain: terms.domain })
+      .from(terms)
+      .where(
+        and(
+          sql`lexikon_fold(coalesce(${terms.domain}, '')) = lexikon_fold(${domain})`,
+          exceptTermId === undefined ? undefined : sql`${terms.id} <> ${exceptTermId}::uuid`,
+        ),
+      )
+      .orderBy(asc(terms.createdAt), asc(terms.id))
+      .limit(1);
+    return row?.domain ?? undefined;
+  },
+
+  /** Every domain in use, with its number of terms, in alphabetical order (folded). */
+  async domains(db: Db): Promise<{ domain: string; terms: number }[]> {
+    const result = await db.execute(sql`
+      SELECT min(domain) AS domain, count(*)::int AS terms FROM terms
+      WHERE domain IS NOT NULL
+      GROUP BY lexikon_fold(coalesce(domain, ''))
+      ORDER BY lexikon_fold(coalesce(min(domain), ''))`);
+    return rowsOf<{ domain: string; terms: number }>(result);
   },
 
   async update(db: Db, id: string, values: Partial<NewTermRow>): Promise<TermRow> {

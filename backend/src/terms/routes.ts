@@ -6,6 +6,7 @@ import { errors } from '../platform/errors.ts';
 import { BODY_PROBLEMS, problemResponses } from '../platform/http/problem-responses.ts';
 import {
   createTermBodySchema,
+  domainListSchema,
   listTermsQuerySchema,
   termIdParamsSchema,
   termPageSchema,
@@ -121,6 +122,22 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
       await service.delete(request.params.id, currentUser(request), expected?.version);
       return reply.code(204).send(null);
     },
+  );
+};
+
+/** Mounted at /api/domains: the domains in use, for suggestions while typing and the list filter. */
+export const domainRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = async (app, { service }) => {
+  app.get(
+    '',
+    {
+      schema: {
+        tags: ['terms'],
+        operationId: 'listDomains',
+        summary: 'Domains in use (spelled as first entered), with their number of terms',
+        response: { 200: domainListSchema, ...problemResponses(401, 503) },
+      },
+    },
+    async () => ({ items: await service.domains() }),
   );
 };
 

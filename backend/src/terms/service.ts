@@ -21,6 +21,8 @@ import {
 export interface TermValidationHooks {
   /** The term's text (term, definition, domain) is new or changed: queue its validation. */
   contentChanged(tx: Db, term: TermRow): Promise<void>;
+  /** The term is being deleted: what other terms' findings say about it must be checked again. */
+  termDeleted(tx: Db, termId: string): Promise<void>;
   /**
    * The term is about to become validated (`term` as it will be, with the version it will have): throws
    * to refuse while findings are open, or records the reviewer's override of them.
@@ -56,7 +58,7 @@ export class TermsService {
         const inserted = await repository.insert(tx, {
           term: body.term,
           definition: body.definition,
-          domain: body.domain ?? null,
+          domain: await canonicalDomain(tx, body.domain ?? null),
           level: body.level,
           status: body.status,
           createdBy: user.id,
@@ -69,6 +71,10 @@ export class TermsService {
     } catch (error) {
       throw this.#translateUniqueViolation(error, body.term, body.domain ?? null);
     }
+  }
+
+  async domains(): Promise<{ domain: string; terms: number }[]> {
+    return repository.domains(this.#db);
   }
 
   async get(id: string): Promise<Term> {
@@ -130,11 +136,25 @@ export class TermsService {
             ? errors.preconditionFailed(detail, extensions)
             : errors.conflict('version-conflict', detail, extensions);
         }
+        if (changes.domain) changes.domain = await canonicalDomain(tx, changes.domain, id);
         const text = {
           term: changes.term ?? current.term,
           definition: changes.definition ?? current.definition,
           domain: changes.domain === undefined ? current.domain : changes.domain,
         };
+        const textChanged =
+          text.term !== current.term ||
+          text.definition !== current.definition ||
+          text.domain !== current.domain;
+        // What was validated is what a reviewer approved: an author's edit of it goes back to review
+        // rather than being served as validated unseen (reviewers' own edits stand).
+        if (
+          current.status === 'validated' &&
+          changes.status === undefined &&
+          user.role !== 'admin' &&
+          (textChanged || (changes.level !== undefined && changes.level !== current.level))
+        )
+          changes.status = 'in_review';
         if (changes.status !== undefined && changes.status !== current.status) {
           assertTransition(current.status, changes.status, user);
           if (changes.status === 'validated')
@@ -154,12 +174,7 @@ export class TermsService {
         });
         await this.#graphChanges.termsChanged(tx, [{ termId: id, change: 'updated' }]);
         // Status and level changes keep the text: its validations still apply, nothing to queue.
-        if (
-          text.term !== current.term ||
-          text.definition !== current.definition ||
-          text.domain !== current.domain
-        )
-          await this.#validation.contentChanged(tx, row);
+        if (textChanged) await this.#validation.contentChanged(tx, row);
         return toTerm(row);
       });
     } catch (error) {
@@ -177,6 +192,7 @@ export class TermsService {
           `You are deleting version ${expectedVersion}, but the term is now at version ${current.version}.`,
           { current: toTerm(current) },
         );
+      await this.#validation.termDeleted(tx, id);
       await repository.delete(tx, id);
       // Its relations go with it (ON DELETE CASCADE); the mirror's DETACH DELETE does the same.
       await this.#graphChanges.termsChanged(tx, [{ termId: id, change: 'deleted' }]);
@@ -190,6 +206,12 @@ export class TermsService {
       `A term "${term}" already exists in ${domain === null ? 'the terms without a domain' : `the domain "${domain}"`} (compared without case or accents).`,
     );
   }
+}
+
+/** One spelling per domain: a new term joins the domain it names however it was typed. */
+async function canonicalDomain(tx: Db, domain: string | null, termId?: string): Promise<string | null> {
+  if (domain === null) return null;
+  return (await repository.existingDomainSpelling(tx, domain, termId)) ?? domain;
 }
 
 function assertMayChange(term: TermRow, user: AuthUser): void {
