@@ -204,10 +204,21 @@ describe('lexikon seed-demo', () => {
     expect(first.stdout).toBe(
       'Demo ontology loaded, owned by demo@lexikon.local (a new demo account):\n' +
         `  terms: ${demoTerms.length} created, 0 skipped (already present)\n` +
-        `  relations: ${demoRelations.length} created, 0 skipped (already present)\n`,
+        `  relations: ${demoRelations.length} created, 0 skipped (already present)\n` +
+        `  validation: ${demoTerms.length} checked by the rules\n`,
     );
     expect(first.stderr).toContain(`terms [${FULL_BAR}] 94/94 100%`);
     expect(first.stderr).toContain(`relations [${FULL_BAR}] 158/158 100%`);
+    expect(first.stderr).toContain(`validation [${FULL_BAR}] 94/94 100%`);
+    // Validated at seed time: every demo term has a record (the rules find nothing wrong with them).
+    expect(
+      await query<{ records: number; findings: number; triggers: string }>(
+        target,
+        `SELECT count(*)::int AS records, (SELECT count(*)::int FROM validation_findings) AS findings,
+                string_agg(DISTINCT trigger, ',') AS triggers
+         FROM term_validations`,
+      ),
+    ).toEqual([{ records: 94, findings: 0, triggers: 'import' }]);
     expect(demoTerms).toHaveLength(94);
     expect(demoRelations).toHaveLength(158);
 
@@ -273,7 +284,8 @@ describe('lexikon seed-demo', () => {
     expect(second.stdout).toBe(
       'Demo ontology loaded, owned by demo@lexikon.local (the demo account):\n' +
         '  terms: 0 created, 94 skipped (already present)\n' +
-        '  relations: 0 created, 158 skipped (already present)\n',
+        '  relations: 0 created, 158 skipped (already present)\n' +
+        '  validation: 0 checked by the rules\n',
     );
     expect(await count(target, 'terms')).toBe(94);
     expect(await count(target, 'relationships')).toBe(158);
@@ -414,6 +426,34 @@ describe('lexikon export and import', () => {
     expect(result.stdout).toBe('');
     expect(await count(destination, 'terms')).toBe(0);
     expect(await count(destination, 'relationships')).toBe(0);
+  });
+
+  it('reports values no column can hold, and ids differing only in case, by field instead of crashing', async () => {
+    const source = await freshDatabase();
+    const dir = await tempDir();
+    await run(seedDemoCommand, source, []);
+    const file: ExportFile = JSON.parse(await readFile(await exportToFile(source, dir), 'utf8'));
+    file.terms[3]!.created_at = '0000-01-01T00:00:00Z';
+    file.relations[5]!.strength = 1e-50;
+    // The same id twice, once in upper case: one term, so a duplicate.
+    file.terms[9]!.id = String(file.terms[8]!.id).toUpperCase();
+
+    const destination = await freshDatabase();
+    const result = await run(importCommand, destination, ['--file', await writeDocument(dir, file)]);
+    expect(result.code, result.stderr).toBe(65);
+    expect(result.stderr).toContain('  - terms[3].created_at: ');
+    expect(result.stderr).toContain('  - relations[5].strength: ');
+    expect(result.stderr).not.toContain('unexpected error');
+    expect(await count(destination, 'terms')).toBe(0);
+
+    // With those values fixed, the case-differing ids are found to be one id.
+    file.terms[3]!.created_at = '2024-01-01T00:00:00Z';
+    file.relations[5]!.strength = 0.5;
+    const again = await run(importCommand, destination, ['--file', await writeDocument(dir, file)]);
+    expect(again.code, again.stderr).toBe(65);
+    expect(again.stderr).toContain('  - terms[9].id: The same id as terms[8].\n');
+    expect(again.stderr).not.toContain('unexpected error');
+    expect(await count(destination, 'terms')).toBe(0);
   });
 
   it('leaves nothing behind when the database fails half-way through the writes', async () => {

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { demoRelations, demoTerms } from '../src/demo/ai-ontology.ts';
 import type { Neighbour, OtherTerm, ValidationSubject } from '../src/validation/ports.ts';
 import { RuleValidator, checkTerm } from '../src/validation/rules/rule-validator.ts';
+import { definitionSimilarity, NEAR_DUPLICATE_SIMILARITY } from '../src/validation/rules/checks.ts';
 import { stem } from '../src/validation/rules/stem.ts';
-import { detectLanguage } from '../src/validation/rules/text.ts';
+import { nearDuplicateQuery } from '../src/validation/repository.ts';
+import { mulberry32 } from '../src/demo/synthetic.ts';
+import { detectLanguage, words } from '../src/validation/rules/text.ts';
 import { createMetrics } from '../src/observability/metrics.ts';
 
 const subject = (
@@ -349,6 +352,56 @@ describe('duplicate definitions', () => {
       }),
     );
     expect(finding).toMatchObject({ rule: 'duplicate-definition', severity: 'info' });
+  });
+});
+
+describe('the near-duplicate candidate query', () => {
+  /** Whether a definition matches the query (an OR of words or of pairs of words, as nearDuplicateQuery writes it). */
+  const matches = (query: string, definition: string) => {
+    const present = new Set(words(definition));
+    return query.split(' | ').some((clause) =>
+      clause
+        .replace(/[()]/g, '')
+        .split(' & ')
+        .every((probe) => present.has(probe.replace(/^'|':B$/g, '').replaceAll("''", "'"))),
+    );
+  };
+  const vocabulary = Array.from(
+    { length: 60 },
+    (_, index) => `word${index.toString(36)}${'x'.repeat(index % 5)}`,
+  );
+
+  it('matches every definition similar enough to be flagged, short or long (no false negative)', () => {
+    const random = mulberry32(14);
+    let checked = 0;
+    for (let round = 0; round < 4000; round++) {
+      const length = 5 + Math.floor(random() * 90);
+      const subject = Array.from({ length }, () => vocabulary[Math.floor(random() * vocabulary.length)]!);
+      const other = subject.filter(() => random() > 0.12);
+      for (let added = Math.floor(random() * 4); added > 0; added--)
+        other.push(vocabulary[Math.floor(random() * vocabulary.length)]!);
+      const query = nearDuplicateQuery(subject.join(' '));
+      if (query === null) continue;
+      if (definitionSimilarity(subject.join(' '), other.join(' ')) < NEAR_DUPLICATE_SIMILARITY) continue;
+      checked++;
+      expect(matches(query, other.join(' ')), `${subject.join(' ')}\n${other.join(' ')}`).toBe(true);
+    }
+    expect(checked).toBeGreaterThan(300);
+  });
+
+  it('asks for pairs of the missing + 2 rarest-looking words: content words first, longer first', () => {
+    // 10 distinct words: a near-duplicate shares at least 8, so it has two of any four.
+    expect(nearDuplicateQuery("A model of the world's languages learned from text.")).toBe(
+      [
+        "('languages':B & 'learned':B)",
+        "('languages':B & 'model':B)",
+        "('languages':B & 'world':B)",
+        "('learned':B & 'model':B)",
+        "('learned':B & 'world':B)",
+        "('model':B & 'world':B)",
+      ].join(' | '),
+    );
+    expect(nearDuplicateQuery('Too short.')).toBeNull();
   });
 });
 

@@ -76,7 +76,11 @@ export const llmFailureReasons = [
 ] as const;
 export type LlmFailureReason = (typeof llmFailureReasons)[number];
 
-export const validationTriggers = ['manual', 'job'] as const;
+/** `manual`: "validate now"; `job`: the background queue; `import`: when terms were loaded (seed-demo). */
+export const validationTriggers = ['manual', 'job', 'import'] as const;
+
+/** A finding's text in each language of the web app (rules write both; the reader's is shown). */
+export type FindingTranslations = Record<'en' | 'fr', { explanation: string; suggestion: string | null }>;
 export const validationJobStatuses = ['queued', 'running', 'done', 'failed', 'skipped'] as const;
 
 /** A reviewer's override must say why, in a sentence or more. */

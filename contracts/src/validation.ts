@@ -61,6 +61,13 @@ export const findingSchema = z
     severity: findingSeveritySchema,
     explanation: z.string().meta({ description: 'What is wrong and how to fix it, for a person.' }),
     suggestion: z.string().nullable(),
+    translations: z
+      .record(z.enum(['en', 'fr']), z.object({ explanation: z.string(), suggestion: z.string().nullable() }))
+      .nullable()
+      .meta({
+        description:
+          'The explanation and suggestion in each language of the web app (rules findings); `explanation` is in the language of the definition.',
+      }),
     evidence: z.string().nullable().meta({ description: 'The offending words, quoted from the entry.' }),
     related_term_ids: z
       .array(z.uuid())
@@ -87,9 +94,10 @@ export const validationRecordSchema = z
     current: z.boolean().meta({
       description: 'True when the term still has the text (term, definition, domain) validated here.',
     }),
-    trigger: z
-      .enum(validationTriggers)
-      .meta({ description: '`manual`: "validate now"; `job`: after an edit.' }),
+    trigger: z.enum(validationTriggers).meta({
+      description:
+        '`manual`: "validate now"; `job`: the background queue (after a change); `import`: when loaded.',
+    }),
     requested_by: z.uuid().nullable(),
     validators: z.array(validatorNameSchema),
     model: z.string().nullable(),
@@ -162,5 +170,30 @@ export type TokenUsage = z.infer<typeof tokenUsageSchema>;
 export type ValidationRecord = z.infer<typeof validationRecordSchema>;
 export type ValidationJob = z.infer<typeof validationJobSchema>;
 export type ValidationPage = z.infer<typeof validationPageSchema>;
+export const revalidationScopes = ['all', 'changed'] as const;
+
+export const revalidationBodySchema = z
+  .object({
+    scope: z.enum(revalidationScopes).meta({
+      description:
+        '`all`: every term; `changed`: terms never validated, or whose text changed since their latest validation.',
+    }),
+  })
+  .strict()
+  .meta({ id: 'RevalidationRequest' });
+
+export const revalidationSchema = z
+  .object({
+    scope: z.enum(revalidationScopes),
+    considered: z.number().int().meta({ description: 'Terms looked at.' }),
+    queued: z
+      .number()
+      .int()
+      .meta({ description: 'Validations queued (as background work, after anything people wait for).' }),
+  })
+  .meta({ id: 'Revalidation' });
+
+export type RevalidationBody = z.infer<typeof revalidationBodySchema>;
+export type Revalidation = z.infer<typeof revalidationSchema>;
 export type ListValidationsQuery = z.infer<typeof listValidationsQuerySchema>;
 export type ValidationServiceStatus = z.infer<typeof validationServiceStatusSchema>;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import pino, { type Logger } from 'pino';
 import type { Config } from '../platform/config.ts';
 import type { Database } from '../platform/database/client.ts';
 import { classifyDatabaseError } from '../platform/database/errors.ts';
@@ -55,6 +56,12 @@ export interface CommandDeps {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   prompt?: () => HiddenPrompt;
+}
+
+/** For commands that use the services: their warnings go to stderr, like the rest of the command's news. */
+export function commandLogger(deps: Pick<CommandDeps, 'config'>): Logger {
+  const level = deps.config.logLevel === 'info' ? 'warn' : deps.config.logLevel;
+  return pino({ level }, pino.destination({ dest: 2, sync: true }));
 }
 
 /** Resolves a path given on the command line against the caller's working directory. */
@@ -132,9 +139,16 @@ export async function guard(
       io.stderr.write(`${prefix} ${error.message}\n${error.details.map((line) => `${line}\n`).join('')}`);
       return error.exitCode;
     }
-    if (classifyDatabaseError(error)?.kind === 'unavailable') {
+    const failure = classifyDatabaseError(error)?.kind;
+    if (failure === 'unavailable') {
       io.stderr.write(`${prefix} cannot reach the database: ${rootMessage(error)}\n`);
       return exitCodes.unavailable;
+    }
+    if (failure === 'timeout') {
+      io.stderr.write(
+        `${prefix} a query ran past the database's time limit (DATABASE_STATEMENT_TIMEOUT_MS) and was stopped; nothing was committed.\n`,
+      );
+      return exitCodes.tempFail;
     }
     const debug = (io.env ?? process.env).LEXIKON_DEBUG === '1';
     io.stderr.write(

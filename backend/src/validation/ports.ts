@@ -1,5 +1,6 @@
 import type {
   FindingSeverity,
+  FindingTranslations,
   LlmFailureReason,
   SemanticErrorType,
   ValidationStatus,
@@ -52,6 +53,8 @@ export interface DraftFinding {
   severity: FindingSeverity;
   explanation: string;
   suggestion: string | null;
+  /** The same explanation and suggestion in each language of the web app, when the validator has them. */
+  translations: FindingTranslations | null;
   evidence: string | null;
   relatedTermIds: string[];
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { RelationType } from '@lexikon/contracts/vocabulary';
 import { rowsOf, type Db } from '../platform/database/client.ts';
 import {
@@ -9,6 +9,7 @@ import {
   validationOverrides,
 } from '../platform/database/schema.ts';
 import type { DraftFinding, Neighbour, OtherTerm, SubjectTerm } from './ports.ts';
+import { MIN_NEAR_DUPLICATE_WORDS, NEAR_DUPLICATE_SIMILARITY } from './rules/checks.ts';
 import { STOPWORDS } from './rules/lexicon.ts';
 import { words } from './rules/text.ts';
 
@@ -33,10 +34,46 @@ export interface ValidationKeyset {
 }
 
 const MAX_NEIGHBOURS = 200;
+/** Terms re-validated at most because another one changed (a hub's neighbours are many). */
+const MAX_REQUEUED = 200;
 const MAX_SIMILAR = 50;
-const MAX_QUERY_WORDS = 16;
 // PostgreSQL refuses tsquery words over 2 KB; nothing that long is a word worth matching anyway.
 const MAX_QUERY_WORD_LENGTH = 64;
+
+// Pairs of probe words asked for at most: C(16, 2) = 120, enough for definitions of about 70 words.
+const MAX_PAIR_PROBES = 16;
+
+/**
+ * The full-text query every near-duplicate of `definition` matches (see similarDefinitions), or null
+ * when the rule would not compare it.
+ *
+ * A definition B with a Jaccard similarity of at least s to the subject's n distinct words shares at least
+ * ⌈s·n⌉ of them, so it lacks at most `missing` = n − ⌈s·n⌉. Of any missing + 2 of the subject's words it
+ * therefore contains at least two: the query asks for any pair of them. A pair of words is far rarer than
+ * either word, so few terms match and the full-text index serves the query even over a vocabulary with
+ * common words. The probes are the likeliest-rare words: content words before stop words, longer before
+ * shorter. A definition too long for the pairs (over about 70 words) falls back to any one of
+ * missing + 1 words, the same guarantee with single words.
+ */
+export function nearDuplicateQuery(definition: string): string | null {
+  const distinct = [...new Set(words(definition))].filter((word) => word.length <= MAX_QUERY_WORD_LENGTH);
+  if (distinct.length < MIN_NEAR_DUPLICATE_WORDS) return null;
+  const shared = Math.ceil(NEAR_DUPLICATE_SIMILARITY * distinct.length - 1e-9);
+  const missing = distinct.length - shared;
+  const probes = distinct
+    .sort(
+      (a, b) =>
+        Number(STOPWORDS.has(a)) - Number(STOPWORDS.has(b)) || b.length - a.length || (a < b ? -1 : 1),
+    )
+    .map((word) => `'${word.replaceAll("'", "''")}':B`);
+  const paired = Math.min(distinct.length, missing + 2);
+  if (paired > MAX_PAIR_PROBES) return probes.slice(0, missing + 1).join(' | ');
+  const pairs: string[] = [];
+  for (let first = 0; first < paired; first++)
+    for (let second = first + 1; second < paired; second++)
+      pairs.push(`(${probes[first]} & ${probes[second]})`);
+  return pairs.join(' | ');
+}
 
 /**
  * Identifies the text validators look at. Status and level changes bump a term's version but not this
@@ -56,6 +93,62 @@ export const validationRepository = {
     const result = await db.execute(sql`
       SELECT id, term, definition, domain, version FROM terms WHERE id = ${termId}::uuid FOR SHARE`);
     return rowsOf<SubjectTerm>(result)[0];
+  },
+
+  /** The text validators look at, for several terms at once (those still present). */
+  async subjects(db: Db, termIds: readonly string[]): Promise<SubjectTerm[]> {
+    if (termIds.length === 0) return [];
+    const result = await db.execute(sql`
+      SELECT id::text AS id, term, definition, domain, version FROM terms
+      WHERE id = ANY(${`{${termIds.join(',')}}`}::uuid[])`);
+    return rowsOf<SubjectTerm>(result);
+  },
+
+  /**
+   * Terms whose latest validation has a finding naming `termId` (it duplicates them, it contradicts
+   * their relations): a change to it may change their findings.
+   */
+  async termsWithFindingsAbout(db: Db, termId: string, limit = MAX_REQUEUED): Promise<string[]> {
+    const result = await db.execute(sql`
+      SELECT DISTINCT v.term_id::text AS id
+      FROM validation_findings f
+      JOIN term_validations v ON v.id = f.validation_id
+      WHERE f.related_term_ids @> ARRAY[${termId}::uuid] AND v.term_id <> ${termId}::uuid
+        AND v.id = (SELECT l.id FROM term_validations l WHERE l.term_id = v.term_id
+                    ORDER BY l.created_at DESC, l.id DESC LIMIT 1)
+      LIMIT ${limit}`);
+    return rowsOf<{ id: string }>(result).map((row) => row.id);
+  },
+
+  /** Of `termIds`, those whose latest validation does not name `termId` in any finding (or have none). */
+  async termsNotYetMentioning(db: Db, termIds: readonly string[], termId: string): Promise<string[]> {
+    if (termIds.length === 0) return [];
+    const result = await db.execute(sql`
+      SELECT t.id::text AS id FROM terms t
+      WHERE t.id = ANY(${`{${termIds.join(',')}}`}::uuid[])
+        AND NOT EXISTS (
+          SELECT 1 FROM validation_findings f
+          WHERE f.validation_id = (SELECT l.id FROM term_validations l WHERE l.term_id = t.id
+                                   ORDER BY l.created_at DESC, l.id DESC LIMIT 1)
+            AND f.related_term_ids @> ARRAY[${termId}::uuid])`);
+    return rowsOf<{ id: string }>(result).map((row) => row.id);
+  },
+
+  /** A page of terms in id order, each with the content hash of its latest validation (null: none). */
+  async termsWithLatestHash(
+    db: Db,
+    afterId: string | null,
+    limit: number,
+  ): Promise<(SubjectTerm & { latest_hash: string | null })[]> {
+    const result = await db.execute(sql`
+      SELECT t.id::text AS id, t.term, t.definition, t.domain, t.version,
+             (SELECT v.content_hash FROM term_validations v WHERE v.term_id = t.id
+              ORDER BY v.created_at DESC, v.id DESC LIMIT 1) AS latest_hash
+      FROM terms t
+      WHERE ${afterId === null ? sql`true` : sql`t.id > ${afterId}::uuid`}
+      ORDER BY t.id
+      LIMIT ${limit}`);
+    return rowsOf<SubjectTerm & { latest_hash: string | null }>(result);
   },
 
   /** The relations of a term, each with the term at the other end. */
@@ -85,33 +178,31 @@ export const validationRepository = {
   },
 
   /**
-   * Candidates for duplicate detection: terms sharing the definition's content words (through the
-   * full-text index), plus any term with exactly the same definition. The rules then measure similarity.
+   * Candidates for duplicate detection, each query served by an index whatever the table's size:
+   * - the same definition (folded), through the index on its hash;
+   * - near-duplicates, through the full-text index, with a query every one of them matches
+   *   (nearDuplicateQuery); at most MAX_SIMILAR are read. The rules then measure the similarity itself.
    */
   async similarDefinitions(db: Db, term: SubjectTerm): Promise<OtherTerm[]> {
-    const content = [
-      ...new Set(
-        words(term.definition).filter(
-          (word) => !STOPWORDS.has(word) && word.length > 1 && word.length <= MAX_QUERY_WORD_LENGTH,
-        ),
-      ),
-    ]
-      .sort((a, b) => b.length - a.length)
-      .slice(0, MAX_QUERY_WORDS);
-    const exact = sql`lexikon_fold(definition) = lexikon_fold(${term.definition})`;
-    let where: SQL = exact;
-    let order: SQL = sql`1`;
-    if (content.length > 0) {
-      const query = sql`to_tsquery('simple'::regconfig, lexikon_fold(${content.join(' | ')}))`;
-      where = sql`(${exact} OR search_vector @@ ${query})`;
-      order = sql`(${exact}) DESC, ts_rank(search_vector, ${query}, 1) DESC`;
-    }
-    const result = await db.execute(sql`
+    const exact = rowsOf<OtherTerm>(
+      await db.execute(sql`
       SELECT id, term, definition, domain FROM terms
-      WHERE id <> ${term.id}::uuid AND ${where}
-      ORDER BY ${order}, id
-      LIMIT ${MAX_SIMILAR}`);
-    return rowsOf<OtherTerm>(result);
+      WHERE md5(lexikon_fold(definition)) = md5(lexikon_fold(${term.definition}))
+        AND lexikon_fold(definition) = lexikon_fold(${term.definition}) AND id <> ${term.id}::uuid
+      ORDER BY id
+      LIMIT ${MAX_SIMILAR}`),
+    );
+    const probes = nearDuplicateQuery(term.definition);
+    if (probes === null) return exact;
+    const query = sql`to_tsquery('simple'::regconfig, ${probes})`;
+    const near = rowsOf<OtherTerm>(
+      await db.execute(sql`
+      SELECT id, term, definition, domain FROM terms
+      WHERE search_vector @@ ${query} AND id <> ${term.id}::uuid
+        AND md5(lexikon_fold(definition)) <> md5(lexikon_fold(${term.definition}))
+      LIMIT ${MAX_SIMILAR}`),
+    );
+    return [...exact, ...near];
   },
 
   async insert(db: Db, values: NewValidationRow, findings: readonly DraftFinding[]): Promise<string> {
@@ -128,6 +219,7 @@ export const validationRepository = {
           severity: finding.severity,
           explanation: finding.explanation,
           suggestion: finding.suggestion,
+          translations: finding.translations,
           evidence: finding.evidence,
           relatedTermIds: finding.relatedTermIds,
         })),

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { currentUser } from '../auth/guard.ts';
+import { currentUser, requireAdmin } from '../auth/guard.ts';
 import { BODY_PROBLEMS, problemResponses } from '../platform/http/problem-responses.ts';
 import { termIdParamsSchema } from '../terms/schemas.ts';
 import {
   listValidationsQuerySchema,
+  revalidationBodySchema,
+  revalidationSchema,
   validationPageSchema,
   validationRecordSchema,
   validationServiceStatusSchema,
@@ -73,5 +75,21 @@ export const validationStatusRoutes: FastifyPluginAsyncZod<{ service: Validation
       },
     },
     async () => service.status(),
+  );
+
+  app.post(
+    '/runs',
+    {
+      schema: {
+        tags,
+        operationId: 'revalidate',
+        summary:
+          'Queue validations in bulk (reviewers): every term, or those changed since their latest validation',
+        body: revalidationBodySchema,
+        response: { 202: revalidationSchema, ...problemResponses(...BODY_PROBLEMS, 401, 403, 503) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(202).send(await service.revalidate(request.body.scope, requireAdmin(request))),
   );
 };

@@ -8,11 +8,11 @@ import { errors } from '../platform/errors.ts';
 import { termsRepository } from '../terms/repository.ts';
 import type { TermRow } from '../terms/repository.ts';
 import type { TermValidationHooks } from '../terms/service.ts';
-import { jobsRepository as jobs, type ClaimedJob, type JobRow } from './jobs/repository.ts';
+import { jobsRepository as jobs, type ClaimedJob, type JobRow, type NewJob } from './jobs/repository.ts';
 import type { JobResult } from './jobs/worker.ts';
 import type { LlmValidator } from './llm/llm-validator.ts';
 import { PROMPT_VERSION } from './llm/prompt.ts';
-import type { ValidationSubject, Validator, ValidatorOutcome, ValidatorRun } from './ports.ts';
+import type { SubjectTerm, ValidationSubject, Validator, ValidatorOutcome, ValidatorRun } from './ports.ts';
 import {
   contentHash,
   validationRepository as repository,
@@ -26,11 +26,15 @@ import type {
   Finding,
   ListValidationsQuery,
   OverrideFindingsBody,
+  Revalidation,
+  RevalidationBody,
   ValidationJob,
   ValidationPage,
   ValidationRecord,
   ValidationServiceStatus,
 } from './schemas.ts';
+
+const REVALIDATION_PAGE = 1000;
 
 export interface ValidationServiceOptions {
   /** Budget of the LLM pass of "validate now" (the request waits for it). */
@@ -76,14 +80,90 @@ export class ValidationService implements TermValidationHooks {
 
   // ---- hooks called by TermsService inside its transactions ----------------------------------------
 
+  /**
+   * The term's text is new or changed: validate it, and the terms whose findings name it (a duplicate
+   * may no longer be one).
+   */
   async contentChanged(tx: Db, term: TermRow): Promise<void> {
-    await jobs.enqueue(tx, {
+    await this.#enqueue(tx, [term], 0);
+    await this.#requeueTermsNaming(tx, term.id);
+  }
+
+  /** A term is being deleted: the findings of others that name it are about to go stale. */
+  async termDeleted(tx: Db, termId: string): Promise<void> {
+    await this.#requeueTermsNaming(tx, termId);
+  }
+
+  /**
+   * Relations were added or removed: the rules look at a term's relations (a synonym that is also an
+   * opposite), so both ends are validated again.
+   */
+  async relationsChanged(tx: Db, termIds: readonly string[]): Promise<void> {
+    await this.#enqueue(tx, await repository.subjects(tx, [...new Set(termIds)]), 0);
+  }
+
+  /** Queues validations of terms as bulk work (imports, "validate all"), behind anything people wait for. */
+  async queueBulk(tx: Db, termIds: readonly string[]): Promise<number> {
+    let queued = 0;
+    for (let start = 0; start < termIds.length; start += REVALIDATION_PAGE) {
+      const subjects = await repository.subjects(tx, termIds.slice(start, start + REVALIDATION_PAGE));
+      queued += await jobs.enqueueMany(
+        tx,
+        subjects.map((term) => this.#job(term, 1)),
+      );
+    }
+    return queued;
+  }
+
+  /**
+   * Runs the rules on terms just loaded (seed-demo) and records the result at once, so their quality
+   * panel is filled from the start; the LLM's opinion, when one is configured, comes later through the
+   * queue. Returns the number of terms validated.
+   */
+  async validateLoaded(termIds: readonly string[], onEach?: () => void): Promise<number> {
+    let validated = 0;
+    for (const id of termIds) {
+      const [term] = await repository.subjects(this.#db, [id]);
+      if (!term) continue;
+      const subject = await this.#subject(term);
+      const started = performance.now();
+      const rules = await this.#rules.validate(subject, { endpoint: 'validate_term_job' });
+      const result: RunResult = { rules, llm: null, latencyMs: Math.round(performance.now() - started) };
+      await this.#db.transaction((tx) =>
+        repository.insert(tx, this.#row(subject, result, 'import', null), rules.findings),
+      );
+      validated++;
+      onEach?.();
+    }
+    return validated;
+  }
+
+  get llmConfigured(): boolean {
+    return this.#llm !== null;
+  }
+
+  #job(term: Pick<TermRow, 'id' | 'term' | 'definition' | 'domain' | 'version'>, priority: 0 | 1): NewJob {
+    return {
       termId: term.id,
       termVersion: term.version,
       contentHash: contentHash(term),
       maxAttempts: this.#options.jobMaxAttempts,
       runAfter: this.#clock.now(),
-    });
+      priority,
+    };
+  }
+
+  async #enqueue(
+    tx: Db,
+    terms: readonly Pick<TermRow, 'id' | 'term' | 'definition' | 'domain' | 'version'>[],
+    priority: 0 | 1,
+  ): Promise<void> {
+    for (const term of terms) await jobs.enqueue(tx, this.#job(term, priority));
+  }
+
+  async #requeueTermsNaming(tx: Db, termId: string): Promise<void> {
+    const naming = await repository.termsWithFindingsAbout(tx, termId);
+    if (naming.length > 0) await this.#enqueue(tx, await repository.subjects(tx, naming), 1);
   }
 
   async beforeValidated(
@@ -165,6 +245,30 @@ export class ValidationService implements TermValidationHooks {
     };
   }
 
+  /**
+   * "Validate all" / "validate what changed": queues every term (or those never validated or edited since
+   * their latest validation) as bulk work, page by page, so a hundred thousand terms never sit in one
+   * transaction; anything a person waits for is still claimed first. Reviewers only.
+   */
+  async revalidate(scope: RevalidationBody['scope'], _reviewer: AuthUser): Promise<Revalidation> {
+    let considered = 0;
+    let queued = 0;
+    let after: string | null = null;
+    for (;;) {
+      const page = await repository.termsWithLatestHash(this.#db, after, REVALIDATION_PAGE);
+      if (page.length === 0) break;
+      considered += page.length;
+      after = page.at(-1)!.id;
+      const due = scope === 'all' ? page : page.filter((term) => term.latest_hash !== contentHash(term));
+      queued += await jobs.enqueueMany(
+        this.#db,
+        due.map((term) => this.#job(term, 1)),
+      );
+    }
+    this.#logger.info({ scope, considered, queued }, 'bulk validation queued');
+    return { scope, considered, queued };
+  }
+
   async status(): Promise<ValidationServiceStatus> {
     return {
       rules: { enabled: true },
@@ -211,11 +315,15 @@ export class ValidationService implements TermValidationHooks {
         await this.#finishOrAbort(tx, job, 'skipped', 'the term changed while it was being validated');
         return { kind: 'skipped' } as const;
       }
-      await repository.insert(
-        tx,
-        this.#row({ ...subject, term: current }, result, 'job', null),
-        findingsOf(result),
-      );
+      const findings = findingsOf(result);
+      await repository.insert(tx, this.#row({ ...subject, term: current }, result, 'job', null), findings);
+      // A duplicate is mutual: the other term's findings should name this one too. Queued only when they
+      // do not yet, so the two never keep re-queueing each other.
+      const duplicates = findings
+        .filter((finding) => finding.type === 'duplicate_definition')
+        .flatMap((finding) => finding.relatedTermIds);
+      const unaware = await repository.termsNotYetMentioning(tx, [...new Set(duplicates)], job.termId);
+      if (unaware.length > 0) await this.#enqueue(tx, await repository.subjects(tx, unaware), 1);
       const status = failure?.retryable ? 'failed' : 'done';
       await this.#finishOrAbort(tx, job, status, failure ? `${failure.reason}: ${failure.message}` : null);
       return { kind: status };
@@ -235,7 +343,7 @@ export class ValidationService implements TermValidationHooks {
 
   // ---- shared ----------------------------------------------------------------------------------------
 
-  async #subject(term: TermRow): Promise<ValidationSubject> {
+  async #subject(term: SubjectTerm): Promise<ValidationSubject> {
     const subjectTerm = {
       id: term.id,
       term: term.term,
@@ -265,7 +373,7 @@ export class ValidationService implements TermValidationHooks {
   #row(
     subject: ValidationSubject,
     result: RunResult,
-    trigger: 'manual' | 'job',
+    trigger: 'manual' | 'job' | 'import',
     requestedBy: string | null,
   ): NewValidationRow {
     const { llm } = result;
@@ -304,6 +412,7 @@ function toFinding(row: FindingWithOverride | (FindingRow & { override: null }))
     severity: row.severity,
     explanation: row.explanation,
     suggestion: row.suggestion,
+    translations: row.translations ?? null,
     evidence: row.evidence,
     related_term_ids: row.relatedTermIds,
     override: row.override && {

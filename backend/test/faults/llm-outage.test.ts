@@ -164,15 +164,17 @@ describe('fault 3: the LLM slow, failing (500, 429) and answering malformed JSON
     for (const [reason, count] of Object.entries(failures))
       record.set(`llm_failures_total{${reason}}`, count);
     record.observe(
-      `${TERMS} writes answered 201 (slowest ${Math.round(slowest)} ms); ${llm.requests.length} LLM requests; ${failedJobs.length}/${TERMS} background validations recorded as failed (${[...new Set(failedJobs.map((item) => item.error_reason))].join(', ')}); "validate now" ${now.status} ${String(now.body.status)}; failures by reason ${JSON.stringify(failures)}`,
+      `${TERMS} writes answered 201 (slowest ${Math.round(slowest)} ms); ${llm.requests.length} LLM requests; ${failedJobs.length}/${jobRecords.length} background validations (of ${TERMS} terms) recorded as failed (${[...new Set(failedJobs.map((item) => item.error_reason))].join(', ')}); "validate now" ${now.status} ${String(now.body.status)}; failures by reason ${JSON.stringify(failures)}`,
     );
 
     expect(slowest).toBeLessThan(5000); // a hang detector: a write never waits for the LLM
     expect(now.status).toBe(201);
     expect(now.body.status).not.toBe('ok');
     expect(now.body.error_reason).toEqual(expect.any(String));
-    expect(jobRecords).toHaveLength(TERMS);
-    expect(failedJobs).toHaveLength(TERMS);
+    // The definitions are near-duplicates of one another, so a term's job may queue another run of the
+    // terms it duplicates (their findings should name it too): at least one job record per term.
+    for (const page of settled) expect(page.items.some((item) => item.trigger === 'job')).toBe(true);
+    expect(failedJobs).toHaveLength(jobRecords.length);
     for (const item of failedJobs) expect(item.error_reason).toEqual(expect.any(String));
     // Retried: more calls than validations.
     expect(llm.requests.length).toBeGreaterThan(TERMS + 1);
@@ -189,7 +191,7 @@ describe('fault 3: the LLM slow, failing (500, 429) and answering malformed JSON
       // (not worth retrying); none left queued or running.
       for (const row of rows) record.set(`jobs ${row.status}`, row.n);
       expect(rows.every((row) => row.status === 'done' || row.status === 'failed')).toBe(true);
-      expect(rows.reduce((sum, row) => sum + row.n, 0)).toBe(TERMS);
+      expect(rows.reduce((sum, row) => sum + row.n, 0)).toBeGreaterThanOrEqual(TERMS);
     }
   });
 

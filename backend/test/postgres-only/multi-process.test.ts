@@ -232,6 +232,20 @@ describe('state shared through PostgreSQL across processes', () => {
   });
 
   it('runs each background validation job exactly once while every process polls the queue', async () => {
+    const QUEUE_SUBJECTS = [
+      'Granite quarries',
+      'Migrating swallows',
+      'Copper wiring',
+      'Tidal estuaries',
+      'Baroque fugues',
+      'Volcanic basalt',
+      'Sourdough starters',
+      'Orbital debris',
+      'Medieval charters',
+      'Desert lichens',
+      'Glacier moraines',
+      'Jazz improvisation',
+    ];
     const email = 'validator@example.org';
     await register(a, email);
     const { access } = await login(b, email);
@@ -240,7 +254,8 @@ describe('state shared through PostgreSQL across processes', () => {
         token: access,
         body: {
           term: `Shared queue ${index}`,
-          definition: 'A term created to exercise the validation job queue.',
+          // Distinct definitions: near-duplicates would queue further runs of each other.
+          definition: `${QUEUE_SUBJECTS[index]} observed while exercising the validation job queue.`,
           domain: 'Queue',
         },
       });

@@ -182,6 +182,11 @@ const MATRIX: Record<string, Row> = {
     cells: signedIn(200),
     request: async () => ({ url: '/api/validation/status' }),
   },
+  'POST /api/validation/runs': {
+    cells: [401, 403, 403, 202],
+    request: async () => ({ url: '/api/validation/runs', payload: { scope: 'changed' } }),
+  },
+  'GET /api/domains': { cells: signedIn(200), request: async () => ({ url: '/api/domains' }) },
   'GET /api/stats': { cells: everyone(200), request: async () => ({ url: '/api/stats' }) },
 };
 

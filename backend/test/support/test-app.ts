@@ -60,9 +60,10 @@ export interface TestContext {
 /** The real app on a fresh database, driven through HTTP with `app.inject`. */
 export async function createTestContext(
   overrides: Record<string, string | undefined> = {},
+  options: { logger?: pino.Logger } = {},
 ): Promise<TestContext> {
   const config = testConfig(overrides, await createTestDatabaseUrl());
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const database = createDatabase(config.database, logger);
   await runMigrations(database);
   const app = await buildApp({ config, database, logger });

@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { TransactionRollbackError } from 'drizzle-orm';
 import { graphChangeRecorder } from '../../graph/outbox/recorder.ts';
+import { buildValidation } from '../../services.ts';
 import { isUniqueViolation } from '../../platform/database/errors.ts';
 import {
   callerPath,
   CliError,
+  commandLogger,
   exitCodes,
   parseCommandArgs,
   plural,
@@ -58,6 +60,11 @@ export async function importFile(deps: CommandDeps): Promise<number> {
         progress: deps.stderr,
         graphChanges: graphChangeRecorder(deps.config.graph.neo4j !== null),
       });
+      // Every imported term gets its definition checked, as bulk work behind what people wait for.
+      await buildValidation({ config: deps.config, db: tx, logger: commandLogger(deps) }).service.queueBulk(
+        tx,
+        summary.terms.createdIds,
+      );
       // A dry run does all the work, database constraints included, then throws it away.
       if (dryRun) tx.rollback();
     });

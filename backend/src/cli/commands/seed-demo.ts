@@ -8,7 +8,16 @@ import { users } from '../../platform/database/schema.ts';
 import { hierarchicalRelationTypes } from '../../relations/schemas.ts';
 import { relationsRepository } from '../../relations/repository.ts';
 import { createTermBodySchema } from '../../terms/schemas.ts';
-import { CliError, exitCodes, parseCommandArgs, type CommandDeps, type CommandSpec } from '../command.ts';
+import { buildValidation } from '../../services.ts';
+import {
+  CliError,
+  commandLogger,
+  exitCodes,
+  parseCommandArgs,
+  type CommandDeps,
+  type CommandSpec,
+} from '../command.ts';
+import { Progress } from '../progress.ts';
 import {
   EXPORT_FORMAT,
   EXPORT_VERSION,
@@ -44,10 +53,26 @@ export async function seedDemo(deps: CommandDeps): Promise<number> {
       });
       return { owner, summary };
     });
+    // Validated at once by the rules, so the definition-quality panel is filled from the first look; an
+    // LLM's review, when one is configured, follows through the queue (the server's worker runs it).
+    const validation = buildValidation({
+      config: deps.config,
+      db: deps.database.db,
+      logger: commandLogger(deps),
+    }).service;
+    const ids = summary.terms.createdIds;
+    const progress = new Progress({ label: 'validation', total: ids.length, stream: deps.stderr });
+    const validated = await validation.validateLoaded(ids, () => progress.advance());
+    progress.finish();
+    const queued = validation.llmConfigured
+      ? await deps.database.db.transaction((tx) => validation.queueBulk(tx, ids))
+      : 0;
     deps.stdout.write(
       `Demo ontology loaded, owned by ${owner.email} (${owner.description}):\n` +
         `  terms: ${summary.terms.created} created, ${summary.terms.skipped} skipped (already present)\n` +
-        `  relations: ${summary.relations.created} created, ${summary.relations.skipped} skipped (already present)\n`,
+        `  relations: ${summary.relations.created} created, ${summary.relations.skipped} skipped (already present)\n` +
+        `  validation: ${validated} checked by the rules` +
+        (queued > 0 ? `, ${queued} queued for the LLM review\n` : '\n'),
     );
     return exitCodes.ok;
   } catch (error) {
@@ -132,7 +157,8 @@ export const seedDemoCommand: CommandSpec = {
   help: `Usage: lexikon seed-demo
 
 Loads the demo ontology: French and English vocabulary of artificial intelligence, with is_a, part_of,
-related_to, synonym, opposes, causes, precedes and influenced_by relations. Terms are created as drafts.
+related_to, synonym, opposes, causes, precedes and influenced_by relations. Terms are created as drafts
+and checked by the definition-quality rules at once; with an LLM configured, its review is queued.
 
 Idempotent: a term already present (same domain and term, ignoring case and accents) is kept as it is,
 and so is a relation that already exists. Everything is written in one transaction.

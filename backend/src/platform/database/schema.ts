@@ -5,16 +5,22 @@ import {
   customType,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
   real,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { findingSeverities, semanticErrorTypes } from '@lexikon/contracts/validation';
+import {
+  findingSeverities,
+  semanticErrorTypes,
+  type FindingTranslations,
+} from '@lexikon/contracts/validation';
 import { relationTypes, termLevels, termStatuses, userRoles } from '@lexikon/contracts/vocabulary';
 
 /**
@@ -153,6 +159,8 @@ export const terms = pgTable(
     index('terms_domain_idx').on(fold(sql`coalesce(${table.domain}, '')`)),
     index('terms_created_by_idx').on(table.createdBy),
     index('terms_search_idx').using('gin', table.searchVector),
+    // Exact duplicates of a definition, found by the validation rules without reading every row.
+    index('terms_definition_hash_idx').on(sql`md5(lexikon_fold(${table.definition}))`),
     check('terms_version_positive', sql`${table.version} > 0`),
   ],
 );
@@ -224,7 +232,7 @@ export const termValidations = pgTable(
     index('term_validations_term_idx').on(table.termId, table.createdAt.desc(), table.id.desc()),
     index('term_validations_content_idx').on(table.termId, table.contentHash, table.createdAt.desc()),
     index('term_validations_requested_by_idx').on(table.requestedBy),
-    check('term_validations_trigger', sql`${table.trigger} IN ('manual', 'job')`),
+    check('term_validations_trigger', sql`${table.trigger} IN ('manual', 'job', 'import')`),
     check('term_validations_status', sql`${table.status} IN ('ok', 'failed', 'malformed', 'off_schema')`),
   ],
 );
@@ -249,9 +257,14 @@ export const validationFindings = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::uuid[]`),
+    // The explanation and suggestion in every language the web app speaks (rules findings; the LLM's are
+    // in one language only). Null for findings stored before translations were kept.
+    translations: jsonb('translations').$type<FindingTranslations>(),
   },
   (table) => [
     index('validation_findings_validation_idx').on(table.validationId, table.position),
+    // Which findings name a term (its duplicates, its contradictory neighbours): re-checked when it changes.
+    index('validation_findings_related_idx').using('gin', table.relatedTermIds),
     check('validation_findings_source', sql`${table.source} IN ('rules', 'llm')`),
   ],
 );
@@ -305,6 +318,9 @@ export const validationJobs = pgTable(
     termVersion: integer('term_version').notNull(),
     contentHash: text('content_hash').notNull(),
     status: text('status').notNull().default('queued'),
+    // 0: a person is waiting for this (an edit); 1: bulk work (a re-validation of everything, an import),
+    // which must not hold up the former.
+    priority: smallint('priority').notNull().default(0),
     attempts: integer('attempts').notNull().default(0),
     maxAttempts: integer('max_attempts').notNull(),
     runAfter: timestamp('run_after', { withTimezone: true }).notNull().defaultNow(),
@@ -317,7 +333,7 @@ export const validationJobs = pgTable(
   },
   (table) => [
     index('validation_jobs_due_idx')
-      .on(table.runAfter)
+      .on(table.priority, table.runAfter)
       .where(sql`${table.status} = 'queued'`),
     index('validation_jobs_lease_idx')
       .on(table.lockedUntil)
@@ -331,6 +347,7 @@ export const validationJobs = pgTable(
       sql`${table.status} IN ('queued', 'running', 'done', 'failed', 'skipped')`,
     ),
     check('validation_jobs_attempts', sql`${table.attempts} >= 0 AND ${table.maxAttempts} > 0`),
+    check('validation_jobs_priority', sql`${table.priority} IN (0, 1)`),
   ],
 );
 

@@ -18,17 +18,64 @@ export interface ClaimedJob {
 
 const iso = (date: Date) => sql`${date.toISOString()}::timestamptz`;
 
+export interface NewJob {
+  termId: string;
+  termVersion: number;
+  contentHash: string;
+  maxAttempts: number;
+  runAfter: Date;
+  /** 0 (default): someone waits for it; 1: bulk work, claimed after every waiting 0. */
+  priority?: 0 | 1;
+}
+
 /**
  * The PostgreSQL job queue. Every time comes from the caller (the app's Clock), so tests can move time
  * instead of sleeping; a job's state changes only through these statements.
  */
 export const jobsRepository = {
-  async enqueue(
-    db: Db,
-    job: { termId: string; termVersion: number; contentHash: string; maxAttempts: number; runAfter: Date },
-  ): Promise<string> {
-    const [row] = await db.insert(validationJobs).values(job).returning({ id: validationJobs.id });
-    return row!.id;
+  /**
+   * Queues a validation, unless one of this text is already waiting (not yet started): three relations
+   * added in a row need one run, not three. A running job does not count: it may have read the term
+   * before the change. Returns the job's id, new or already waiting.
+   */
+  async enqueue(db: Db, job: NewJob): Promise<string> {
+    const result = await db.execute(sql`
+      WITH waiting AS (
+        SELECT id FROM validation_jobs
+        WHERE term_id = ${job.termId}::uuid AND content_hash = ${job.contentHash} AND status = 'queued'
+        ORDER BY created_at DESC LIMIT 1
+      ), inserted AS (
+        INSERT INTO validation_jobs (term_id, term_version, content_hash, max_attempts, run_after, priority)
+        SELECT ${job.termId}::uuid, ${job.termVersion}, ${job.contentHash}, ${job.maxAttempts},
+               ${iso(job.runAfter)}, ${job.priority ?? 0}
+        WHERE NOT EXISTS (SELECT 1 FROM waiting)
+        RETURNING id
+      )
+      SELECT id FROM inserted UNION ALL SELECT id FROM waiting`);
+    const id = rowsOf<{ id: string }>(result)[0]!.id;
+    // A person now waits on a job queued as bulk work: it moves to the front.
+    if (job.priority === 0)
+      await db.execute(sql`UPDATE validation_jobs SET priority = 0 WHERE id = ${id}::uuid AND priority <> 0`);
+    return id;
+  },
+
+  /** enqueue() for many terms in one statement (bulk work); returns how many jobs were added. */
+  async enqueueMany(db: Db, batch: readonly NewJob[]): Promise<number> {
+    if (batch.length === 0) return 0;
+    const column = <K extends keyof NewJob>(key: K) => batch.map((job) => job[key]);
+    const result = await db.execute(sql`
+      INSERT INTO validation_jobs (term_id, term_version, content_hash, max_attempts, run_after, priority)
+      SELECT j.term_id, j.term_version, j.content_hash, j.max_attempts, j.run_after, j.priority
+      FROM unnest(${pgArray(column('termId'))}::uuid[], ${pgArray(column('termVersion'))}::int[],
+                  ${pgArray(column('contentHash'))}::text[], ${pgArray(column('maxAttempts'))}::int[],
+                  ${pgArray(batch.map((job) => job.runAfter.toISOString()))}::timestamptz[],
+                  ${pgArray(batch.map((job) => job.priority ?? 0))}::smallint[])
+           AS j(term_id, term_version, content_hash, max_attempts, run_after, priority)
+      WHERE NOT EXISTS (
+        SELECT 1 FROM validation_jobs w
+        WHERE w.term_id = j.term_id AND w.content_hash = j.content_hash AND w.status = 'queued')
+      RETURNING id`);
+    return rowsOf<{ id: string }>(result).length;
   },
 
   /**
@@ -47,7 +94,7 @@ export const jobsRepository = {
         WHERE attempts < max_attempts
           AND ((status = 'queued' AND run_after <= ${iso(options.now)})
             OR (status = 'running' AND locked_until < ${iso(options.now)}))
-        ORDER BY run_after, id
+        ORDER BY priority, run_after, id
         LIMIT ${options.limit}
         FOR UPDATE SKIP LOCKED
       )
@@ -190,6 +237,11 @@ export const jobsRepository = {
     return row;
   },
 };
+
+/** A PostgreSQL array literal of simple values (ids, numbers, hex hashes, ISO dates: nothing to escape). */
+function pgArray(values: readonly (string | number)[]): string {
+  return `{${values.join(',')}}`;
+}
 
 function held(job: ClaimedJob) {
   return and(

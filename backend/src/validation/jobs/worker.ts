@@ -32,6 +32,8 @@ export interface WorkerOptions {
 
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
 const MAINTENANCE_EVERY_MS = 10 * 60 * 1000;
+/** How long the loop waits before looking again when requests are queueing for the database. */
+const BUSY_PAUSE_MS = 50;
 
 /**
  * Runs queued validation jobs. Any number of workers (in one process or across replicas) can run side by
@@ -46,6 +48,7 @@ export class ValidationWorker {
   readonly #logger: Logger;
   readonly #metrics: Metrics;
   readonly #options: WorkerOptions;
+  readonly #databaseBusy: () => boolean;
   #controller = new AbortController();
   #loop: Promise<void> | null = null;
   #lastMaintenance = 0;
@@ -58,7 +61,13 @@ export class ValidationWorker {
     metrics: Metrics;
     options: WorkerOptions;
     id?: string;
+    /**
+     * True while requests wait for a database connection: the polling loop then claims nothing, so
+     * background validation never competes with people for the database (drain() ignores it).
+     */
+    databaseBusy?: () => boolean;
   }) {
+    this.#databaseBusy = deps.databaseBusy ?? (() => false);
     this.id = deps.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#db = deps.db;
     this.#handler = deps.handler;
@@ -153,6 +162,10 @@ export class ValidationWorker {
 
   async #run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
+      if (this.#databaseBusy()) {
+        await sleep(BUSY_PAUSE_MS, signal).catch(() => {});
+        continue;
+      }
       let handled = 0;
       try {
         await this.#maintain();

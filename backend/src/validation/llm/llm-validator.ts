@@ -202,6 +202,8 @@ export class LlmValidator implements Validator {
       severity: item.severity,
       explanation: item.explanation,
       suggestion: item.suggestion,
+      // The model answers in one language, the definition's.
+      translations: null,
       evidence: item.evidence,
       relatedTermIds: [],
     }));

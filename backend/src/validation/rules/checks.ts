@@ -33,6 +33,8 @@ export const MIN_DEFINITION_WORDS = 4;
 export const MIN_DEFINITION_CHARACTERS = 20;
 /** Share of words two definitions have in common above which they are "near-identical". */
 export const NEAR_DUPLICATE_SIMILARITY = 0.8;
+/** Near-duplicates need some substance to compare: two four-word definitions share words by chance. */
+export const MIN_NEAR_DUPLICATE_WORDS = 5;
 const MAX_DUPLICATES_REPORTED = 3;
 
 export interface RuleContext {
@@ -62,6 +64,10 @@ function finding(
     severity,
     explanation: explanation[context.language],
     suggestion: suggestion ? suggestion[context.language] : null,
+    translations: {
+      en: { explanation: explanation.en, suggestion: suggestion?.en ?? null },
+      fr: { explanation: explanation.fr, suggestion: suggestion?.fr ?? null },
+    },
     evidence: extra.evidence ?? null,
     relatedTermIds: extra.relatedTermIds ?? [],
   };
@@ -366,9 +372,9 @@ export const duplicateDefinition: Rule = (context) => {
     .map((other) => ({ other, score: definitionSimilarity(own, other.definition) }))
     .filter(({ other, score }) => {
       if (score === 1) return true;
-      // Near-duplicates need some substance to compare: two four-word definitions share words by chance.
       return (
-        score >= NEAR_DUPLICATE_SIMILARITY && Math.min(wordSet(own).size, wordSet(other.definition).size) >= 5
+        score >= NEAR_DUPLICATE_SIMILARITY &&
+        Math.min(wordSet(own).size, wordSet(other.definition).size) >= MIN_NEAR_DUPLICATE_WORDS
       );
     })
     .sort((a, b) => b.score - a.score)

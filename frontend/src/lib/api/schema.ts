@@ -233,6 +233,23 @@ export interface paths {
         patch: operations["updateTerm"];
         trace?: never;
     };
+    "/api/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Domains in use (spelled as first entered), with their number of terms */
+        get: operations["listDomains"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/terms/{id}/relations": {
         parameters: {
             query?: never;
@@ -356,6 +373,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/validation/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue validations in bulk (reviewers): every term, or those changed since their latest validation */
+        post: operations["revalidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stats": {
         parameters: {
             query?: never;
@@ -464,6 +498,13 @@ export interface components {
             /** @description What is wrong and how to fix it, for a person. */
             explanation: string;
             suggestion: string | null;
+            /** @description The explanation and suggestion in each language of the web app (rules findings); `explanation` is in the language of the definition. */
+            translations: {
+                [key: string]: {
+                    explanation: string;
+                    suggestion: string | null;
+                };
+            } | null;
             /** @description The offending words, quoted from the entry. */
             evidence: string | null;
             /** @description Other terms involved (duplicates, relations). */
@@ -486,10 +527,10 @@ export interface components {
             /** @description True when the term still has the text (term, definition, domain) validated here. */
             current: boolean;
             /**
-             * @description `manual`: "validate now"; `job`: after an edit.
+             * @description `manual`: "validate now"; `job`: the background queue (after a change); `import`: when loaded.
              * @enum {string}
              */
-            trigger: "manual" | "job";
+            trigger: "manual" | "job" | "import";
             requested_by: string | null;
             validators: components["schemas"]["ValidatorNameInput"][];
             model: string | null;
@@ -541,39 +582,20 @@ export interface components {
                 running: number;
             };
         };
-        /** @enum {string} */
-        RelationTypeInput: "is_a" | "part_of" | "related_to" | "synonym" | "opposes" | "causes" | "precedes" | "influenced_by";
-        CreateRelationInput: {
-            /** Format: uuid */
-            target_id: string;
-            type: components["schemas"]["RelationTypeInput"];
-            /** @description Confidence or weight between 0 and 1. */
-            strength?: number;
+        RevalidationRequestInput: {
+            /**
+             * @description `all`: every term; `changed`: terms never validated, or whose text changed since their latest validation.
+             * @enum {string}
+             */
+            scope: "all" | "changed";
         };
-        RelationInput: {
-            /** Format: uuid */
-            id: string;
-            type: components["schemas"]["RelationTypeInput"];
-            source: {
-                /** Format: uuid */
-                id: string;
-                term: string;
-                domain: string | null;
-            };
-            target: {
-                /** Format: uuid */
-                id: string;
-                term: string;
-                domain: string | null;
-            };
-            strength: number | null;
-            symmetric: boolean;
-            created_by: string | null;
-            /** Format: date-time */
-            created_at: string;
-        };
-        RelationListInput: {
-            items: components["schemas"]["RelationInput"][];
+        RevalidationInput: {
+            /** @enum {string} */
+            scope: "all" | "changed";
+            /** @description Terms looked at. */
+            considered: number;
+            /** @description Validations queued (as background work, after anything people wait for). */
+            queued: number;
         };
         /** @enum {string} */
         TermLevelInput: "beginner" | "intermediate" | "advanced" | "expert";
@@ -623,6 +645,47 @@ export interface components {
             next_cursor: string | null;
             limit: number;
         };
+        DomainListInput: {
+            items: {
+                domain: string;
+                /** @description Terms in this domain. */
+                terms: number;
+            }[];
+        };
+        /** @enum {string} */
+        RelationTypeInput: "is_a" | "part_of" | "related_to" | "synonym" | "opposes" | "causes" | "precedes" | "influenced_by";
+        CreateRelationInput: {
+            /** Format: uuid */
+            target_id: string;
+            type: components["schemas"]["RelationTypeInput"];
+            /** @description Confidence or weight between 0 and 1. */
+            strength?: number;
+        };
+        RelationInput: {
+            /** Format: uuid */
+            id: string;
+            type: components["schemas"]["RelationTypeInput"];
+            source: {
+                /** Format: uuid */
+                id: string;
+                term: string;
+                domain: string | null;
+            };
+            target: {
+                /** Format: uuid */
+                id: string;
+                term: string;
+                domain: string | null;
+            };
+            strength: number | null;
+            symmetric: boolean;
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        RelationListInput: {
+            items: components["schemas"]["RelationInput"][];
+        };
         SubgraphInput: {
             start: {
                 /** Format: uuid */
@@ -655,9 +718,12 @@ export interface components {
                 strength: number | null;
             }[];
             total_nodes: number;
-            /** @description True when more terms were in reach than `node_limit`. */
+            /** @description True when more terms were in reach than `node_limit`, or more relations among them than `edge_limit`. */
             truncated: boolean;
+            /** @description True when the relations were cut at `edge_limit` (those nearest the start are kept). */
+            edges_truncated: boolean;
             node_limit: number;
+            edge_limit: number;
             engine: string;
         };
         StatsInput: {
@@ -752,6 +818,13 @@ export interface components {
             /** @description What is wrong and how to fix it, for a person. */
             explanation: string;
             suggestion: string | null;
+            /** @description The explanation and suggestion in each language of the web app (rules findings); `explanation` is in the language of the definition. */
+            translations: {
+                [key: string]: {
+                    explanation: string;
+                    suggestion: string | null;
+                };
+            } | null;
             /** @description The offending words, quoted from the entry. */
             evidence: string | null;
             /** @description Other terms involved (duplicates, relations). */
@@ -774,10 +847,10 @@ export interface components {
             /** @description True when the term still has the text (term, definition, domain) validated here. */
             current: boolean;
             /**
-             * @description `manual`: "validate now"; `job`: after an edit.
+             * @description `manual`: "validate now"; `job`: the background queue (after a change); `import`: when loaded.
              * @enum {string}
              */
-            trigger: "manual" | "job";
+            trigger: "manual" | "job" | "import";
             requested_by: string | null;
             validators: components["schemas"]["ValidatorName"][];
             model: string | null;
@@ -829,39 +902,20 @@ export interface components {
                 running: number;
             };
         };
-        /** @enum {string} */
-        RelationType: "is_a" | "part_of" | "related_to" | "synonym" | "opposes" | "causes" | "precedes" | "influenced_by";
-        CreateRelation: {
-            /** Format: uuid */
-            target_id: string;
-            type: components["schemas"]["RelationType"];
-            /** @description Confidence or weight between 0 and 1. */
-            strength?: number;
+        RevalidationRequest: {
+            /**
+             * @description `all`: every term; `changed`: terms never validated, or whose text changed since their latest validation.
+             * @enum {string}
+             */
+            scope: "all" | "changed";
         };
-        Relation: {
-            /** Format: uuid */
-            id: string;
-            type: components["schemas"]["RelationType"];
-            source: {
-                /** Format: uuid */
-                id: string;
-                term: string;
-                domain: string | null;
-            };
-            target: {
-                /** Format: uuid */
-                id: string;
-                term: string;
-                domain: string | null;
-            };
-            strength: number | null;
-            symmetric: boolean;
-            created_by: string | null;
-            /** Format: date-time */
-            created_at: string;
-        };
-        RelationList: {
-            items: components["schemas"]["Relation"][];
+        Revalidation: {
+            /** @enum {string} */
+            scope: "all" | "changed";
+            /** @description Terms looked at. */
+            considered: number;
+            /** @description Validations queued (as background work, after anything people wait for). */
+            queued: number;
         };
         /** @enum {string} */
         TermLevel: "beginner" | "intermediate" | "advanced" | "expert";
@@ -911,6 +965,46 @@ export interface components {
             next_cursor: string | null;
             limit: number;
         };
+        DomainList: {
+            items: {
+                domain: string;
+                /** @description Terms in this domain. */
+                terms: number;
+            }[];
+        };
+        /** @enum {string} */
+        RelationType: "is_a" | "part_of" | "related_to" | "synonym" | "opposes" | "causes" | "precedes" | "influenced_by";
+        CreateRelation: {
+            target_id: unknown;
+            type: components["schemas"]["RelationType"];
+            /** @description Confidence or weight between 0 and 1. */
+            strength?: number;
+        };
+        Relation: {
+            /** Format: uuid */
+            id: string;
+            type: components["schemas"]["RelationType"];
+            source: {
+                /** Format: uuid */
+                id: string;
+                term: string;
+                domain: string | null;
+            };
+            target: {
+                /** Format: uuid */
+                id: string;
+                term: string;
+                domain: string | null;
+            };
+            strength: number | null;
+            symmetric: boolean;
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        RelationList: {
+            items: components["schemas"]["Relation"][];
+        };
         Subgraph: {
             start: {
                 /** Format: uuid */
@@ -943,9 +1037,12 @@ export interface components {
                 strength: number | null;
             }[];
             total_nodes: number;
-            /** @description True when more terms were in reach than `node_limit`. */
+            /** @description True when more terms were in reach than `node_limit`, or more relations among them than `edge_limit`. */
             truncated: boolean;
+            /** @description True when the relations were cut at `edge_limit` (those nearest the start are kept). */
+            edges_truncated: boolean;
             node_limit: number;
+            edge_limit: number;
             engine: string;
         };
         Stats: {
@@ -2383,6 +2480,57 @@ export interface operations {
             };
         };
     };
+    listDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DomainList"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listRelations: {
         parameters: {
             query?: never;
@@ -3057,6 +3205,97 @@ export interface operations {
                 headers: {
                     /** @description The expected scheme, when a token is missing or invalid. */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revalidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevalidationRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revalidation"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

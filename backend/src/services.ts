@@ -1,0 +1,152 @@
+import type { Logger } from 'pino';
+import { configuredProviders } from './auth/oauth/providers.ts';
+import { OAuthService } from './auth/oauth/service.ts';
+import { PostgresRateLimiter } from './auth/rate-limiter.ts';
+import { AuthService } from './auth/service.ts';
+import { AccessTokens } from './auth/tokens.ts';
+import { createGraphRuntime, type GraphRuntime } from './graph/runtime.ts';
+import { GraphService } from './graph/service.ts';
+import { createMetrics, registerPoolMetrics, type Metrics } from './observability/metrics.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import type { Config } from './platform/config.ts';
+import type { Database, Db } from './platform/database/client.ts';
+import { RelationsService } from './relations/service.ts';
+import { TermsService } from './terms/service.ts';
+import { ValidationWorker } from './validation/jobs/worker.ts';
+import { CircuitBreaker } from './validation/llm/circuit-breaker.ts';
+import { LlmValidator } from './validation/llm/llm-validator.ts';
+import { OpenAiLlmClient } from './validation/llm/openai-client.ts';
+import { RuleValidator } from './validation/rules/rule-validator.ts';
+import { ValidationService } from './validation/service.ts';
+
+/**
+ * The services of one process, built from configuration with no HTTP in sight: the app registers routes
+ * over them, and the CLI uses the ones it needs. Each service gets its repositories' database and its
+ * ports by constructor.
+ */
+export interface Services {
+  metrics: Metrics;
+  accessTokens: AccessTokens;
+  auth: AuthService;
+  oauth: OAuthService;
+  validation: { service: ValidationService; worker: ValidationWorker };
+  graph: GraphRuntime;
+  graphTraversal: GraphService;
+  terms: TermsService;
+  relations: RelationsService;
+}
+
+export function buildServices(deps: {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  clock?: Clock;
+}): Services {
+  const { config, database, logger, clock = systemClock } = deps;
+  const db = database.db;
+  const metrics = createMetrics();
+  registerPoolMetrics(metrics, () => database.poolStats());
+  const accessTokens = new AccessTokens(config.jwt);
+  const auth = new AuthService({
+    db,
+    accessTokens,
+    rateLimiter: new PostgresRateLimiter(db),
+    rateLimits: config.rateLimits,
+    refreshTokenTtlDays: config.refreshTokenTtlDays,
+    metrics,
+  });
+  const oauth = new OAuthService({
+    db,
+    providers: configuredProviders(config.oauth),
+    auth,
+    publicWebUrl: config.publicWebUrl,
+    metrics,
+  });
+  const validation = buildValidation({
+    config,
+    db,
+    logger,
+    clock,
+    metrics,
+    // Background validation gives way to requests waiting for the database.
+    databaseBusy: () => database.poolStats().waiting > 0,
+  });
+  const graph = createGraphRuntime({ config: config.graph, db, logger, metrics, clock });
+  return {
+    metrics,
+    accessTokens,
+    auth,
+    oauth,
+    validation,
+    graph,
+    graphTraversal: new GraphService({
+      db,
+      store: graph.store,
+      metrics: metrics.graph,
+      maxNodes: config.graphMaxNodes,
+      maxEdges: config.graphMaxEdges,
+    }),
+    terms: new TermsService({ db, validation: validation.service, graphChanges: graph.changes }),
+    relations: new RelationsService({ db, validation: validation.service, graphChanges: graph.changes }),
+  };
+}
+
+/** Definition quality: the rules, the LLM when configured, and the queue worker that runs them later. */
+export function buildValidation(deps: {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  clock?: Clock;
+  metrics?: Metrics;
+  databaseBusy?: () => boolean;
+}): { service: ValidationService; worker: ValidationWorker } {
+  const { config, db, logger, clock = systemClock, metrics = createMetrics() } = deps;
+  const llm = config.llm
+    ? new LlmValidator({
+        client: new OpenAiLlmClient(config.llm),
+        breaker: new CircuitBreaker({
+          clock,
+          failureThreshold: config.llm.circuitFailures,
+          cooldownMs: config.llm.circuitCooldownMs,
+        }),
+        metrics,
+        policy: {
+          timeoutMs: config.llm.timeoutMs,
+          maxAttempts: config.llm.maxAttempts,
+          baseDelayMs: config.llm.retryBaseMs,
+          maxDelayMs: config.llm.retryMaxMs,
+        },
+        temperature: config.llm.temperature,
+      })
+    : null;
+  const service = new ValidationService({
+    db,
+    rules: new RuleValidator({ metrics }),
+    llm,
+    clock,
+    logger,
+    options: {
+      syncTimeoutMs: config.validation.syncTimeoutMs,
+      jobMaxAttempts: config.validation.jobMaxAttempts,
+    },
+  });
+  const worker = new ValidationWorker({
+    db,
+    handler: service.runJob,
+    clock,
+    logger,
+    metrics,
+    options: {
+      pollMs: config.validation.workerPollMs,
+      concurrency: config.validation.workerConcurrency,
+      backoffMs: config.validation.jobBackoffMs,
+      // Long enough for every attempt of the LLM call and the waits between them, with room to spare.
+      leaseMs: config.llm
+        ? (config.llm.timeoutMs + config.llm.retryMaxMs) * config.llm.maxAttempts + 60_000
+        : 60_000,
+      retentionDays: config.validation.jobRetentionDays,
+    },
+    ...(deps.databaseBusy ? { databaseBusy: deps.databaseBusy } : {}),
+  });
+  return { service, worker };
+}

@@ -1,0 +1,113 @@
+/**
+ * Migrations applied to a database an older release filled: every row is kept, new columns take the
+ * values that mean "as before", and the current app works on the result.
+ */
+import { rm } from 'node:fs/promises';
+import { sql } from 'drizzle-orm';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { createDatabase, rowsOf, type Database } from '../src/platform/database/client.ts';
+import { runMigrations } from '../src/platform/database/migrate.ts';
+import { contentHash } from '../src/validation/repository.ts';
+import { migrationsThrough } from './support/migrations.ts';
+import { createTestDatabaseUrl, createUser, testConfig } from './support/test-app.ts';
+import { ManualClock } from './support/validation-context.ts';
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const step of cleanup.reverse()) await step();
+});
+
+async function databaseAt(lastTag: string): Promise<{ database: Database; url: string | undefined }> {
+  const url = await createTestDatabaseUrl();
+  const database = createDatabase(testConfig({}, url).database, pino({ level: 'silent' }));
+  cleanup.push(() => database.close());
+  const folder = await migrationsThrough(lastTag);
+  cleanup.push(() => rm(folder, { recursive: true, force: true }));
+  await runMigrations(database, folder);
+  return { database, url };
+}
+
+const count = async (database: Database, table: string) =>
+  rowsOf<{ n: number }>(await database.db.execute(sql.raw(`SELECT count(*)::int AS n FROM ${table}`)))[0]!.n;
+
+describe('0006: validation queue priority and finding translations', () => {
+  it('keeps the records, findings and jobs 0005 stored, and the app validates on it', async () => {
+    const { database, url } = await databaseAt('0005_graph_outbox_claim_indexes');
+    const term = {
+      id: '7b0c2f59-3a5e-4d53-9c8e-2b6a1f0d4e11',
+      term: 'Lighthouse',
+      definition: 'A tower with a bright lamp at the top that guides ships at night near a coast.',
+      domain: 'Sea',
+    };
+    const other = '7b0c2f59-3a5e-4d53-9c8e-2b6a1f0d4e22';
+    const hash = contentHash(term);
+    await database.db.execute(sql`
+      INSERT INTO terms (id, term, definition, domain) VALUES
+        (${term.id}, ${term.term}, ${term.definition}, ${term.domain}),
+        (${other}, 'Beacon', 'A fire or light set up on high ground as a signal or a warning.', 'Sea')`);
+    await database.db.execute(sql`
+      INSERT INTO term_validations (id, term_id, term_version, content_hash, trigger, validators, status, latency_ms)
+      VALUES ('1c1d2e3f-0000-4000-8000-000000000001', ${term.id}, 1, ${hash}, 'job', '{rules}', 'ok', 4)`);
+    await database.db.execute(sql`
+      INSERT INTO validation_findings (validation_id, position, source, rule, type, severity, explanation, related_term_ids)
+      VALUES ('1c1d2e3f-0000-4000-8000-000000000001', 0, 'rules', 'duplicate-definition', 'duplicate_definition',
+              'warning', 'Written before translations existed.', ARRAY[${other}]::uuid[])`);
+    await database.db.execute(sql`
+      INSERT INTO validation_jobs (term_id, term_version, content_hash, status, max_attempts) VALUES
+        (${term.id}, 1, ${hash}, 'done', 3), (${term.id}, 1, ${hash}, 'queued', 3)`);
+    const before = {
+      terms: await count(database, 'terms'),
+      term_validations: await count(database, 'term_validations'),
+      validation_findings: await count(database, 'validation_findings'),
+      validation_jobs: await count(database, 'validation_jobs'),
+    };
+
+    await runMigrations(database);
+
+    for (const [table, rows] of Object.entries(before))
+      expect(await count(database, table), table).toBe(rows);
+    const finding = rowsOf<{ explanation: string; translations: unknown; related_term_ids: string[] }>(
+      await database.db.execute(
+        sql`SELECT explanation, translations, related_term_ids FROM validation_findings`,
+      ),
+    )[0]!;
+    expect(finding).toEqual({
+      explanation: 'Written before translations existed.',
+      translations: null,
+      related_term_ids: [other],
+    });
+    // Jobs queued before priorities existed are work someone waits for.
+    expect(
+      rowsOf<{ priority: number }>(
+        await database.db.execute(sql`SELECT DISTINCT priority FROM validation_jobs`),
+      ),
+    ).toEqual([{ priority: 0 }]);
+
+    const config = testConfig({}, url);
+    const app = await buildApp({
+      config,
+      database,
+      logger: pino({ level: 'silent' }),
+      clock: new ManualClock(),
+    });
+    cleanup.push(() => app.close());
+    await app.ready();
+    const reader = await createUser({ app, database, config, close: async () => {} });
+    const history = await app.inject({
+      method: 'GET',
+      url: `/api/terms/${term.id}/validations`,
+      headers: reader.auth,
+    });
+    expect(history.statusCode).toBe(200);
+    expect(history.json().items[0].findings[0]).toMatchObject({
+      explanation: 'Written before translations existed.',
+      translations: null,
+      related_term_ids: [other],
+    });
+    // The job 0005 left queued runs on the new schema.
+    expect(await app.validation.worker.drain()).toMatchObject({ done: 1 });
+    expect(await count(database, 'term_validations')).toBe(2);
+  });
+});
