@@ -4,7 +4,7 @@
  * its CSV output parsed back into numbers.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -57,12 +57,16 @@ export interface LocustRunOptions {
   progressEverySeconds?: number;
   /** Locust's own console output (it is long: it goes to a file, not the terminal). */
   onOutput?: (chunk: string) => void;
+  /**
+   * Stops Locust when neither its output nor its statistics history changed for this long (it writes
+   * the history every second while it runs): a hang is caught without racing a slow machine's progress.
+   */
+  stalledAfterSeconds?: number;
 }
 
 /**
  * Runs Locust headless until its --run-time is over; resolves with its exit code (1 when any request
- * failed, which the caller reads from the CSV anyway). A hard deadline well past --run-time stops a hung
- * run: a load test must end by itself.
+ * failed, which the caller reads from the CSV anyway). A hung run is stopped (see stalledAfterSeconds).
  */
 export async function runLocust(bin: string, options: LocustRunOptions): Promise<number | null> {
   const args = [
@@ -92,26 +96,53 @@ export async function runLocust(bin: string, options: LocustRunOptions): Promise
     env: { ...process.env, LOAD_CREATED_IDS: options.createdIdsFile, PYTHONUNBUFFERED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let lastSign = Date.now();
   for (const stream of [child.stdout, child.stderr])
-    stream.on('data', (chunk: Buffer) => options.onOutput?.(chunk.toString()));
+    stream.on('data', (chunk: Buffer) => {
+      lastSign = Date.now();
+      options.onOutput?.(chunk.toString());
+    });
   const startedAt = Date.now();
+  const historyFile = `${options.csvPrefix}_stats_history.csv`;
   const progress = setInterval(
     () => {
-      const rows = readHistory(`${options.csvPrefix}_stats_history.csv`).filter(
-        (row) => row.name === 'Aggregated',
-      );
+      const rows = readHistory(historyFile).filter((row) => row.name === 'Aggregated');
       options.onProgress?.(rows.at(-1) ?? null, (Date.now() - startedAt) / 1000);
     },
     (options.progressEverySeconds ?? 15) * 1000,
   );
-  const deadline = setTimeout(() => child.kill('SIGTERM'), (options.runTimeSeconds + 120) * 1000);
+  let stalled = false;
+  let historySize = -1;
+  const watchdog = setInterval(() => {
+    const size = existsSync(historyFile) ? statSync(historyFile).size : -1;
+    if (size !== historySize) {
+      historySize = size;
+      lastSign = Date.now();
+    }
+    const quiet = (Date.now() - lastSign) / 1000;
+    if (options.stalledAfterSeconds !== undefined && quiet > options.stalledAfterSeconds) {
+      stalled = true;
+      child.kill('SIGTERM');
+    }
+  }, 1000);
+  // Without a stall detector, a hard deadline well past --run-time: a load test must end by itself.
+  const deadline =
+    options.stalledAfterSeconds === undefined
+      ? setTimeout(() => child.kill('SIGTERM'), (options.runTimeSeconds + 120) * 1000)
+      : undefined;
   try {
-    return await new Promise((resolve, reject) => {
+    const code = await new Promise<number | null>((resolve, reject) => {
       child.once('error', reject);
-      child.once('exit', (code) => resolve(code));
+      child.once('exit', (exitCode) => resolve(exitCode));
     });
+    if (stalled)
+      throw new Error(
+        `Locust made no progress for ${options.stalledAfterSeconds} s (no output, no statistics); stopped`,
+      );
+    return code;
   } finally {
     clearInterval(progress);
+    clearInterval(watchdog);
     clearTimeout(deadline);
   }
 }

@@ -1,17 +1,27 @@
 import type { TestProject } from 'vitest/node';
+import { ensureLocust } from '../../scripts/load-locust.ts';
 import { startPostgresCluster, type PostgresCluster } from './support/postgres-cluster.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresUrl: string;
+    /** The Locust executable (postgres project only), installed before any test's clock starts. */
+    locustBin: string;
   }
 }
 
 let cluster: PostgresCluster | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  cluster ??= await startPostgresCluster({ log: (line) => console.log(`[postgres] ${line}`) });
+  // Tools are installed here, once, so no test's deadline includes a download (issue 14: the load smoke
+  // test timed out installing Locust on a busy machine).
+  const [started, locust] = await Promise.all([
+    cluster ?? startPostgresCluster({ log: (line) => console.log(`[postgres] ${line}`) }),
+    project.name === 'postgres' ? ensureLocust((line) => console.log(`[locust] ${line}`)) : '',
+  ]);
+  cluster = started;
   project.provide('postgresUrl', cluster.url);
+  project.provide('locustBin', locust);
   // An interrupted run must not leave a server behind.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { watchProgress } from './progress-watchdog.ts';
 
 const mainScript = join(dirname(fileURLToPath(import.meta.url)), '../../src/main.ts');
 
@@ -40,16 +41,28 @@ export async function startServerProcess(
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const baseUrl = await new Promise<string>((resolve, reject) => {
+    // A hang detector, not a timing check: a server starting on a busy 2-core machine can take a while,
+    // so it only gives up when the process stops using CPU and writing for 30 s.
+    const watchdog = watchProgress(child, {
+      idleMs: 30_000,
+      onStalled: () =>
+        reject(new Error(`server stalled before listening (no CPU, no output for 30 s):\n${output}`)),
+    });
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
+      watchdog.sawOutput();
       const match = ready.exec(output);
-      if (match?.[1]) resolve(match[1]);
+      if (match?.[1]) {
+        watchdog.stop();
+        resolve(match[1]);
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
-    // A hang detector, not a timing check: a cluster starting on a busy 2-core machine can take a while.
-    setTimeout(() => reject(new Error(`server did not start within 90 s:\n${output}`)), 90_000).unref();
+    void exited.then((code) => {
+      watchdog.stop();
+      reject(new Error(`server exited with ${code} before listening:\n${output}`));
+    });
   });
   return { child, baseUrl, output: () => output, exited };
 }
@@ -64,11 +77,16 @@ export function runServerExpectingFailure(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    // Killed only once it stops using CPU and writing for 30 s: it should exit, but may be slow to.
+    const watchdog = watchProgress(child, { idleMs: 30_000, onStalled: () => child.kill('SIGKILL') });
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      watchdog.sawOutput();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => {
-      clearTimeout(timer);
+      watchdog.stop();
       resolve({ code, output });
     });
   });
