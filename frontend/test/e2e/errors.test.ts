@@ -3,7 +3,8 @@
  * that never arrived, a page that does not exist. Never a blank page, never lost input.
  */
 import { describe, expect, it } from 'vitest';
-import { newContext, submitLogin, waitForHydration } from '../support/browser.ts';
+import { randomUUID } from 'node:crypto';
+import { newContext, signIn, submitLogin, waitForHydration } from '../support/browser.ts';
 import { apiClient, stackUrls, useBrowser } from '../support/e2e.ts';
 
 const browser = useBrowser();
@@ -143,6 +144,29 @@ describe('missing pages', () => {
     expect(await page.getByRole('alert').textContent()).toBe('Page introuvable.');
     await page.getByRole('link', { name: 'Retour à l’accueil' }).click();
     await page.waitForURL(`${webUrl}/`);
+    await context.close();
+  });
+});
+
+describe('a term that does not exist', () => {
+  it.each([
+    ['a deleted or unknown id', () => `/terms/${randomUUID()}`],
+    ['a malformed id', () => '/terms/not-an-id'],
+  ])('(%s) says so and leads back to the list, not "something went wrong"', async (_case, path) => {
+    const { webUrl } = stackUrls();
+    const reader = await apiClient().createUser('missingterm');
+    const context = await newContext(browser());
+    await context.addCookies([{ name: 'lexikon_locale', value: 'en', url: webUrl }]);
+    const page = await context.newPage();
+    await signIn(page, webUrl, reader.email, reader.password);
+    const response = await page.goto(`${webUrl}${path()}`);
+    expect(response?.status()).toBe(404);
+    expect((await page.locator('h1').textContent())?.trim()).toBe('This term does not exist');
+    expect(await page.getByTestId('error-message').textContent()).toBe(
+      'It may have been deleted, or the link is wrong.',
+    );
+    await page.getByRole('link', { name: 'See the list of terms' }).click();
+    await page.waitForURL(`${webUrl}/terms`);
     await context.close();
   });
 });

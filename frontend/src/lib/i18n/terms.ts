@@ -80,6 +80,8 @@ export const fr = {
   'terms.edit.submit': 'Enregistrer les modifications',
   'terms.edit.pending': 'Enregistrement…',
   'terms.edit.saved': 'Modifications enregistrées (version {version}).',
+  'terms.edit.backToReview':
+    'Ce terme était validé : votre modification le renvoie en relecture, jusqu’à ce qu’un relecteur la valide à son tour.',
   'terms.edit.statusHint': 'Seuls les statuts accessibles depuis « {status} » sont proposés.',
   'terms.edit.statusUnchanged': '{status} (inchangé)',
   'terms.edit.validatedAdminOnly': 'Seul un administrateur (relecteur) peut valider un terme.',
@@ -253,6 +255,8 @@ export const en: Record<keyof typeof fr, string> = {
   'terms.edit.submit': 'Save changes',
   'terms.edit.pending': 'Saving…',
   'terms.edit.saved': 'Changes saved (version {version}).',
+  'terms.edit.backToReview':
+    'This term was validated: your edit sends it back to review until a reviewer validates it again.',
   'terms.edit.statusHint': 'Only the statuses reachable from “{status}” are offered.',
   'terms.edit.statusUnchanged': '{status} (unchanged)',
   'terms.edit.validatedAdminOnly': 'Only an administrator (reviewer) can validate a term.',

@@ -28,6 +28,8 @@ export const fr = {
     'Une validation en arrière-plan est en cours pour la version {version} ; son résultat apparaîtra ici.',
   'quality.pending.retry': 'Tentative {attempt} sur {max} ; dernière erreur : {error}',
   'quality.pending.refresh': 'Actualiser',
+  'quality.pending.watching': 'La page se mettra à jour d’elle-même.',
+  'quality.pending.arrived': 'La validation en arrière-plan est terminée ; son résultat est affiché.',
   'quality.blocking.one': '{n} constat empêche de valider ce terme.',
   'quality.blocking.other': '{n} constats empêchent de valider ce terme.',
   'quality.accepted.one': '{n} constat accepté par un relecteur.',
@@ -103,6 +105,7 @@ export const fr = {
   'quality.history.trigger': 'Déclenchement',
   'quality.history.trigger.manual': '« Valider maintenant »',
   'quality.history.trigger.job': 'Automatique, après une modification',
+  'quality.history.trigger.import': 'Automatique, après un import ou le jeu de démonstration',
   'quality.history.text': 'Texte',
   'quality.history.text.current': 'texte actuel (version {version})',
   'quality.history.text.outdated': 'texte antérieur (version {version})',
@@ -152,6 +155,24 @@ export const fr = {
   'quality.override.done':
     'Terme validé (version {version}) ; la dérogation est enregistrée dans l’historique.',
   'problem.open-findings': 'Des constats ouverts empêchent de valider ce terme.',
+  'qualityPage.title': 'Qualité des définitions',
+  'qualityPage.intro':
+    'Chaque modification d’un terme ou de ses relations déclenche une validation en arrière-plan. Ici, un relecteur peut aussi faire valider tout le vocabulaire d’un coup, par exemple après l’import d’un fichier ou un changement de règles.',
+  'qualityPage.validators': 'Validateurs',
+  'qualityPage.queue': 'File d’attente',
+  'qualityPage.queue.counts': '{queued} en attente, {running} en cours',
+  'qualityPage.run.title': 'Valider en masse',
+  'qualityPage.run.hint':
+    '« Ce qui a changé » valide les termes jamais validés ou dont le texte a changé depuis leur dernière validation ; « Tout » les revalide tous. Le travail passe après les validations que quelqu’un attend.',
+  'qualityPage.run.changed': 'Valider ce qui a changé',
+  'qualityPage.run.all': 'Tout revalider',
+  'qualityPage.run.pending': 'Mise en file…',
+  'qualityPage.run.doneAll': '{queued} validations mises en file sur {considered} termes.',
+  'qualityPage.run.doneChanged':
+    '{queued} validations mises en file : les termes jamais validés ou modifiés depuis, sur {considered}.',
+  'qualityPage.run.forbidden':
+    'Seuls les relecteurs (administrateurs) peuvent lancer une validation en masse.',
+  'qualityPage.run.badScope': 'Choisissez « Tout revalider » ou « Valider ce qui a changé ».',
 } as const;
 
 export const en: Record<keyof typeof fr, string> = {
@@ -179,6 +200,8 @@ export const en: Record<keyof typeof fr, string> = {
     'A background validation is running for version {version}; its result will show up here.',
   'quality.pending.retry': 'Attempt {attempt} of {max}; last error: {error}',
   'quality.pending.refresh': 'Refresh',
+  'quality.pending.watching': 'This page updates by itself.',
+  'quality.pending.arrived': 'The background validation finished; its result is shown.',
   'quality.blocking.one': '{n} finding keeps this term from being validated.',
   'quality.blocking.other': '{n} findings keep this term from being validated.',
   'quality.accepted.one': '{n} finding accepted by a reviewer.',
@@ -251,6 +274,7 @@ export const en: Record<keyof typeof fr, string> = {
   'quality.history.trigger': 'Trigger',
   'quality.history.trigger.manual': '“Validate now”',
   'quality.history.trigger.job': 'Automatic, after an edit',
+  'quality.history.trigger.import': 'Automatic, after an import or the demo seed',
   'quality.history.text': 'Text',
   'quality.history.text.current': 'current text (version {version})',
   'quality.history.text.outdated': 'earlier text (version {version})',
@@ -298,4 +322,21 @@ export const en: Record<keyof typeof fr, string> = {
   'quality.override.pending': 'Validating the term…',
   'quality.override.done': 'Term validated (version {version}); the override is recorded in the history.',
   'problem.open-findings': 'Open findings keep this term from being validated.',
+  'qualityPage.title': 'Definition quality',
+  'qualityPage.intro':
+    'Every change to a term or its relations queues a background validation. Here a reviewer can also have the whole vocabulary validated at once, for instance after importing a file or a change of rules.',
+  'qualityPage.validators': 'Validators',
+  'qualityPage.queue': 'Queue',
+  'qualityPage.queue.counts': '{queued} waiting, {running} running',
+  'qualityPage.run.title': 'Bulk validation',
+  'qualityPage.run.hint':
+    '“What changed” validates the terms never validated or whose text changed since their latest validation; “Everything” validates them all again. The work comes after any validation someone is waiting for.',
+  'qualityPage.run.changed': 'Validate what changed',
+  'qualityPage.run.all': 'Validate everything again',
+  'qualityPage.run.pending': 'Queueing…',
+  'qualityPage.run.doneAll': '{queued} validations queued for {considered} terms.',
+  'qualityPage.run.doneChanged':
+    '{queued} validations queued: the terms never validated or changed since, of {considered}.',
+  'qualityPage.run.forbidden': 'Only reviewers (administrators) can start a bulk validation.',
+  'qualityPage.run.badScope': 'Choose “Validate everything again” or “Validate what changed”.',
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  domainFilterOptions,
   filtersFromForm,
   hasActiveFilters,
   listQuery,
@@ -130,5 +131,33 @@ describe('filtersFromForm', () => {
       data.set(key, value);
     expect(filtersFromForm(data)).toEqual({ q: 'ia', status: 'draft' });
     expect(termsHref(filtersFromForm(data))).toBe('/terms?q=ia&status=draft');
+  });
+});
+
+describe('domainFilterOptions', () => {
+  const domains = [
+    { domain: 'Intelligence artificielle', terms: 12 },
+    { domain: 'Linguistique', terms: 1 },
+  ];
+  const label = (n: number) => `${n} t`;
+
+  it('offers any domain, then each domain with its count, the one in the URL selected whatever its case', () => {
+    expect(domainFilterOptions(domains, 'intelligence ARTIFICIELLE', 'Any', label)).toEqual([
+      { value: '', label: 'Any', selected: false },
+      { value: 'Intelligence artificielle', label: 'Intelligence artificielle (12 t)', selected: true },
+      { value: 'Linguistique', label: 'Linguistique (1 t)', selected: false },
+    ]);
+    expect(domainFilterOptions(domains, undefined, 'Any', label)[0]).toEqual({
+      value: '',
+      label: 'Any',
+      selected: true,
+    });
+  });
+
+  it('keeps a domain no term has any more selectable, so the filter shows what was asked', () => {
+    expect(domainFilterOptions(domains, 'Chimie', 'Any', label).slice(0, 2)).toEqual([
+      { value: '', label: 'Any', selected: false },
+      { value: 'Chimie', label: 'Chimie (0 t)', selected: true },
+    ]);
   });
 });

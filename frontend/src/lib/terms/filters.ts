@@ -116,3 +116,25 @@ export function listQuery(
     ...(filters.sort ? { sort: filters.sort } : {}),
   };
 }
+
+/**
+ * The domain filter's choices: any domain, then each domain in use with its number of terms. A domain in
+ * the URL that no term has (any more) stays selectable, so the filter shows what the list was asked for.
+ */
+export function domainFilterOptions(
+  domains: readonly { domain: string; terms: number }[],
+  current: string | undefined,
+  anyLabel: string,
+  countLabel: (n: number) => string,
+): { value: string; label: string; selected: boolean }[] {
+  const fold = (value: string) => value.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().trim();
+  const wanted = current === undefined ? undefined : fold(current);
+  const options = domains.map((item) => ({
+    value: item.domain,
+    label: `${item.domain} (${countLabel(item.terms)})`,
+    selected: wanted !== undefined && fold(item.domain) === wanted,
+  }));
+  if (current !== undefined && !options.some((option) => option.selected))
+    options.unshift({ value: current, label: `${current} (${countLabel(0)})`, selected: true });
+  return [{ value: '', label: anyLabel, selected: current === undefined }, ...options];
+}

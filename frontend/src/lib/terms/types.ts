@@ -15,6 +15,8 @@ export interface ActionFeedback {
   conflict?: Term | null;
   /** update: the new version after a save. */
   saved?: number;
+  /** update: the edit sent a validated term back to review (its author is not a reviewer). */
+  backToReview?: boolean;
   /** relation: several terms matched the typed name. */
   candidates?: TermRef[];
   /** relation: the loop a hierarchical relation would close. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   currentFindings,
+  findingText,
   groupBySeverity,
   hasLlmVerdict,
   isBlocking,
@@ -237,10 +238,47 @@ describe('openFindingsOf', () => {
         suggestion: null,
         evidence: null,
         related_term_ids: ['a'],
+        translations: null,
         override: null,
       },
     ]);
     expect(openFindingsOf({ code: 'open-findings' })).toEqual([]);
     expect(openFindingsOf(null)).toEqual([]);
+  });
+});
+
+describe('findingText', () => {
+  const translated = finding({
+    explanation: 'La définition reprend le terme.',
+    suggestion: 'Reformulez sans le terme.',
+    translations: {
+      en: { explanation: 'The definition repeats the term.', suggestion: 'Rephrase without the term.' },
+      fr: { explanation: 'La définition reprend le terme.', suggestion: 'Reformulez sans le terme.' },
+    },
+  });
+
+  it("follows the UI's language when the validator wrote that language too", () => {
+    expect(findingText(translated, 'en')).toEqual({
+      explanation: 'The definition repeats the term.',
+      suggestion: 'Rephrase without the term.',
+    });
+    expect(findingText(translated, 'fr').explanation).toBe('La définition reprend le terme.');
+  });
+
+  it('keeps the text as written when there is no translation (an LLM finding)', () => {
+    const llm = finding({ source: 'llm', explanation: 'Trop vague.', suggestion: null, translations: null });
+    expect(findingText(llm, 'en')).toEqual({ explanation: 'Trop vague.', suggestion: null });
+  });
+
+  it('reads translations from a 422 problem, dropping malformed entries', () => {
+    const [read] = openFindingsOf({
+      findings: [
+        {
+          ...translated,
+          translations: { en: translated.translations!.en, de: { explanation: 42 } },
+        },
+      ],
+    });
+    expect(read!.translations).toEqual({ en: translated.translations!.en });
   });
 });

@@ -141,6 +141,31 @@ export function overridesOf(record: Pick<ValidationRecord, 'findings'>): Recorde
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null;
 
+function translationsOf(value: unknown): Finding['translations'] {
+  if (!isObject(value)) return null;
+  const read: NonNullable<Finding['translations']> = {};
+  for (const [language, entry] of Object.entries(value))
+    if (isObject(entry) && typeof entry.explanation === 'string')
+      read[language] = {
+        explanation: entry.explanation,
+        suggestion: typeof entry.suggestion === 'string' ? entry.suggestion : null,
+      };
+  return Object.keys(read).length > 0 ? read : null;
+}
+
+/**
+ * What a finding says, in the UI's language when the validator wrote it in that language too (the rules
+ * do); otherwise as written (an LLM answers in the language of the definition).
+ */
+export function findingText(
+  finding: Pick<Finding, 'explanation' | 'suggestion' | 'translations'>,
+  locale: string,
+): { explanation: string; suggestion: string | null } {
+  return (
+    finding.translations?.[locale] ?? { explanation: finding.explanation, suggestion: finding.suggestion }
+  );
+}
+
 /**
  * The findings a 422 `open-findings` problem lists, the malformed ones left out (the problem is read
  * leniently: a message without the list is better than an error page).
@@ -170,6 +195,7 @@ export function openFindingsOf(problem: unknown): Finding[] {
         related_term_ids: Array.isArray(item.related_term_ids)
           ? item.related_term_ids.filter((id): id is string => typeof id === 'string')
           : [],
+        translations: translationsOf(item.translations),
         override: null,
       },
     ];

@@ -15,6 +15,7 @@ export function finding(extra: Partial<Finding> = {}): Finding {
     suggestion: null,
     evidence: null,
     related_term_ids: [],
+    translations: null,
     override: null,
     ...extra,
   };

@@ -9,6 +9,11 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const filters = parseTermFilters(url.searchParams);
   const cursor = parseCursor(url.searchParams);
   const deleted = url.searchParams.get('deleted')?.slice(0, 200) || null;
+  // The domain filter offers the domains in use; without them (an error) it is still a text box.
+  const domains = call(locals.api.GET('/api/domains')).then(
+    (list) => list.items,
+    () => null,
+  );
   const base = { filters, cursor: cursor ?? null, deleted };
   try {
     const page = await call(
@@ -18,6 +23,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     );
     return {
       ...base,
+      domains: await domains,
       // Only what the list shows: a page of 100 long definitions would otherwise weigh on every navigation.
       items: page.items.map((term) => ({
         id: term.id,
@@ -36,6 +42,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
       const staleCursor = error.problem.errors?.some((item) => item.path === 'query.cursor') ?? false;
       return {
         ...base,
+        domains: await domains,
         items: [],
         nextCursor: null,
         problem: staleCursor

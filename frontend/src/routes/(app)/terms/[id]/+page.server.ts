@@ -14,10 +14,13 @@ import { cyclePath, termProblemMessage } from '#lib/terms/problems.ts';
 import { isUuid, parseStrength } from '#lib/terms/relations.ts';
 import { openFindingsOf } from '#lib/validation/findings.ts';
 import { HISTORY_PARAM, loadValidation, parseHistoryCount } from '#lib/validation/history.ts';
+import { VALIDATION_DEPENDENCY } from '#lib/validation/polling.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, params, url }) => {
-  if (!isUuid(params.id)) error(404, 'No such term.', { code: 'not-found' });
+export const load: PageServerLoad = async ({ locals, params, url, depends }) => {
+  // The validation panel asks for this load again while a background validation is pending.
+  depends(VALIDATION_DEPENDENCY);
+  if (!isUuid(params.id)) error(404, 'No such term.', { code: 'term-not-found' });
   const id = params.id;
   const depth = parseDepth(url.searchParams.get('depth'));
   const path = { id };
@@ -34,7 +37,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     ),
     call(locals.api.GET('/api/validation/status')),
   ]);
-  if (term.status === 'rejected') failLoad(term.reason, url);
+  if (term.status === 'rejected') {
+    if (term.reason instanceof ApiProblem && term.reason.status === 404)
+      error(404, 'No such term.', { code: 'term-not-found' });
+    failLoad(term.reason, url);
+  }
   if (relations.status === 'rejected') failLoad(relations.reason, url);
   for (const bonus of [graph, validation])
     if (bonus.status === 'rejected') redirectIfSignedOut(bonus.reason, url.pathname + url.search);
@@ -67,6 +74,14 @@ function tagged<N extends FormName, E extends object = object>(
   return fail(failure.status, { ...failure.data, ...(extra as E), form: name });
 }
 
+/** The field errors of a failed parse, by field; none for a success. */
+function fieldErrorsOf(
+  result: { success: true } | { success: false; error: Parameters<typeof fieldErrorsFrom>[0] },
+  locale: Parameters<typeof fieldErrorsFrom>[1],
+): Record<string, string | undefined> {
+  return result.success ? {} : fieldErrorsFrom(result.error, locale);
+}
+
 function fold(text: string): string {
   return text
     .normalize('NFKD')
@@ -91,7 +106,9 @@ export const actions: Actions = {
       const term = await call(
         locals.api.PATCH('/api/terms/{id}', { params: { path: { id: params.id } }, body: parsed.data }),
       );
-      return { form: 'update' as const, saved: term.version };
+      // An edit of a validated term by a non-reviewer sends it back to review (issue 14): say so.
+      const backToReview = values.original_status === 'validated' && term.status === 'in_review';
+      return { form: 'update' as const, saved: term.version, backToReview };
     } catch (caught) {
       redirectIfSignedOut(caught, here);
       // Someone saved first: the API sends their version along, for the side-by-side and a retry on top of it.
@@ -212,8 +229,25 @@ export const actions: Actions = {
     const here = `/terms/${params.id}`;
     requireSession(locals.session, here);
     const values = formValues(await request.formData());
+    // The strength is checked first, so a bad one is reported along with a target still to pick.
+    const strength = parseStrength(values.strength);
+    const strengthError = Number.isNaN(strength)
+      ? translate(locals.locale, 'terms.relations.add.strengthInvalid')
+      : strength === undefined
+        ? undefined
+        : fieldErrorsOf(
+            createRelationBodySchema.pick({ strength: true }).safeParse({ strength }),
+            locals.locale,
+          ).strength;
     const invalid = (fieldErrors: Record<string, string>, extra: object = {}) =>
-      tagged('relation', fail(400, { values, fieldErrors }), extra);
+      tagged(
+        'relation',
+        fail(400, {
+          values,
+          fieldErrors: { ...(strengthError ? { strength: strengthError } : {}), ...fieldErrors },
+        }),
+        extra,
+      );
 
     // The picker fills target_id; without JavaScript the user picks among candidates, types a name or pastes an id.
     const typed = values.target?.trim() ?? '';
@@ -240,9 +274,7 @@ export const actions: Actions = {
       }
     }
     if (!targetId) return invalid({ target: translate(locals.locale, 'validation.required') });
-    const strength = parseStrength(values.strength);
-    if (strength !== undefined && Number.isNaN(strength))
-      return invalid({ strength: translate(locals.locale, 'terms.relations.add.strengthInvalid') });
+    if (strengthError) return invalid({});
     const parsed = createRelationBodySchema.safeParse({
       target_id: targetId,
       type: values.type,
