@@ -38,6 +38,12 @@ const BACKEND_FILES = [
   'test/postgres-only/security-rate-limits.test.ts',
   'test/postgres-only/contract-fuzz.test.ts',
   'test/observability-sentry.test.ts',
+  'test/embedded-only/cli-beside-server.test.ts',
+  'test/traversal-caps.test.ts',
+  'test/request-deadline.test.ts',
+  'test/postgres-only/statement-timeout.test.ts',
+  'test/input-hygiene.test.ts',
+  'test/write-races.test.ts',
 ];
 
 interface CitedTest {
@@ -118,6 +124,76 @@ const CATALOGUE: Row[] = [
   { id: 'control-log-secrets', kind: 'control', title: 'No secret in the server logs' },
   { id: 'control-injection-api', kind: 'control', title: 'Injection strings stored literally (API)' },
   { id: 'control-injection-web', kind: 'control', title: 'Injection strings rendered inert (web app)' },
+  {
+    id: 'control-data-dir-lock',
+    kind: 'control',
+    title: 'Embedded data directory locked by one process',
+    cited: {
+      file: 'embedded-only/cli-beside-server.test.ts',
+      names: /the CLI beside a running server/,
+      injected:
+        'A real server on a PGlite directory, then the real CLI beside it (seed-demo, create-admin, import of 2,000 terms, export), a second server, a channel client without the token, a dead owner’s lock',
+      expected:
+        'Every command runs inside the server, which sees each write at once and keeps it after stopping; the second server and a command while another holds the directory exit 75 naming the holder; a tokenless client is refused',
+    },
+    seeAlso: 'backend/test/embedded-only/data-dir-lock.test.ts (the lock itself: stale and recycled pids)',
+  },
+  {
+    id: 'control-edge-cap',
+    kind: 'control',
+    title: 'Traversals cap relations as well as terms',
+    cited: {
+      file: 'traversal-caps.test.ts',
+      names: /a traversal of a dense neighbourhood/,
+      injected:
+        'Terms related to each other by every pair (a dense neighbourhood), traversed at depth 1 and 2',
+      expected:
+        'At most GRAPH_MAX_EDGES relations, the nearest first, `edges_truncated: true`; nothing truncated when everything fits',
+    },
+    seeAlso: 'backend/test/graph-neo4j.test.ts (the same caps and order on Neo4j, 900 option sets)',
+  },
+  {
+    id: 'control-request-deadline',
+    kind: 'control',
+    title: 'A real deadline on every request',
+    cited: {
+      file: 'request-deadline.test.ts',
+      names: /the request deadline/,
+      injected:
+        'An edit waiting on a locked row (PostgreSQL) or a busy connection (PGlite) past REQUEST_TIMEOUT_MS',
+      expected: '503 deadline-exceeded at the deadline, the edit never applied, the server fine afterwards',
+    },
+    seeAlso:
+      'backend/test/postgres-only/statement-timeout.test.ts (a statement past DATABASE_STATEMENT_TIMEOUT_MS: 503 query-timeout, no SQL in the log)',
+  },
+  {
+    id: 'control-id-canonicalisation',
+    kind: 'control',
+    title: 'Ids and labels canonicalised where parsed',
+    cited: {
+      file: 'input-hygiene.test.ts',
+      names: /ids in upper case|invisible characters|values a field cannot hold/,
+      injected:
+        'Upper-case ids in paths and bodies; labels with U+200B, U+202E, only invisible characters; a strength of 1e-50; a NUL in a full name',
+      expected:
+        'Upper-case ids are the same ids (a self-relation refused 422, traversal and deletion found); look-alike labels collide; overrides and NULs refused naming the field',
+    },
+    seeAlso:
+      'backend/test/cli.test.ts (import: year-0 dates, tiny strengths, ids differing in case reported by field)',
+  },
+  {
+    id: 'control-write-races',
+    kind: 'control',
+    title: 'Foreign-key races answer 4xx, never 500',
+    cited: {
+      file: 'write-races.test.ts',
+      names: /.*/,
+      injected:
+        'A term deleted while seven relation creates to it run in parallel (10 rounds); a signed token for a deleted account; an author editing a validated term',
+      expected:
+        'Each create 201, 404 or 422 and no relation pointing nowhere; 401 account-missing; the edited term back in review',
+    },
+  },
 ];
 
 // ---- running ---------------------------------------------------------------------------------------
