@@ -3,6 +3,39 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The backend's layers (docs/architecture.md): routes → services → repositories and ports; `platform/`
+ * is shared by every feature and imports none; nothing imports tests. Each rule names the layer it keeps.
+ */
+const FEATURES = [
+  'auth',
+  'cli',
+  'demo',
+  'graph',
+  'observability',
+  'relations',
+  'system',
+  'terms',
+  'validation',
+];
+const noTests = { group: ['**/test/**', '**/*.test.ts'], message: 'Nothing outside the tests imports them.' };
+const layerRule = (...patterns) => ['error', { patterns: [noTests, ...patterns] }];
+const httpModules = {
+  group: ['fastify', 'fastify-*', '@fastify/*'],
+  message: 'Services and repositories know nothing of HTTP: routes translate between the two.',
+};
+const databaseModules = {
+  group: [
+    'drizzle-orm',
+    'drizzle-orm/*',
+    'pg',
+    '@electric-sql/pglite',
+    '**/repository.ts',
+    '**/platform/database/**',
+  ],
+  message: 'Routes reach the database through their service, never directly.',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -42,5 +75,31 @@ export default tseslint.config(
   {
     files: ['frontend/src/**/*.ts'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
+  },
+  {
+    files: ['backend/src/**/*.ts'],
+    rules: { 'no-restricted-imports': layerRule() },
+  },
+  {
+    files: ['backend/src/platform/**/*.ts'],
+    rules: {
+      'no-restricted-imports': layerRule({
+        group: [
+          ...FEATURES.map((feature) => `**/${feature}/**`),
+          '**/app.ts',
+          '**/services.ts',
+          '**/main.ts',
+        ],
+        message: 'platform/ is shared by every feature and imports none of them (nor the composition root).',
+      }),
+    },
+  },
+  {
+    files: ['backend/src/**/routes.ts'],
+    rules: { 'no-restricted-imports': layerRule(databaseModules) },
+  },
+  {
+    files: ['backend/src/**/service.ts', 'backend/src/**/repository.ts'],
+    rules: { 'no-restricted-imports': layerRule(httpModules) },
   },
 );

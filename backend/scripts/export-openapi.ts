@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildOpenApiDocument, serializeOpenApiDocument } from '../src/platform/http/openapi-document.ts';
+import { buildOpenApiDocument, serializeOpenApiDocument } from '../src/openapi-document.ts';
 
 export const openApiFile = join(
   dirname(fileURLToPath(import.meta.url)),

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { authGuard } from './auth/guard.ts';
+import { authGuard, requireAdmin } from './auth/guard.ts';
 import { oauthRoutes } from './auth/oauth/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import type { GraphRuntime } from './graph/runtime.ts';
@@ -11,9 +11,10 @@ import { graphRoutes, termGraphRoutes } from './graph/routes.ts';
 import { httpMetricsPlugin } from './observability/http-metrics.ts';
 import { attachMetricsServer } from './observability/metrics-server.ts';
 import type { Metrics } from './observability/metrics.ts';
-import { debugRoutes, metricsRoutes, type MetricsSource } from './observability/routes.ts';
+import { debugRoutes, metricsRoutes } from './observability/routes.ts';
 import { reportError } from './observability/sentry.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
+import type { MetricsSource } from './platform/metrics-source.ts';
 import type { Config } from './platform/config.ts';
 import type { Database } from './platform/database/client.ts';
 import {
@@ -118,11 +119,14 @@ export async function buildApp({
   } = services;
 
   await app.register(httpMetricsPlugin, { metrics });
-  await app.register(errorHandlerPlugin, { report: reportError });
+  await app.register(errorHandlerPlugin, {
+    report: reportError,
+    countDatabaseError: (kind) => metrics.db.queryErrors.inc({ kind }),
+  });
   await app.register(deadlinePlugin, { timeoutMs: config.requestTimeoutMs });
   await app.register(securityPlugin, { corsOrigins: config.corsOrigins, hsts: config.hsts });
   await app.register(openApiPlugin, { version });
-  await app.register(systemRoutes, { database, version });
+  await app.register(systemRoutes, { service: services.system, version });
   if (config.metrics.port === null)
     await app.register(metricsRoutes, {
       source: metricsSource ?? metrics.registry,
@@ -134,7 +138,13 @@ export async function buildApp({
       config: { ...config.metrics, port: config.metrics.port },
       logger,
     });
-  if (config.debugRoutes) await app.register(debugRoutes, { accessTokens, adminOnly: config.isProduction });
+  // The guard runs in both cases: outside production the route is public but still learns who calls
+  // (so an error report can carry the user id); in production it demands an administrator.
+  if (config.debugRoutes)
+    await app.register(async (debug) => {
+      await debug.register(authGuard, { accessTokens });
+      await debug.register(debugRoutes, { adminOnly: config.isProduction, requireAdmin });
+    });
 
   // Everything under /api requires a bearer token unless a route declares itself public.
   await app.register(
@@ -152,7 +162,7 @@ export async function buildApp({
         prefix: '/validation',
         service: services.validation.service,
       });
-      await api.register(statsRoutes, { database });
+      await api.register(statsRoutes, { service: services.system });
     },
     { prefix: '/api' },
   );

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import type { Database, Db } from './platform/database/client.ts';
 import { RelationsService } from './relations/service.ts';
+import { SystemService } from './system/service.ts';
 import { TermsService } from './terms/service.ts';
 import { ValidationWorker } from './validation/jobs/worker.ts';
 import { CircuitBreaker } from './validation/llm/circuit-breaker.ts';
@@ -34,6 +35,7 @@ export interface Services {
   graphTraversal: GraphService;
   terms: TermsService;
   relations: RelationsService;
+  system: SystemService;
 }
 
 export function buildServices(deps: {
@@ -88,6 +90,7 @@ export function buildServices(deps: {
     }),
     terms: new TermsService({ db, validation: validation.service, graphChanges: graph.changes }),
     relations: new RelationsService({ db, validation: validation.service, graphChanges: graph.changes }),
+    system: new SystemService({ database }),
   };
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument, serializeOpenApiDocument } from '../src/platform/http/openapi-document.ts';
+import { buildOpenApiDocument, serializeOpenApiDocument } from '../src/openapi-document.ts';
 
 const committed = join(dirname(fileURLToPath(import.meta.url)), '../../frontend/src/lib/api/openapi.json');
 

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { MetricsConfig } from '../platform/config.ts';
 import { AppError, errors, PROBLEM_CONTENT_TYPE } from '../platform/errors.ts';
 import { bearerMatches } from './metrics-auth.ts';
-import type { MetricsSource } from './routes.ts';
+import type { MetricsSource } from '../platform/metrics-source.ts';
 
 /**
  * A second, tiny server for `/metrics` on an internal port (METRICS_PORT), so the public port never

@@ -1,17 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authGuard, requireAdmin } from '../auth/guard.ts';
-import type { AccessTokens } from '../auth/tokens.ts';
 import { errors } from '../platform/errors.ts';
+import type { MetricsSource } from '../platform/metrics-source.ts';
 import { bearerMatches } from './metrics-auth.ts';
-
-/**
- * Where `/metrics` text comes from: the app's own registry in a single process (a prom-client `Registry`
- * is one), or, in a cluster worker, the sum over every worker that the primary computes.
- */
-export interface MetricsSource {
-  readonly contentType: string;
-  metrics(): Promise<string>;
-}
 
 /**
  * `GET /metrics` in Prometheus' text format. Hidden from the OpenAPI document: it is for the scraper,
@@ -36,11 +26,15 @@ export async function metricsRoutes(
  */
 export async function debugRoutes(
   app: FastifyInstance,
-  { accessTokens, adminOnly }: { accessTokens: AccessTokens; adminOnly: boolean },
+  {
+    adminOnly,
+    requireAdmin,
+  }: {
+    adminOnly: boolean;
+    /** Throws unless the caller (already authenticated by the scope's guard) is an administrator. */
+    requireAdmin: (request: FastifyRequest) => unknown;
+  },
 ): Promise<void> {
-  // The guard runs in both cases: outside production the route is public but still learns who calls
-  // (so an error report can carry the user id); in production it demands an administrator.
-  await app.register(authGuard, { accessTokens });
   app.get(
     '/debug/error',
     {

@@ -1,8 +1,7 @@
-import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { rowsOf, type Database } from '../platform/database/client.ts';
 import { problemResponses } from '../platform/http/problem-responses.ts';
+import type { SystemService } from './service.ts';
 
 export const serviceInfoSchema = z.object({
   name: z.string(),
@@ -12,9 +11,9 @@ export const serviceInfoSchema = z.object({
 });
 
 /** Liveness, readiness and identity: public, cheap, and outside the /api prefix. */
-export const systemRoutes: FastifyPluginAsyncZod<{ database: Database; version: string }> = async (
+export const systemRoutes: FastifyPluginAsyncZod<{ service: SystemService; version: string }> = async (
   app,
-  { database, version },
+  { service, version },
 ) => {
   const tags = ['system'];
   app.get(
@@ -63,10 +62,8 @@ export const systemRoutes: FastifyPluginAsyncZod<{ database: Database; version: 
       },
     },
     async () => {
-      await database.ping(2000).catch((error: unknown) => {
-        throw Object.assign(new Error('database unreachable', { cause: error }), { code: 'ECONNREFUSED' });
-      });
-      return { status: 'ready' as const, database: database.kind };
+      await service.ready();
+      return { status: 'ready' as const, database: service.databaseKind };
     },
   );
 };
@@ -76,7 +73,7 @@ export const statsSchema = z
   .meta({ id: 'Stats' });
 
 /** Counts for the home page. */
-export const statsRoutes: FastifyPluginAsyncZod<{ database: Database }> = async (app, { database }) => {
+export const statsRoutes: FastifyPluginAsyncZod<{ service: SystemService }> = async (app, { service }) => {
   app.get(
     '/stats',
     {
@@ -90,12 +87,6 @@ export const statsRoutes: FastifyPluginAsyncZod<{ database: Database }> = async 
         response: { 200: statsSchema, ...problemResponses(503) },
       },
     },
-    async () => {
-      const result = await database.db.execute(sql`
-        SELECT (SELECT count(*) FROM terms)::int AS terms,
-               (SELECT count(*) FROM relationships)::int AS relations,
-               (SELECT count(DISTINCT lexikon_fold(domain)) FROM terms WHERE domain IS NOT NULL)::int AS domains`);
-      return rowsOf<{ terms: number; relations: number; domains: number }>(result)[0]!;
-    },
+    async () => service.counts(),
   );
 };

@@ -3,7 +3,6 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import type { Metrics } from '../../observability/metrics.ts';
 import { WorkCancelled } from '../cancellation.ts';
 import { classifyDatabaseError } from '../database/errors.ts';
 import { AppError, errors, PROBLEM_CONTENT_TYPE, type FieldError } from '../errors.ts';
@@ -11,6 +10,8 @@ import { AppError, errors, PROBLEM_CONTENT_TYPE, type FieldError } from '../erro
 export interface ErrorHandlerOptions {
   /** Error tracking (Sentry): called for server faults only, after the catalogue has classified them. */
   report?: (error: unknown, request: FastifyRequest) => void;
+  /** Counts a failed query by kind (timeout, connection, constraint…), for the metrics. */
+  countDatabaseError?: (kind: string) => void;
 }
 
 /**
@@ -27,7 +28,7 @@ export const errorHandlerPlugin = fp(
           request.log.warn({ err: summarise(error) }, 'failed after its answer was sent');
         return;
       }
-      const appError = toAppError(error, app.initialConfig.bodyLimit ?? 1_048_576, request);
+      const appError = toAppError(error, app.initialConfig.bodyLimit ?? 1_048_576, request, options);
       if (appError.reportable) {
         request.log.error({ err: summarise(error) }, 'request failed');
         options.report?.(error, request);
@@ -121,7 +122,12 @@ export function sendProblem(reply: FastifyReply, error: AppError, request: Fasti
     .send(error.toProblem(request.id));
 }
 
-function toAppError(error: FastifyError, bodyLimit: number, request: FastifyRequest): AppError {
+function toAppError(
+  error: FastifyError,
+  bodyLimit: number,
+  request: FastifyRequest,
+  options: ErrorHandlerOptions,
+): AppError {
   if (error instanceof AppError) return error;
 
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -142,7 +148,7 @@ function toAppError(error: FastifyError, bodyLimit: number, request: FastifyRequ
 
   const database = classifyDatabaseError(error);
   if (database) {
-    countDatabaseError(request, database.kind);
+    options.countDatabaseError?.(database.kind);
     switch (database.kind) {
       case 'unavailable':
         return errors.serviceUnavailable(undefined, error);
@@ -190,12 +196,6 @@ function toAppError(error: FastifyError, bodyLimit: number, request: FastifyRequ
     });
   }
   return errors.internal(error);
-}
-
-/** The metrics decorator is optional here: the handler also serves apps built without a registry. */
-function countDatabaseError(request: FastifyRequest, kind: string): void {
-  const metrics = request.server.metrics as Metrics | undefined;
-  metrics?.db.queryErrors.inc({ kind });
 }
 
 /**

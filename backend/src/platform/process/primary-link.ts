@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { Registry } from 'prom-client';
-import type { MetricsSource } from '../../observability/routes.ts';
+import type { MetricsSource } from '../metrics-source.ts';
 import { errors } from '../errors.ts';
 import { isPrimaryMessage, type PrimaryToWorker, type WorkerToPrimary } from './messages.ts';
 

@@ -1,7 +1,7 @@
 import pino from 'pino';
-import { buildApp } from '../../app.ts';
-import { loadConfig } from '../config.ts';
-import { createDatabase } from '../database/client.ts';
+import { buildApp } from './app.ts';
+import { loadConfig } from './platform/config.ts';
+import { createDatabase } from './platform/database/client.ts';
 
 /**
  * The OpenAPI document as the running server would serve it, built without a server or a database

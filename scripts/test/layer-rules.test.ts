@@ -1,0 +1,68 @@
+/**
+ * The backend's layers are enforced by ESLint (eslint.config.js): these cases prove each rule fires on
+ * the arrow it forbids, and stays quiet on the ones the architecture allows (docs/architecture.md).
+ */
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const eslint = new ESLint({ cwd: repoRoot });
+
+async function restricted(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: `${repoRoot}${file}` });
+  return result!.messages
+    .filter((message) => message.ruleId === 'no-restricted-imports')
+    .map((message) => message.message);
+}
+
+describe('the layer rules', () => {
+  it.each([
+    [
+      'platform/ imports a feature',
+      'backend/src/platform/http/x.ts',
+      "import { a } from '../../terms/service.ts';",
+    ],
+    [
+      'platform/ imports the composition root',
+      'backend/src/platform/x.ts',
+      "import { buildApp } from '../app.ts';",
+    ],
+    ['a route touches the database', 'backend/src/terms/routes.ts', "import { sql } from 'drizzle-orm';"],
+    ['a route imports a repository', 'backend/src/terms/routes.ts', "import { r } from './repository.ts';"],
+    [
+      'a service imports Fastify',
+      'backend/src/terms/service.ts',
+      "import type { FastifyRequest } from 'fastify';",
+    ],
+    ['a repository imports Fastify', 'backend/src/terms/repository.ts', "import fp from 'fastify-plugin';"],
+    [
+      'application code imports a test',
+      'backend/src/terms/service.ts',
+      "import { x } from '../../test/support/x.ts';",
+    ],
+  ])('refuse: %s', async (_case, file, code) => {
+    expect(await restricted(file, code)).toHaveLength(1);
+  });
+
+  it.each([
+    ['a route imports its service', 'backend/src/terms/routes.ts', "import type { S } from './service.ts';"],
+    [
+      'a service imports its repository',
+      'backend/src/terms/service.ts',
+      "import { r } from './repository.ts';",
+    ],
+    [
+      'a feature imports platform/',
+      'backend/src/terms/service.ts',
+      "import { errors } from '../platform/errors.ts';",
+    ],
+    [
+      'platform/ imports platform/',
+      'backend/src/platform/http/x.ts',
+      "import { errors } from '../errors.ts';",
+    ],
+  ])('allow: %s', async (_case, file, code) => {
+    expect(await restricted(file, code)).toEqual([]);
+  });
+});
