@@ -5,7 +5,7 @@ import { startPostgresCluster, type PostgresCluster } from './support/postgres-c
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresUrl: string;
-    /** The Locust executable (postgres project only), installed before any test's clock starts. */
+    /** The Locust executable, installed before any test's clock starts. */
     locustBin: string;
   }
 }
@@ -17,7 +17,8 @@ export async function setup(project: TestProject): Promise<void> {
   // test timed out installing Locust on a busy machine).
   const [started, locust] = await Promise.all([
     cluster ?? startPostgresCluster({ log: (line) => console.log(`[postgres] ${line}`) }),
-    project.name === 'postgres' ? ensureLocust((line) => console.log(`[locust] ${line}`)) : '',
+    // Once per clone (a cached virtualenv); the setup runs for the root project, not per database.
+    ensureLocust((line) => console.log(`[locust] ${line}`)),
   ]);
   cluster = started;
   project.provide('postgresUrl', cluster.url);
