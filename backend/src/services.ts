@@ -14,7 +14,7 @@ import { RelationsService } from './relations/service.ts';
 import { SystemService } from './system/service.ts';
 import { TermsService } from './terms/service.ts';
 import { ValidationWorker } from './validation/jobs/worker.ts';
-import { CircuitBreaker } from './validation/llm/circuit-breaker.ts';
+import { CircuitBreaker } from './platform/resilience/circuit-breaker.ts';
 import { LlmValidator } from './validation/llm/llm-validator.ts';
 import { OpenAiLlmClient } from './validation/llm/openai-client.ts';
 import { RuleValidator } from './validation/rules/rule-validator.ts';

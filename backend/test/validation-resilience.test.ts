@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/platform/config.ts';
-import { backoffDelayMs } from '../src/validation/llm/backoff.ts';
-import { CircuitBreaker } from '../src/validation/llm/circuit-breaker.ts';
+import { backoffDelayMs } from '../src/platform/resilience/backoff.ts';
+import { CircuitBreaker } from '../src/platform/resilience/circuit-breaker.ts';
 import { retryAfterMs } from '../src/validation/llm/openai-client.ts';
 import { buildPrompt, PROMPT_VERSION } from '../src/validation/llm/prompt.ts';
 import { parseVerdict, verdictJsonSchema } from '../src/validation/llm/verdict.ts';

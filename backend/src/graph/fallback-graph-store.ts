@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { GraphMetrics, TraversalFallbackReason } from '../observability/metrics.ts';
 import type { Clock } from '../platform/clock.ts';
-import { CircuitBreaker } from '../validation/llm/circuit-breaker.ts';
+import { CircuitBreaker } from '../platform/resilience/circuit-breaker.ts';
 import { MirrorRebuildingError, MirrorUnavailableError } from './mirror.ts';
 import type { GraphStore, Subgraph, TraversalOptions } from './port.ts';
 

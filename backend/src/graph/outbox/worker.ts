@@ -5,7 +5,7 @@ import type { GraphMetrics } from '../../observability/metrics.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/client.ts';
 import type { GraphOutboxConfig } from '../../platform/config.ts';
-import { backoffDelayMs, sleep } from '../../validation/llm/backoff.ts';
+import { backoffDelayMs, sleep } from '../../platform/resilience/backoff.ts';
 import { MirrorUnavailableError, type GraphMirror, type MirrorChanges } from '../mirror.ts';
 import { graphOutboxRepository as outbox, type ClaimedChange } from './repository.ts';
 import { resolveChanges } from './state.ts';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/client.ts';
-import { backoffDelayMs, sleep } from '../llm/backoff.ts';
+import { backoffDelayMs, sleep } from '../../platform/resilience/backoff.ts';
 import { jobsRepository as jobs, type ClaimedJob } from './repository.ts';
 
 /** What handling a job came to. `done`, `failed` and `skipped` are already recorded by the handler. */

@@ -11,8 +11,8 @@ import {
   type ValidatorOutcome,
   type ValidatorRun,
 } from '../ports.ts';
-import { backoffDelayMs, sleep as defaultSleep } from './backoff.ts';
-import type { CircuitBreaker } from './circuit-breaker.ts';
+import { backoffDelayMs, sleep as defaultSleep } from '../../platform/resilience/backoff.ts';
+import type { CircuitBreaker } from '../../platform/resilience/circuit-breaker.ts';
 import { buildPrompt, PROMPT_VERSION } from './prompt.ts';
 import { parseVerdict, verdictJsonSchema } from './verdict.ts';
 
