@@ -78,7 +78,18 @@ export default tseslint.config(
   },
   {
     files: ['backend/src/**/*.ts'],
-    rules: { 'no-restricted-imports': layerRule() },
+    ignores: ['backend/src/platform/errors.ts'],
+    rules: {
+      'no-restricted-imports': layerRule(),
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='AppError']",
+          message:
+            'Problems come from the catalogue (errors.* in platform/errors.ts), one named factory per code.',
+        },
+      ],
+    },
   },
   {
     files: ['backend/src/platform/**/*.ts'],

@@ -39,10 +39,8 @@ export class AuthService {
       });
       return toProfile({ ...user, providers: [] });
     } catch (error) {
-      if (isUniqueViolation(error, 'users_email_key'))
-        throw errors.conflict('email-taken', 'An account with this email already exists.');
-      if (isUniqueViolation(error, 'users_username_key'))
-        throw errors.conflict('username-taken', 'This username is taken.');
+      if (isUniqueViolation(error, 'users_email_key')) throw errors.emailTaken();
+      if (isUniqueViolation(error, 'users_username_key')) throw errors.usernameTaken();
       throw error;
     }
   }
@@ -151,8 +149,7 @@ export class AuthService {
         if (passwordHash !== undefined) await repository.revokeAllForUser(tx, userId);
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'users_username_key'))
-        throw errors.conflict('username-taken', 'This username is taken.');
+      if (isUniqueViolation(error, 'users_username_key')) throw errors.usernameTaken();
       throw error;
     }
     return this.profile(userId);

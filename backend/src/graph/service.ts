@@ -56,12 +56,9 @@ export class GraphService {
     if (matches.length === 0)
       throw errors.notFound(`No term named "${name}"${domain ? ` in "${domain}"` : ''}.`);
     if (matches.length > 1)
-      throw errors.conflict(
-        'ambiguous-term',
-        `Several domains have a term "${name}"; add a \`domain\` parameter.`,
-        {
-          candidates: matches.map((term) => ({ id: term.id, domain: term.domain })),
-        },
+      throw errors.ambiguousTerm(
+        name,
+        matches.map((term) => ({ id: term.id, domain: term.domain })),
       );
     return this.relatedById(matches[0]!.id, query);
   }

@@ -1,4 +1,10 @@
-import { fieldErrorSchema, problemSchema, type FieldError, type Problem } from '@lexikon/contracts/problem';
+import {
+  fieldErrorSchema,
+  problemSchema,
+  type FieldError,
+  type Problem,
+  type ProblemCode,
+} from '@lexikon/contracts/problem';
 
 /**
  * The error catalogue. Each error has a stable code (the last segment of its problem type URI), an HTTP
@@ -6,12 +12,15 @@ import { fieldErrorSchema, problemSchema, type FieldError, type Problem } from '
  * error reporting all read from here. Code never branches on an error's message text.
  */
 
-export { fieldErrorSchema, problemSchema, type FieldError, type Problem };
+export { fieldErrorSchema, problemSchema, type FieldError, type Problem, type ProblemCode };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+const providerLabel = (provider: string) =>
+  provider === 'github' ? 'GitHub' : provider === 'google' ? 'Google' : provider;
+
 interface AppErrorInit {
-  code: string;
+  code: ProblemCode;
   status: number;
   title: string;
   detail?: string;
@@ -22,7 +31,7 @@ interface AppErrorInit {
 
 export class AppError extends Error {
   override name = 'AppError';
-  readonly code: string;
+  readonly code: ProblemCode;
   readonly status: number;
   readonly title: string;
   readonly detail: string | undefined;
@@ -69,8 +78,64 @@ export const errors = {
       detail,
       extensions: { errors: fieldErrors },
     }),
-  badRequest: (detail: string, code = 'bad-request') =>
-    new AppError({ code, status: 400, title: 'Bad request', detail }),
+  badRequest: (detail: string, status = 400) =>
+    new AppError({ code: 'bad-request', status, title: 'Bad request', detail }),
+  badUrl: () =>
+    new AppError({
+      code: 'bad-url',
+      status: 400,
+      title: 'Bad request',
+      detail: 'The URL is not valid: it has a malformed percent-encoding.',
+    }),
+  pathTooLong: () =>
+    new AppError({
+      code: 'path-too-long',
+      status: 400,
+      title: 'Bad request',
+      detail: 'A segment of the path is longer than the server accepts.',
+    }),
+  malformedRequest: () =>
+    new AppError({
+      code: 'malformed-request',
+      status: 400,
+      title: 'Bad request',
+      detail: 'The request is not valid HTTP.',
+    }),
+  malformedJson: () =>
+    new AppError({
+      code: 'malformed-json',
+      status: 400,
+      title: 'Bad request',
+      detail: 'The request body is not valid JSON.',
+    }),
+  emptyBody: () =>
+    new AppError({
+      code: 'empty-body',
+      status: 400,
+      title: 'Bad request',
+      detail: 'The request declares a JSON body but sends none.',
+    }),
+  badContentLength: () =>
+    new AppError({
+      code: 'bad-content-length',
+      status: 400,
+      title: 'Bad request',
+      detail: 'Content-Length does not match the body.',
+    }),
+  headersTooLarge: () =>
+    new AppError({
+      code: 'headers-too-large',
+      status: 431,
+      title: 'Request header fields too large',
+      detail: 'The request line and headers are larger than the server accepts (16 KiB).',
+    }),
+  requestTimeout: () =>
+    new AppError({
+      code: 'request-timeout',
+      status: 408,
+      title: 'Request timeout',
+      detail: 'The request was not received in time.',
+    }),
   unauthenticated: (detail = 'A valid bearer access token is required.') =>
     new AppError({
       code: 'unauthenticated',
@@ -92,8 +157,53 @@ export const errors = {
     new AppError({ code: 'forbidden', status: 403, title: 'Forbidden', detail }),
   notFound: (detail = 'No such resource.') =>
     new AppError({ code: 'not-found', status: 404, title: 'Not found', detail }),
-  conflict: (code: string, detail: string, extensions?: Record<string, unknown>) =>
-    new AppError({ code, status: 409, title: 'Conflict', detail, ...(extensions ? { extensions } : {}) }),
+  versionConflict: (detail: string, extensions: Record<string, unknown>) =>
+    new AppError({ code: 'version-conflict', status: 409, title: 'Conflict', detail, extensions }),
+  concurrentUpdate: () =>
+    new AppError({
+      code: 'concurrent-update',
+      status: 409,
+      title: 'Conflict',
+      detail: 'A concurrent change got in the way; retry the request.',
+    }),
+  emailTaken: () =>
+    new AppError({
+      code: 'email-taken',
+      status: 409,
+      title: 'Conflict',
+      detail: 'An account with this email already exists.',
+    }),
+  usernameTaken: () =>
+    new AppError({
+      code: 'username-taken',
+      status: 409,
+      title: 'Conflict',
+      detail: 'This username is taken.',
+    }),
+  termExists: (term: string, domain: string | null) =>
+    new AppError({
+      code: 'term-exists',
+      status: 409,
+      title: 'Conflict',
+      detail: `A term "${term}" already exists in ${domain === null ? 'the terms without a domain' : `the domain "${domain}"`} (compared without case or accents).`,
+    }),
+  relationExists: (type: string, symmetric: boolean) =>
+    new AppError({
+      code: 'relation-exists',
+      status: 409,
+      title: 'Conflict',
+      detail: symmetric
+        ? `These terms are already linked by ${type} (in one direction or the other).`
+        : `This ${type} relation already exists.`,
+    }),
+  ambiguousTerm: (name: string, candidates: { id: string; domain: string | null }[]) =>
+    new AppError({
+      code: 'ambiguous-term',
+      status: 409,
+      title: 'Conflict',
+      detail: `Several domains have a term "${name}"; add a \`domain\` parameter.`,
+      extensions: { candidates },
+    }),
   preconditionFailed: (detail: string, extensions?: Record<string, unknown>) =>
     new AppError({
       code: 'version-mismatch',
@@ -113,13 +223,118 @@ export const errors = {
     }),
   unsupportedMediaType: (detail = 'Send the body as application/json.') =>
     new AppError({ code: 'unsupported-media-type', status: 415, title: 'Unsupported media type', detail }),
-  unprocessable: (code: string, detail: string, extensions?: Record<string, unknown>) =>
+  selfRelation: () =>
     new AppError({
-      code,
+      code: 'self-relation',
+      status: 422,
+      title: 'Unprocessable request',
+      detail: 'A term cannot be related to itself.',
+    }),
+  unknownTarget: (targetId: string, detail = 'The target term does not exist.') =>
+    new AppError({
+      code: 'unknown-target',
       status: 422,
       title: 'Unprocessable request',
       detail,
-      ...(extensions ? { extensions } : {}),
+      extensions: { target_id: targetId },
+    }),
+  relationCycle: (type: string, path: { id: string; term: string }[]) =>
+    new AppError({
+      code: 'relation-cycle',
+      status: 422,
+      title: 'Unprocessable request',
+      detail: `This ${type} relation would create a cycle: ${path.map((step) => step.term).join(' → ')}.`,
+      extensions: { path },
+    }),
+  invalidStatusTransition: (from: string, to: string, allowed: readonly string[]) =>
+    new AppError({
+      code: 'invalid-status-transition',
+      status: 422,
+      title: 'Unprocessable request',
+      detail: `A ${from} term cannot become ${to}; allowed next statuses: ${allowed.join(', ')}.`,
+      extensions: { allowed },
+    }),
+  openFindings: (findings: unknown[]) =>
+    new AppError({
+      code: 'open-findings',
+      status: 422,
+      title: 'Unprocessable request',
+      detail:
+        `This term has ${findings.length} open finding${findings.length === 1 ? '' : 's'} from its latest validation. ` +
+        'Fix the definition, or validate it anyway by sending `override_findings: { reason }` with the change.',
+      extensions: { findings },
+    }),
+
+  // ---- signing in with a provider ----
+  oauthProviderNotConfigured: (provider: string) =>
+    new AppError({
+      code: 'oauth-provider-not-configured',
+      status: 404,
+      title: 'Unknown sign-in provider',
+      detail: `Signing in with ${providerLabel(provider)} is not configured on this server.`,
+    }),
+  oauthDenied: (provider: string) =>
+    new AppError({
+      code: 'oauth-denied',
+      status: 400,
+      title: 'Sign-in cancelled',
+      detail: `You did not authorise Lexikon at ${providerLabel(provider)}.`,
+    }),
+  oauthStateInvalid: () =>
+    new AppError({
+      code: 'oauth-state-invalid',
+      status: 400,
+      title: 'Sign-in link expired or not yours',
+      detail: 'This sign-in attempt is unknown, expired or already used. Start again from the sign-in page.',
+    }),
+  oauthCodeInvalid: (provider: string) =>
+    new AppError({
+      code: 'oauth-code-invalid',
+      status: 400,
+      title: 'Sign-in code rejected',
+      detail: `${providerLabel(provider)} refused the sign-in code (expired or already used). Start again.`,
+    }),
+  oauthProviderUnavailable: (provider: string, detail?: string, cause?: unknown) =>
+    new AppError({
+      code: 'oauth-provider-unavailable',
+      status: 502,
+      title: 'Sign-in provider unavailable',
+      detail: detail ?? `${providerLabel(provider)} did not answer properly. Try again in a moment.`,
+      cause,
+    }),
+  oauthEmailUnverified: (provider: string, matchesAccount: boolean) =>
+    new AppError({
+      code: 'oauth-email-unverified',
+      status: 422,
+      title: 'Email not verified',
+      detail: matchesAccount
+        ? `An account uses this email, but ${providerLabel(provider)} has not verified that it is yours, so we cannot link them. Verify the email at ${providerLabel(provider)}, or sign in with your password and link ${providerLabel(provider)} from your profile.`
+        : `${providerLabel(provider)} has no verified primary email for your account. Verify one at ${providerLabel(provider)}, then try again.`,
+    }),
+  oauthIdTokenInvalid: (
+    detail = 'The identity token from the provider failed verification (signature, issuer, audience, expiry or nonce).',
+  ) =>
+    new AppError({ code: 'oauth-id-token-invalid', status: 400, title: 'Identity token rejected', detail }),
+  oauthLinkedElsewhere: (provider: string) =>
+    new AppError({
+      code: 'oauth-account-linked-elsewhere',
+      status: 409,
+      title: 'Already linked',
+      detail: `This ${providerLabel(provider)} account is already linked to another Lexikon account.`,
+    }),
+  oauthNotLinked: (provider: string) =>
+    new AppError({
+      code: 'oauth-not-linked',
+      status: 404,
+      title: 'Not linked',
+      detail: `${providerLabel(provider)} is not linked to your account.`,
+    }),
+  lastSignInMethod: (provider: string) =>
+    new AppError({
+      code: 'last-sign-in-method',
+      status: 409,
+      title: 'Last way to sign in',
+      detail: `${providerLabel(provider)} is your only way to sign in. Set a password or link another provider first.`,
     }),
   tooManyRequests: (retryAfterSeconds: number) =>
     new AppError({
@@ -188,14 +403,3 @@ export const errors = {
       cause,
     }),
 };
-
-/** Problem responses every route can produce; routes add their own on top. */
-export const commonProblemResponses = {
-  400: problemSchema,
-  401: problemSchema,
-  413: problemSchema,
-  415: problemSchema,
-  429: problemSchema,
-  500: problemSchema,
-  503: problemSchema,
-} as const;

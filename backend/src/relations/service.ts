@@ -31,8 +31,7 @@ export class RelationsService {
   }
 
   async create(sourceId: string, body: CreateRelationBody, user: AuthUser): Promise<Relation> {
-    if (sourceId === body.target_id)
-      throw errors.unprocessable('self-relation', 'A term cannot be related to itself.');
+    if (sourceId === body.target_id) throw errors.selfRelation();
     try {
       const id = await this.#db.transaction(async (tx) => {
         const hierarchical = hierarchicalRelationTypes.includes(body.type);
@@ -44,10 +43,7 @@ export class RelationsService {
         if (user.role !== 'admin' && source.createdBy !== user.id)
           throw errors.forbidden('Only the creator of a term or an administrator may add relations from it.');
         const target = await termsRepository.findById(tx, body.target_id);
-        if (!target)
-          throw errors.unprocessable('unknown-target', 'The target term does not exist.', {
-            target_id: body.target_id,
-          });
+        if (!target) throw errors.unknownTarget(body.target_id);
         if (hierarchical) {
           const cycle = await findCycle(tx, sourceId, body.target_id, body.type);
           if (cycle) {
@@ -56,11 +52,7 @@ export class RelationsService {
               new Map<string, string>(),
             );
             const path = cycle.map((id) => ({ id, term: names.get(id) ?? id }));
-            throw errors.unprocessable(
-              'relation-cycle',
-              `This ${body.type} relation would create a cycle: ${path.map((step) => step.term).join(' → ')}.`,
-              { path },
-            );
+            throw errors.relationCycle(body.type, path);
           }
         }
         const row = await repository.insert(tx, {
@@ -84,25 +76,14 @@ export class RelationsService {
         failure?.kind === 'foreign-key-violation' &&
         failure.constraint === 'relationships_target_id_terms_id_fk'
       )
-        throw errors.unprocessable(
-          'unknown-target',
-          'The target term does not exist (it was just deleted).',
-          {
-            target_id: body.target_id,
-          },
-        );
+        throw errors.unknownTarget(body.target_id, 'The target term does not exist (it was just deleted).');
       if (
         failure?.kind === 'foreign-key-violation' &&
         failure.constraint === 'relationships_source_id_terms_id_fk'
       )
         throw errors.notFound('No term with this id (it was just deleted).');
       if (isUniqueViolation(error, 'relationships_pair_key'))
-        throw errors.conflict(
-          'relation-exists',
-          symmetricRelationTypes.includes(body.type)
-            ? `These terms are already linked by ${body.type} (in one direction or the other).`
-            : `This ${body.type} relation already exists.`,
-        );
+        throw errors.relationExists(body.type, symmetricRelationTypes.includes(body.type));
       throw error;
     }
   }

@@ -134,7 +134,7 @@ export class TermsService {
           const extensions = { current: toTerm(current) };
           throw expected.source === 'if-match'
             ? errors.preconditionFailed(detail, extensions)
-            : errors.conflict('version-conflict', detail, extensions);
+            : errors.versionConflict(detail, extensions);
         }
         if (changes.domain) changes.domain = await canonicalDomain(tx, changes.domain, id);
         const text = {
@@ -201,10 +201,7 @@ export class TermsService {
 
   #translateUniqueViolation(error: unknown, term: string, domain: string | null): unknown {
     if (!isUniqueViolation(error, 'terms_domain_term_key')) return error;
-    return errors.conflict(
-      'term-exists',
-      `A term "${term}" already exists in ${domain === null ? 'the terms without a domain' : `the domain "${domain}"`} (compared without case or accents).`,
-    );
+    return errors.termExists(term, domain);
   }
 }
 
@@ -221,12 +218,7 @@ function assertMayChange(term: TermRow, user: AuthUser): void {
 
 function assertTransition(from: TermRow['status'], to: TermRow['status'], user: AuthUser): void {
   const allowed = statusTransitions[from];
-  if (!allowed.includes(to))
-    throw errors.unprocessable(
-      'invalid-status-transition',
-      `A ${from} term cannot become ${to}; allowed next statuses: ${allowed.join(', ')}.`,
-      { allowed },
-    );
+  if (!allowed.includes(to)) throw errors.invalidStatusTransition(from, to, allowed);
   if (to === 'validated' && user.role !== 'admin')
     throw errors.forbidden('Only a reviewer (administrator) may mark a term as validated.');
 }

@@ -174,13 +174,7 @@ export class ValidationService implements TermValidationHooks {
   ): Promise<void> {
     const open = await repository.openFindings(tx, term.id, contentHash(term));
     if (open.length === 0) return;
-    if (!override)
-      throw errors.unprocessable(
-        'open-findings',
-        `This term has ${open.length} open finding${open.length === 1 ? '' : 's'} from its latest validation. ` +
-          'Fix the definition, or validate it anyway by sending `override_findings: { reason }` with the change.',
-        { findings: open.map((row) => toFinding({ ...row, override: null })) },
-      );
+    if (!override) throw errors.openFindings(open.map((row) => toFinding({ ...row, override: null })));
     await repository.insertOverride(tx, {
       termId: term.id,
       termVersion: term.version,

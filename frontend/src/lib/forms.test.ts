@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { registerBodySchema } from '@lexikon/contracts/auth';
-import type { Problem } from '@lexikon/contracts/problem';
+import type { Problem, ProblemCode } from '@lexikon/contracts/problem';
 import { createRelationBodySchema } from '@lexikon/contracts/relations';
 import { createTermBodySchema, TERM_MAX_LENGTH } from '@lexikon/contracts/terms';
 import {
@@ -168,7 +168,7 @@ describe('fieldErrorsFromProblem', () => {
 });
 
 describe('problemMessage', () => {
-  const problem = (code: string, extra: Partial<Problem> = {}): Problem => ({
+  const problem = (code: ProblemCode, extra: Partial<Problem> = {}): Problem => ({
     type: 'about:blank',
     title: 'Title from the API',
     status: 400,
@@ -176,7 +176,7 @@ describe('problemMessage', () => {
     ...extra,
   });
 
-  it.each<[string, Locale, string]>([
+  it.each<[ProblemCode, Locale, string]>([
     ['invalid-credentials', 'fr', 'E-mail ou mot de passe incorrect.'],
     ['invalid-credentials', 'en', 'Email or password is incorrect.'],
     ['email-taken', 'fr', 'Un compte existe déjà avec cette adresse e-mail.'],
@@ -195,14 +195,14 @@ describe('problemMessage', () => {
   });
 
   it('falls back to the API’s detail, then its title, for codes it does not know', () => {
-    expect(problemMessage(problem('something-new', { detail: 'Detail from the API.' }), 'fr')).toBe(
-      'Detail from the API.',
-    );
-    expect(problemMessage(problem('something-new'), 'fr')).toBe('Title from the API');
+    expect(
+      problemMessage(problem('something-new' as ProblemCode, { detail: 'Detail from the API.' }), 'fr'),
+    ).toBe('Detail from the API.');
+    expect(problemMessage(problem('something-new' as ProblemCode), 'fr')).toBe('Title from the API');
   });
 
   it('does not mistake inherited object properties for messages', () => {
-    expect(problemMessage(problem('constructor', { detail: 'plain' }), 'en')).toBe('plain');
+    expect(problemMessage(problem('constructor' as ProblemCode, { detail: 'plain' }), 'en')).toBe('plain');
   });
 });
 

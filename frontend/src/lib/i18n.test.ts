@@ -109,3 +109,17 @@ describe('translate', () => {
     expect(hasMessage('no.such.key')).toBe(false);
   });
 });
+
+describe('problem messages', () => {
+  it('are keyed by codes the API can answer (a renamed code would silently lose its message)', async () => {
+    const { problemCodes } = await import('@lexikon/contracts/problem');
+    const modules = await Promise.all(
+      ['common', 'auth', 'terms', 'validation'].map((name) => import(`./i18n/${name}.ts`)),
+    );
+    const keys = modules
+      .flatMap((module: { fr: Record<string, string> }) => Object.keys(module.fr))
+      .filter((key) => key.startsWith('problem.'));
+    expect(keys.length).toBeGreaterThan(5);
+    for (const key of keys) expect(problemCodes, key).toContain(key.slice('problem.'.length));
+  });
+});

@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import type { OAuthConfig } from '../../platform/config.ts';
-import { oauthErrors } from './errors.ts';
+import { errors } from '../../platform/errors.ts';
 
 export type OAuthProviderName = 'github' | 'google';
 
@@ -75,7 +75,7 @@ export function githubProvider(
       headers(),
     );
     if (!response.ok)
-      throw oauthErrors.providerUnavailable('github', `GitHub answered ${response.status} to ${path}.`);
+      throw errors.oauthProviderUnavailable('github', `GitHub answered ${response.status} to ${path}.`);
     return (await response.json()) as T;
   }
 
@@ -179,7 +179,7 @@ export function oidcProvider(
         idTokenExpected: true,
       });
       const claims = tokens.claims();
-      if (!claims) throw oauthErrors.idTokenInvalid('The provider sent no ID token.');
+      if (!claims) throw errors.oauthIdTokenInvalid('The provider sent no ID token.');
       return {
         providerUserId: claims.sub,
         email: typeof claims.email === 'string' ? claims.email : null,

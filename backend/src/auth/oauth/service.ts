@@ -5,7 +5,8 @@ import { authRepository } from '../repository.ts';
 import type { AuthService } from '../service.ts';
 import type { TokenPair } from '../schemas.ts';
 import type { AuthUser } from '../tokens.ts';
-import { classifyOAuthFailure, oauthErrors } from './errors.ts';
+import { errors } from '../../platform/errors.ts';
+import { classifyOAuthFailure } from './library-errors.ts';
 import {
   openIdClient,
   type OAuthProvider,
@@ -93,12 +94,12 @@ export class OAuthService {
   }
 
   async #finish(provider: OAuthProvider, params: OAuthCallbackParams): Promise<OAuthOutcome> {
-    if (params.error === 'access_denied') throw oauthErrors.denied(provider.name);
-    if (!params.state) throw oauthErrors.stateInvalid();
+    if (params.error === 'access_denied') throw errors.oauthDenied(provider.name);
+    if (!params.state) throw errors.oauthStateInvalid();
     const flow = await repository.consumeState(this.#db, hash(params.state));
-    if (!flow || flow.provider !== provider.name) throw oauthErrors.stateInvalid();
+    if (!flow || flow.provider !== provider.name) throw errors.oauthStateInvalid();
     if (params.error || !params.code)
-      throw oauthErrors.providerUnavailable(
+      throw errors.oauthProviderUnavailable(
         provider.name,
         `The provider reported "${params.error ?? 'no code'}".`,
       );
@@ -130,9 +131,8 @@ export class OAuthService {
   async unlink(user: AuthUser, providerName: string): Promise<void> {
     await this.#db.transaction(async (tx) => {
       const methods = await repository.signInMethods(tx, user.id);
-      if (!methods || !methods.providers.includes(providerName)) throw oauthErrors.notLinked(providerName);
-      if (!methods.hasPassword && methods.providers.length === 1)
-        throw oauthErrors.lastSignInMethod(providerName);
+      if (!methods || !methods.providers.includes(providerName)) throw errors.oauthNotLinked(providerName);
+      if (!methods.hasPassword && methods.providers.length === 1) throw errors.lastSignInMethod(providerName);
       await repository.unlinkAccount(tx, user.id, providerName);
     });
   }
@@ -150,7 +150,7 @@ export class OAuthService {
       }
       const existing = identity.email ? await authRepository.findUserByEmail(tx, identity.email) : undefined;
       if (!identity.email || !identity.emailVerified)
-        throw oauthErrors.emailUnverified(provider, existing !== undefined);
+        throw errors.oauthEmailUnverified(provider, existing !== undefined);
       let user = existing;
       if (!user) {
         const username =
@@ -177,7 +177,7 @@ export class OAuthService {
   async #link(userId: string, provider: OAuthProviderName, identity: ProviderIdentity): Promise<void> {
     await this.#db.transaction(async (tx) => {
       const linked = await repository.findAccount(tx, provider, identity.providerUserId);
-      if (linked && linked.userId !== userId) throw oauthErrors.linkedElsewhere(provider);
+      if (linked && linked.userId !== userId) throw errors.oauthLinkedElsewhere(provider);
       if (!linked)
         await repository.linkAccount(tx, {
           userId,
@@ -190,7 +190,7 @@ export class OAuthService {
 
   #provider(name: string): OAuthProvider {
     const provider = this.#providers.get(name as OAuthProviderName);
-    if (!provider) throw oauthErrors.notConfigured(name);
+    if (!provider) throw errors.oauthProviderNotConfigured(name);
     return provider;
   }
 

@@ -72,9 +72,9 @@ export function frameworkErrorHandler(
 ): void {
   const problem =
     error.code === 'FST_ERR_BAD_URL'
-      ? errors.badRequest('The URL is not valid: it has a malformed percent-encoding.', 'bad-url')
+      ? errors.badUrl()
       : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-        ? errors.badRequest('A segment of the path is longer than the server accepts.', 'path-too-long')
+        ? errors.pathTooLong()
         : (error.statusCode ?? 500) < 500
           ? errors.badRequest(error.message)
           : errors.internal(error);
@@ -91,20 +91,10 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const problem =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? new AppError({
-          code: 'headers-too-large',
-          status: 431,
-          title: 'Request header fields too large',
-          detail: 'The request line and headers are larger than the server accepts (16 KiB).',
-        })
+      ? errors.headersTooLarge()
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? new AppError({
-            code: 'request-timeout',
-            status: 408,
-            title: 'Request timeout',
-            detail: 'The request was not received in time.',
-          })
-        : errors.badRequest('The request is not valid HTTP.', 'malformed-request');
+        ? errors.requestTimeout()
+        : errors.malformedRequest();
   const body = JSON.stringify(problem.toProblem());
   if (socket.writable)
     socket.write(
@@ -157,7 +147,7 @@ function toAppError(
       case 'invalid-input':
         return errors.badRequest('A value in the request is not valid.');
       case 'serialization-failure':
-        return errors.conflict('concurrent-update', 'A concurrent change got in the way; retry the request.');
+        return errors.concurrentUpdate();
       // Services translate the violations they expect; one they did not is still the client's race
       // (a row deleted meanwhile, a token whose account is gone), never a server fault.
       case 'foreign-key-violation':
@@ -176,24 +166,18 @@ function toAppError(
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return errors.unsupportedMediaType();
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return errors.badRequest('The request declares a JSON body but sends none.', 'empty-body');
+      return errors.emptyBody();
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return errors.badRequest('The request body is not valid JSON.', 'malformed-json');
+      return errors.malformedJson();
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return errors.badRequest('Content-Length does not match the body.', 'bad-content-length');
+      return errors.badContentLength();
     case 'FST_ERR_REP_INVALID_PAYLOAD_TYPE':
       return errors.internal(error);
   }
   // Fastify's own JSON parser reports a syntax error as a 400 SyntaxError.
-  if (error instanceof SyntaxError && error.statusCode === 400)
-    return errors.badRequest('The request body is not valid JSON.', 'malformed-json');
+  if (error instanceof SyntaxError && error.statusCode === 400) return errors.malformedJson();
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-    return new AppError({
-      code: 'bad-request',
-      status: error.statusCode,
-      title: 'Bad request',
-      detail: error.message,
-    });
+    return errors.badRequest(error.message, error.statusCode);
   }
   return errors.internal(error);
 }

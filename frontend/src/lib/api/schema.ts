@@ -411,6 +411,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description Stable machine-readable error code.
+         * @enum {string}
+         */
+        ProblemCodeInput: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
         /** @description RFC 9457 problem details. */
         ProblemInput: {
             /** @description URI reference identifying the problem type. */
@@ -419,8 +424,7 @@ export interface components {
             status: number;
             detail?: string;
             instance?: string;
-            /** @description Stable machine-readable error code. */
-            code: string;
+            code: components["schemas"]["ProblemCodeInput"];
             request_id?: string;
             errors?: {
                 /** @description Location of the offending value, e.g. "body.email" or "query.limit". */
@@ -731,6 +735,11 @@ export interface components {
             relations: number;
             domains: number;
         };
+        /**
+         * @description Stable machine-readable error code.
+         * @enum {string}
+         */
+        ProblemCode: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** @description URI reference identifying the problem type. */
@@ -739,8 +748,7 @@ export interface components {
             status: number;
             detail?: string;
             instance?: string;
-            /** @description Stable machine-readable error code. */
-            code: string;
+            code: components["schemas"]["ProblemCode"];
             request_id?: string;
             errors?: {
                 /** @description Location of the offending value, e.g. "body.email" or "query.limit". */

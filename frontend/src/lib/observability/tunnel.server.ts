@@ -1,4 +1,3 @@
-import type { Problem } from '@lexikon/contracts/problem';
 import { envelopeUrl, parseDsn, sameProject, type Dsn } from './dsn.ts';
 
 /**
@@ -27,8 +26,9 @@ const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 // Sentry's answers the SDK reads to back off; passed through unchanged.
 const RATE_LIMIT_HEADERS = ['retry-after', 'x-sentry-rate-limits'];
 
+/** The tunnel's own problems (not the API's: its codes are the web server's, e.g. envelope-too-large). */
 function problem(status: number, code: string, title: string, detail: string): Response {
-  const body: Problem = { type: `/problems/${code}`, title, status, code, detail };
+  const body = { type: `/problems/${code}`, title, status, code, detail };
   return new Response(JSON.stringify(body), {
     status,
     headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' },

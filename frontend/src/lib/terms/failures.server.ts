@@ -1,4 +1,5 @@
 import { fail } from '@sveltejs/kit';
+import type { ProblemCode } from '@lexikon/contracts/problem';
 import { fieldErrorsFromProblem, type FormFailure } from '#lib/forms.ts';
 import type { Locale } from '#lib/i18n/messages.ts';
 import { ApiProblem } from '#lib/server/api.ts';
@@ -13,7 +14,7 @@ export function termApiFailure(
   error: unknown,
   values: Record<string, string>,
   locale: Locale,
-  options: { extra?: Pick<FormFailure, 'current'>; fieldFor?: Record<string, string> } = {},
+  options: { extra?: Pick<FormFailure, 'current'>; fieldFor?: Partial<Record<ProblemCode, string>> } = {},
 ) {
   if (error instanceof ApiProblem) {
     const message = termProblemMessage(error.problem, locale);

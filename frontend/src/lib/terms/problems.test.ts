@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Problem } from '@lexikon/contracts/problem';
+import type { Problem, ProblemCode } from '@lexikon/contracts/problem';
 import { allowedStatuses, cyclePath, termProblemMessage } from './problems.ts';
 
-const problem = (code: string, extra: Record<string, unknown> = {}): Problem => ({
+const problem = (code: ProblemCode, extra: Record<string, unknown> = {}): Problem => ({
   type: `/problems/${code}`,
   title: 'T',
   status: 422,
@@ -42,7 +42,7 @@ describe('termProblemMessage', () => {
     expect(termProblemMessage(problem('validation-failed', { status: 400 }), 'fr')).toBe(
       'Corrigez les champs signalés.',
     );
-    expect(termProblemMessage(problem('something-new'), 'fr')).toBe('English detail.');
+    expect(termProblemMessage(problem('something-new' as ProblemCode), 'fr')).toBe('English detail.');
   });
 
   it('copes with problems missing their extensions', () => {
