@@ -245,9 +245,9 @@ describe('background validation jobs', () => {
     const handled: { job: string; worker: string }[] = [];
     const handler =
       (name: string): JobHandler =>
-      async (job, signal) => {
+      async (job, jobContext) => {
         handled.push({ job: job.id, worker: name });
-        return context.app.validation.service.runJob(job, signal);
+        return context.app.validation.service.runJob(job, jobContext);
       };
     const worker = (name: string) =>
       new ValidationWorker({

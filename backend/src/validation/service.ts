@@ -9,7 +9,7 @@ import { termsRepository } from '../terms/repository.ts';
 import type { TermRow } from '../terms/repository.ts';
 import type { TermValidationHooks } from '../terms/service.ts';
 import { jobsRepository as jobs, type ClaimedJob, type JobRow, type NewJob } from './jobs/repository.ts';
-import type { JobResult } from './jobs/worker.ts';
+import type { JobContext, JobOutcome } from '../platform/queue/worker.ts';
 import type { LlmValidator } from './llm/llm-validator.ts';
 import { PROMPT_VERSION } from './llm/prompt.ts';
 import type { SubjectTerm, ValidationSubject, Validator, ValidatorOutcome, ValidatorRun } from './ports.ts';
@@ -283,15 +283,14 @@ export class ValidationService implements TermValidationHooks {
    * its own job); rescheduled when the LLM failed in a way worth retrying; otherwise stored with the job's
    * completion in one transaction, so a record exists exactly when the job is finished.
    */
-  readonly runJob = async (job: ClaimedJob, signal: AbortSignal): Promise<JobResult> => {
-    const now = () => this.#clock.now();
+  readonly runJob = async (job: ClaimedJob, context: JobContext<ClaimedJob>): Promise<JobOutcome> => {
     const term = await termsRepository.findById(this.#db, job.termId);
     if (!term || contentHash(term) !== job.contentHash) {
-      await jobs.finish(this.#db, job, 'skipped', { now: now(), error: 'the term changed or was deleted' });
+      await context.complete([job], 'skipped', { error: 'the term changed or was deleted' });
       return { kind: 'skipped' };
     }
     const subject = await this.#subject(term);
-    const result = await this.#run(subject, { endpoint: 'validate_term_job', signal });
+    const result = await this.#run(subject, { endpoint: 'validate_term_job', signal: context.signal });
     const failure = result.llm?.failure ?? null;
     if (failure?.retryable && job.attempts < job.maxAttempts)
       return {
@@ -306,7 +305,7 @@ export class ValidationService implements TermValidationHooks {
       // Deleted meanwhile: its jobs went with it (cascade), there is nothing left to finish.
       if (!current) return { kind: 'skipped' } as const;
       if (contentHash(current) !== job.contentHash) {
-        await this.#finishOrAbort(tx, job, 'skipped', 'the term changed while it was being validated');
+        await finishOrAbort(context, tx, job, 'skipped', 'the term changed while it was being validated');
         return { kind: 'skipped' } as const;
       }
       const findings = findingsOf(result);
@@ -319,21 +318,10 @@ export class ValidationService implements TermValidationHooks {
       const unaware = await repository.termsNotYetMentioning(tx, [...new Set(duplicates)], job.termId);
       if (unaware.length > 0) await this.#enqueue(tx, await repository.subjects(tx, unaware), 1);
       const status = failure?.retryable ? 'failed' : 'done';
-      await this.#finishOrAbort(tx, job, status, failure ? `${failure.reason}: ${failure.message}` : null);
+      await finishOrAbort(context, tx, job, status, failure ? `${failure.reason}: ${failure.message}` : null);
       return { kind: status };
     });
   };
-
-  async #finishOrAbort(
-    tx: Db,
-    job: ClaimedJob,
-    status: 'done' | 'failed' | 'skipped',
-    error: string | null,
-  ): Promise<void> {
-    if (!(await jobs.finish(tx, job, status, { now: this.#clock.now(), error })))
-      // Another worker took the job over after our lease ran out: roll back, its run will be recorded.
-      throw new Error(`lost the lease on validation job ${job.id}`);
-  }
 
   // ---- shared ----------------------------------------------------------------------------------------
 
@@ -485,4 +473,16 @@ function decodeCursor(cursor: string): ValidationKeyset {
       'The pagination cursor is not valid.',
     );
   return { key: parsed.data.k, id: parsed.data.id };
+}
+
+/** Finishes the job in the record's transaction; when another worker took it over, rolls the record back. */
+async function finishOrAbort(
+  context: JobContext<ClaimedJob>,
+  tx: Db,
+  job: ClaimedJob,
+  status: 'done' | 'failed' | 'skipped',
+  error: string | null,
+): Promise<void> {
+  if ((await context.complete([job], status, { db: tx, error })) === 0)
+    throw new Error(`lost the lease on validation job ${job.id}`);
 }

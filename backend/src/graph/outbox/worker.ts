@@ -1,12 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { GraphMetrics } from '../../observability/metrics.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/client.ts';
 import type { GraphOutboxConfig } from '../../platform/config.ts';
-import { backoffDelayMs, sleep } from '../../platform/resilience/backoff.ts';
-import { MirrorUnavailableError, type GraphMirror, type MirrorChanges } from '../mirror.ts';
+import {
+  HandBackBatch,
+  QueueWorker,
+  type JobContext,
+  type JobOutcome,
+  type JobQueue,
+  type LeasedJob,
+} from '../../platform/queue/worker.ts';
+import { MirrorUnavailableError, type GraphMirror } from '../mirror.ts';
 import { graphOutboxRepository as outbox, type ClaimedChange } from './repository.ts';
 import { resolveChanges } from './state.ts';
 
@@ -24,29 +29,50 @@ export type OutboxWorkerOptions = Pick<
   leaseMs: number;
 };
 
-type BatchOutcome = { kind: 'applied' | 'retried' | 'failed' | 'released'; rows: number };
+/** An outbox row as the shared worker sees it: `attempts` counts this run. */
+interface OutboxJob extends LeasedJob {
+  change: ClaimedChange;
+}
+
+const changesOf = (jobs: readonly OutboxJob[]) => jobs.map((job) => job.change);
+
+/** graph_outbox as the shared worker sees it. Applied rows are deleted; others keep their history. */
+function outboxQueue(db: Db, maxAttempts: number, logger: Logger): JobQueue<OutboxJob> {
+  return {
+    async claim(options) {
+      const rows = await outbox.claim(db, options);
+      return rows.map((change) => ({ change, attempts: change.attempts + 1, maxAttempts }));
+    },
+    async complete(jobs) {
+      const deleted = await outbox.complete(db, changesOf(jobs));
+      if (deleted < jobs.length)
+        logger.warn(
+          { rows: jobs.length, deleted },
+          'a batch outlived its lease; another worker re-applies the rest (harmless: changes are idempotent)',
+        );
+      return deleted;
+    },
+    release: (jobs) => outbox.release(db, changesOf(jobs)),
+    retryLater: (job, runAfter, error) => outbox.retryLater(db, job.change, runAfter, error),
+    fail: (job, now, error) => outbox.fail(db, job.change, now, error),
+  };
+}
 
 /**
- * Drains the graph outbox into the mirror. Any number of workers, in one process or many, can run on one
- * outbox: claims never hand two workers rows that touch the same term (see the repository). A batch is
- * applied in one mirror transaction; if the mirror rejects it, its rows are applied one by one so a bad
- * row cannot hold back the others. An unreachable mirror is not the rows' fault: they are released
- * without spending an attempt and the whole worker backs off, so an outage of any length ends with every
- * row applied.
+ * Drains the graph outbox into the mirror, on the shared queue worker. Any number of workers, in one
+ * process or many, can run on one outbox: claims never hand two workers rows that touch the same term
+ * (see the repository). A batch is applied in one mirror transaction; if the mirror rejects it, its rows
+ * are applied one by one so a bad row cannot hold back the others. An unreachable mirror is not the rows'
+ * fault: they go back without spending an attempt and the worker backs off, so an outage of any length
+ * ends with every row applied.
  */
 export class GraphOutboxWorker {
-  readonly id: string;
+  readonly #worker: QueueWorker<OutboxJob>;
   readonly #db: Db;
   readonly #mirror: GraphMirror;
-  readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #metrics: GraphMetrics | undefined;
-  readonly #options: OutboxWorkerOptions;
-  #controller = new AbortController();
-  #loop: Promise<void> | null = null;
   #schemaReady = false;
-  /** Consecutive polls that found the mirror unreachable (drives the worker's own backoff). */
-  #outagePolls = 0;
 
   constructor(deps: {
     db: Db;
@@ -57,30 +83,58 @@ export class GraphOutboxWorker {
     options: OutboxWorkerOptions;
     id?: string;
   }) {
-    this.id = deps.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#db = deps.db;
     this.#mirror = deps.mirror;
-    this.#clock = deps.clock;
-    this.#logger = deps.logger.child({ worker: this.id, mirror: deps.mirror.name });
+    this.#logger = deps.logger.child({ mirror: deps.mirror.name });
     this.#metrics = deps.metrics;
-    this.#options = deps.options;
+    const { options } = deps;
+    this.#worker = new QueueWorker({
+      noun: 'graph outbox row',
+      queue: outboxQueue(deps.db, options.maxAttempts, this.#logger),
+      handle: (jobs, context) => this.#apply(jobs, context),
+      clock: deps.clock,
+      logger: this.#logger,
+      options: {
+        pollMs: options.pollMs,
+        batchSize: options.batchSize,
+        leaseMs: options.leaseMs,
+        backoffMs: options.backoffMs,
+        backoffMaxMs: options.backoffMaxMs,
+      },
+      ...(deps.id === undefined ? {} : { id: deps.id }),
+      describe: ({ change }) => ({
+        row: change.id,
+        kind: change.kind,
+        term: change.termId,
+        relation: change.relationId,
+      }),
+      onSettled: (state) => {
+        const up = { mirror: this.#mirror.name };
+        if (state === 'done') {
+          this.#metrics?.outboxApplied.inc();
+          this.#metrics?.neo4jUp.set(up, 1);
+        } else if (state === 'retried' || state === 'failed')
+          this.#metrics?.outboxFailed.inc({ outcome: state });
+        else if (state === 'unavailable') this.#metrics?.neo4jUp.set(up, 0);
+      },
+    });
+  }
+
+  get id(): string {
+    return this.#worker.id;
   }
 
   get running(): boolean {
-    return this.#loop !== null;
+    return this.#worker.running;
   }
 
   start(): void {
-    if (this.#loop) return;
-    if (this.#controller.signal.aborted) this.#controller = new AbortController();
-    this.#loop = this.#run(this.#controller.signal);
+    this.#worker.start();
   }
 
   /** Stops polling and waits for the batch in flight, if any, to finish. */
-  async stop(): Promise<void> {
-    this.#controller.abort(new Error('graph outbox worker stopping'));
-    await this.#loop;
-    this.#loop = null;
+  stop(): Promise<void> {
+    return this.#worker.stop();
   }
 
   /**
@@ -90,32 +144,24 @@ export class GraphOutboxWorker {
   async drain(): Promise<OutboxDrainSummary> {
     const summary: OutboxDrainSummary = { applied: 0, retried: 0, failed: 0 };
     for (;;) {
-      const outcomes = await this.runOnce();
-      if (outcomes.length === 0) return summary;
-      for (const outcome of outcomes) {
-        if (outcome.kind === 'released')
+      const settled = await this.#worker.runOnce();
+      if (settled.length === 0) return summary;
+      for (const { state } of settled) {
+        if (state === 'unavailable' || state === 'released')
           throw new MirrorUnavailableError(`${this.#mirror.name} is unreachable; the outbox keeps its rows`);
-        summary[outcome.kind] += outcome.rows;
+        if (state === 'done') summary.applied++;
+        else if (state === 'retried' || state === 'failed') summary[state]++;
       }
     }
   }
 
-  /** Claims one batch and applies it. Returns one outcome per group of rows, or [] when nothing was due. */
-  async runOnce(): Promise<BatchOutcome[]> {
-    const rows = await outbox.claim(this.#db, {
-      limit: this.#options.batchSize,
-      workerId: this.id,
-      now: this.#clock.now(),
-      leaseMs: this.#options.leaseMs,
-    });
-    if (rows.length === 0) return [];
-    let changes: MirrorChanges;
+  async #apply(jobs: readonly OutboxJob[], context: JobContext<OutboxJob>): Promise<JobOutcome[]> {
+    let changes;
     try {
-      changes = await resolveChanges(this.#db, rows);
+      changes = await resolveChanges(this.#db, changesOf(jobs));
     } catch (error) {
-      // PostgreSQL failed, not the mirror nor the rows: hand them back untouched (or let the lease lapse).
-      await outbox.release(this.#db, rows).catch(() => {});
-      throw error;
+      // PostgreSQL failed, not the mirror nor the rows: hand them back untouched.
+      throw new HandBackBatch('could not read the changes of a batch', { cause: error });
     }
     try {
       if (!this.#schemaReady) {
@@ -124,100 +170,32 @@ export class GraphOutboxWorker {
       }
       await this.#mirror.apply(changes);
     } catch (error) {
-      if (error instanceof MirrorUnavailableError) {
-        await outbox.release(this.#db, rows);
-        this.#metrics?.neo4jUp.set({ mirror: this.#mirror.name }, 0);
-        return [{ kind: 'released', rows: rows.length }];
-      }
+      if (error instanceof MirrorUnavailableError) return jobs.map(() => ({ kind: 'unavailable' }));
       this.#logger.warn(
-        { err: error, rows: rows.length },
+        { err: error, rows: jobs.length },
         'the mirror rejected a batch; applying its rows one by one',
       );
-      return this.#applyOneByOne(rows);
+      return this.#applyOneByOne(jobs, context);
     }
-    await this.#completed(rows);
-    return [{ kind: 'applied', rows: rows.length }];
+    await context.complete(jobs, 'done');
+    return jobs.map(() => ({ kind: 'done' }));
   }
 
-  async #completed(rows: readonly ClaimedChange[]): Promise<void> {
-    const deleted = await outbox.complete(this.#db, rows);
-    if (deleted < rows.length)
-      this.#logger.warn(
-        { rows: rows.length, deleted },
-        'a batch outlived its lease; another worker re-applies the rest (harmless: changes are idempotent)',
-      );
-    this.#metrics?.outboxApplied.inc(rows.length);
-    this.#metrics?.neo4jUp.set({ mirror: this.#mirror.name }, 1);
-  }
-
-  async #applyOneByOne(rows: readonly ClaimedChange[]): Promise<BatchOutcome[]> {
-    const outcomes: BatchOutcome[] = [];
-    for (const [index, row] of rows.entries()) {
+  async #applyOneByOne(jobs: readonly OutboxJob[], context: JobContext<OutboxJob>): Promise<JobOutcome[]> {
+    const outcomes: JobOutcome[] = [];
+    for (const [index, job] of jobs.entries()) {
       try {
-        await this.#mirror.apply(await resolveChanges(this.#db, [row]));
-        await this.#completed([row]);
-        outcomes.push({ kind: 'applied', rows: 1 });
+        await this.#mirror.apply(await resolveChanges(this.#db, [job.change]));
+        await context.complete([job], 'done');
+        outcomes.push({ kind: 'done' });
       } catch (error) {
         if (error instanceof MirrorUnavailableError) {
-          await outbox.release(this.#db, rows.slice(index));
-          outcomes.push({ kind: 'released', rows: rows.length - index });
+          for (let rest = index; rest < jobs.length; rest++) outcomes.push({ kind: 'unavailable' });
           return outcomes;
         }
-        outcomes.push({ kind: await this.#rowFailed(row, error), rows: 1 });
+        outcomes.push({ kind: 'retry', error: error instanceof Error ? error.message : String(error) });
       }
     }
     return outcomes;
-  }
-
-  async #rowFailed(row: ClaimedChange, error: unknown): Promise<'retried' | 'failed'> {
-    const message = error instanceof Error ? error.message : String(error);
-    const attempt = row.attempts + 1;
-    const context = { row: row.id, kind: row.kind, term: row.termId, relation: row.relationId, attempt };
-    if (attempt >= this.#options.maxAttempts) {
-      await outbox.fail(this.#db, row, this.#clock.now(), message);
-      this.#metrics?.outboxFailed.inc({ outcome: 'failed' });
-      this.#logger.error({ ...context, err: error }, 'graph outbox row set aside after its last attempt');
-      return 'failed';
-    }
-    const delay = backoffDelayMs(attempt, {
-      baseMs: this.#options.backoffMs,
-      maxMs: this.#options.backoffMaxMs,
-    });
-    await outbox.retryLater(this.#db, row, new Date(this.#clock.now().getTime() + delay), message);
-    this.#metrics?.outboxFailed.inc({ outcome: 'retried' });
-    this.#logger.warn({ ...context, err: error, retryInMs: delay }, 'graph outbox row will be retried');
-    return 'retried';
-  }
-
-  async #run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      let wait = this.#options.pollMs;
-      try {
-        const outcomes = await this.runOnce();
-        if (outcomes.some((outcome) => outcome.kind === 'released')) {
-          this.#outagePolls++;
-          if (this.#outagePolls === 1)
-            this.#logger.warn(
-              'the graph mirror is unreachable; changes wait in the outbox and are applied when it is back',
-            );
-          wait = backoffDelayMs(this.#outagePolls, {
-            baseMs: this.#options.backoffMs,
-            maxMs: this.#options.backoffMaxMs,
-          });
-        } else {
-          if (this.#outagePolls > 0 && outcomes.length > 0) {
-            this.#logger.info({ afterPolls: this.#outagePolls }, 'the graph mirror is reachable again');
-            this.#outagePolls = 0;
-          }
-          // More may be waiting: poll again at once after a batch, sleep when there was nothing.
-          if (outcomes.length > 0) wait = 0;
-        }
-      } catch (error) {
-        if (signal.aborted) break;
-        // PostgreSQL down or similar: keep polling; the next claim recovers by itself.
-        this.#logger.warn({ err: error }, 'graph outbox worker could not poll the outbox');
-      }
-      if (wait > 0) await sleep(wait, signal).catch(() => {});
-    }
   }
 }

@@ -1,17 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/database/client.ts';
-import { backoffDelayMs, sleep } from '../../platform/resilience/backoff.ts';
+import {
+  QueueWorker,
+  type JobContext,
+  type JobOutcome,
+  type JobQueue,
+  type Settled,
+} from '../../platform/queue/worker.ts';
 import { jobsRepository as jobs, type ClaimedJob } from './repository.ts';
 
-/** What handling a job came to. `done`, `failed` and `skipped` are already recorded by the handler. */
-export type JobResult =
-  { kind: 'done' | 'failed' | 'skipped' } | { kind: 'retry'; error: string; retryAfterMs: number | null };
-
-export type JobHandler = (job: ClaimedJob, signal: AbortSignal) => Promise<JobResult>;
+/** Validates one term: the outcome, the job finished through `context.complete` in its own transaction. */
+export type JobHandler = (job: ClaimedJob, context: JobContext<ClaimedJob>) => Promise<JobOutcome>;
 
 export interface DrainSummary {
   done: number;
@@ -32,26 +33,36 @@ export interface WorkerOptions {
 
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
 const MAINTENANCE_EVERY_MS = 10 * 60 * 1000;
-/** How long the loop waits before looking again when requests are queueing for the database. */
-const BUSY_PAUSE_MS = 50;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** validation_jobs as the shared worker sees it. */
+function validationQueue(db: Db, retentionDays: number): JobQueue<ClaimedJob> {
+  return {
+    claim: (options) => jobs.claim(db, options),
+    async complete(done, state, { db: tx, now, error }) {
+      let held = 0;
+      for (const job of done) if (await jobs.finish(tx ?? db, job, state, { now, error })) held++;
+      return held;
+    },
+    async release(released, now) {
+      for (const job of released) await jobs.release(db, job, now);
+    },
+    retryLater: async (job, runAfter, error) => void (await jobs.reschedule(db, job, runAfter, error)),
+    fail: async (job, now, error) => void (await jobs.finish(db, job, 'failed', { now, error })),
+    async maintain(now) {
+      const abandoned = await jobs.failAbandoned(db, now);
+      const purged = await jobs.purgeFinished(db, new Date(now.getTime() - retentionDays * DAY_MS));
+      return { abandoned, purged };
+    },
+  };
+}
 
 /**
- * Runs queued validation jobs. Any number of workers (in one process or across replicas) can run side by
- * side: claims skip rows another worker holds. `start()` polls until `stop()`; `drain()` runs whatever
- * is due right now and returns, which is what tests and the CLI use.
+ * Runs queued validation jobs on the shared queue worker: up to `concurrency` claimed at a time and
+ * validated side by side. `drain()` runs whatever is due right now and returns, which tests and the CLI use.
  */
 export class ValidationWorker {
-  readonly id: string;
-  readonly #db: Db;
-  readonly #handler: JobHandler;
-  readonly #clock: Clock;
-  readonly #logger: Logger;
-  readonly #metrics: Metrics;
-  readonly #options: WorkerOptions;
-  readonly #databaseBusy: () => boolean;
-  #controller = new AbortController();
-  #loop: Promise<void> | null = null;
-  #lastMaintenance = 0;
+  readonly #worker: QueueWorker<ClaimedJob>;
 
   constructor(deps: {
     db: Db;
@@ -61,133 +72,75 @@ export class ValidationWorker {
     metrics: Metrics;
     options: WorkerOptions;
     id?: string;
-    /**
-     * True while requests wait for a database connection: the polling loop then claims nothing, so
-     * background validation never competes with people for the database (drain() ignores it).
-     */
+    /** True while requests wait for a database connection: background validation then gives way. */
     databaseBusy?: () => boolean;
   }) {
-    this.#databaseBusy = deps.databaseBusy ?? (() => false);
-    this.id = deps.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.#db = deps.db;
-    this.#handler = deps.handler;
-    this.#clock = deps.clock;
-    this.#logger = deps.logger.child({ worker: this.id });
-    this.#metrics = deps.metrics;
-    this.#options = deps.options;
+    const { handler, logger, options } = deps;
+    this.#worker = new QueueWorker({
+      noun: 'validation job',
+      queue: validationQueue(deps.db, options.retentionDays),
+      handle: (claimed, context) =>
+        Promise.all(
+          claimed.map((job) =>
+            handler(job, context).catch((error: unknown): JobOutcome => {
+              if (context.signal.aborted) return { kind: 'released' };
+              logger.warn(
+                { err: error, job: job.id, term: job.termId },
+                'validation job failed unexpectedly',
+              );
+              return { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
+            }),
+          ),
+        ),
+      clock: deps.clock,
+      logger,
+      options: {
+        pollMs: options.pollMs,
+        batchSize: options.concurrency,
+        leaseMs: options.leaseMs,
+        backoffMs: options.backoffMs,
+        backoffMaxMs: MAX_BACKOFF_MS,
+        maintenanceEveryMs: MAINTENANCE_EVERY_MS,
+      },
+      ...(deps.id === undefined ? {} : { id: deps.id }),
+      ...(deps.databaseBusy ? { busy: deps.databaseBusy } : {}),
+      describe: (job) => ({ job: job.id, term: job.termId }),
+      onSettled: (state) => {
+        if (state !== 'released' && state !== 'unavailable')
+          deps.metrics.jobs.outcomes.inc({ outcome: state });
+      },
+    });
+  }
+
+  get id(): string {
+    return this.#worker.id;
   }
 
   get running(): boolean {
-    return this.#loop !== null;
+    return this.#worker.running;
   }
 
   start(): void {
-    if (this.#loop) return;
-    if (this.#controller.signal.aborted) this.#controller = new AbortController();
-    this.#loop = this.#run(this.#controller.signal);
+    this.#worker.start();
   }
 
   /** Stops polling and aborts jobs in flight (they return to the queue), then waits for the loop to end. */
-  async stop(): Promise<void> {
-    this.#controller.abort(new Error('validation worker stopping'));
-    await this.#loop;
-    this.#loop = null;
+  stop(): Promise<void> {
+    return this.#worker.stop();
+  }
+
+  /** Claims up to `concurrency` due jobs and handles them; what became of each. */
+  async runOnce(): Promise<Settled[]> {
+    return (await this.#worker.runOnce()).map((item) => item.state);
   }
 
   /** Runs due jobs until none is left, then returns what happened. Jobs rescheduled for later are not waited for. */
   async drain(): Promise<DrainSummary> {
     const summary: DrainSummary = { done: 0, failed: 0, skipped: 0, retried: 0 };
     for (;;) {
-      const results = await this.runOnce();
-      if (results.length === 0) return summary;
-      for (const result of results) {
-        if (result === 'retry') summary.retried++;
-        else if (result !== 'released') summary[result]++;
-      }
+      const states = await this.runOnce();
+      if (states.length === 0) return summary;
+      for (const state of states) if (state in summary) summary[state as keyof DrainSummary]++;
     }
-  }
-
-  /** Claims up to `concurrency` due jobs and handles them concurrently. */
-  async runOnce(): Promise<(JobResult['kind'] | 'released')[]> {
-    const signal = this.#controller.signal;
-    if (signal.aborted) return [];
-    const claimed = await jobs.claim(this.#db, {
-      limit: this.#options.concurrency,
-      workerId: this.id,
-      now: this.#clock.now(),
-      leaseMs: this.#options.leaseMs,
-    });
-    return Promise.all(claimed.map((job) => this.#handle(job, signal)));
-  }
-
-  async #handle(job: ClaimedJob, signal: AbortSignal): Promise<JobResult['kind'] | 'released'> {
-    let result: JobResult;
-    try {
-      result = await this.#handler(job, signal);
-    } catch (error) {
-      if (signal.aborted) {
-        await jobs.release(this.#db, job, this.#clock.now()).catch(() => {
-          // The database may be closing too; the lease expires and another worker takes the job.
-        });
-        return 'released';
-      }
-      this.#logger.warn({ err: error, job: job.id, term: job.termId }, 'validation job failed unexpectedly');
-      result = {
-        kind: 'retry',
-        error: error instanceof Error ? error.message : String(error),
-        retryAfterMs: null,
-      };
-    }
-    if (result.kind !== 'retry') {
-      this.#metrics.jobs.outcomes.inc({ outcome: result.kind });
-      return result.kind;
-    }
-    if (job.attempts >= job.maxAttempts) {
-      await jobs.finish(this.#db, job, 'failed', { now: this.#clock.now(), error: result.error });
-      this.#metrics.jobs.outcomes.inc({ outcome: 'failed' });
-      return 'failed';
-    }
-    const delay = Math.max(
-      backoffDelayMs(job.attempts, { baseMs: this.#options.backoffMs, maxMs: MAX_BACKOFF_MS }),
-      result.retryAfterMs ?? 0,
-    );
-    await jobs.reschedule(this.#db, job, new Date(this.#clock.now().getTime() + delay), result.error);
-    this.#metrics.jobs.outcomes.inc({ outcome: 'retried' });
-    this.#logger.info(
-      { job: job.id, term: job.termId, attempt: job.attempts, retryInMs: delay, error: result.error },
-      'validation job will be retried',
-    );
-    return 'retry';
-  }
-
-  async #run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      if (this.#databaseBusy()) {
-        await sleep(BUSY_PAUSE_MS, signal).catch(() => {});
-        continue;
-      }
-      let handled = 0;
-      try {
-        await this.#maintain();
-        handled = (await this.runOnce()).length;
-      } catch (error) {
-        if (signal.aborted) break;
-        // Database down or similar: keep polling; the next claim recovers by itself.
-        this.#logger.warn({ err: error }, 'validation worker could not poll the job queue');
-      }
-      if (handled === 0) await sleep(this.#options.pollMs, signal).catch(() => {});
-    }
-  }
-
-  async #maintain(): Promise<void> {
-    const now = this.#clock.now();
-    if (now.getTime() - this.#lastMaintenance < MAINTENANCE_EVERY_MS) return;
-    this.#lastMaintenance = now.getTime();
-    const abandoned = await jobs.failAbandoned(this.#db, now);
-    const purged = await jobs.purgeFinished(
-      this.#db,
-      new Date(now.getTime() - this.#options.retentionDays * 24 * 60 * 60 * 1000),
-    );
-    if (abandoned + purged > 0) this.#logger.info({ abandoned, purged }, 'validation queue maintenance');
   }
 }
