@@ -13,11 +13,16 @@ declare module 'vitest' {
 let cluster: PostgresCluster | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  // Only the postgres project needs a server (the pglite project's tests run on embedded PGlite).
+  if (project.name !== 'postgres') {
+    project.provide('postgresUrl', '');
+    project.provide('locustBin', '');
+    return;
+  }
   // Tools are installed here, once, so no test's deadline includes a download (issue 14: the load smoke
   // test timed out installing Locust on a busy machine).
   const [started, locust] = await Promise.all([
     cluster ?? startPostgresCluster({ log: (line) => console.log(`[postgres] ${line}`) }),
-    // Once per clone (a cached virtualenv); the setup runs for the root project, not per database.
     ensureLocust((line) => console.log(`[locust] ${line}`)),
   ]);
   cluster = started;

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { problemCodes } from '@lexikon/contracts/problem';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument } from '../src/openapi-document.ts';
+import { buildOpenApiDocument } from '../../src/openapi-document.ts';
 
-const catalogue = readFileSync(new URL('../src/platform/errors.ts', import.meta.url), 'utf8');
+const catalogue = readFileSync(new URL('../../src/platform/errors.ts', import.meta.url), 'utf8');
 
 describe('the problem catalogue', () => {
   it('has exactly one factory per code of the contract, and no code outside it', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/platform/config.ts';
-import { backoffDelayMs } from '../src/platform/resilience/backoff.ts';
-import { CircuitBreaker } from '../src/platform/resilience/circuit-breaker.ts';
-import { retryAfterMs } from '../src/validation/llm/openai-client.ts';
-import { buildPrompt, PROMPT_VERSION } from '../src/validation/llm/prompt.ts';
-import { parseVerdict, verdictJsonSchema } from '../src/validation/llm/verdict.ts';
-import { ManualClock } from './support/validation-context.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { backoffDelayMs } from '../../src/platform/resilience/backoff.ts';
+import { CircuitBreaker } from '../../src/platform/resilience/circuit-breaker.ts';
+import { retryAfterMs } from '../../src/validation/llm/openai-client.ts';
+import { buildPrompt, PROMPT_VERSION } from '../../src/validation/llm/prompt.ts';
+import { parseVerdict, verdictJsonSchema } from '../../src/validation/llm/verdict.ts';
+import { ManualClock } from '../support/validation-context.ts';
 
 describe('the circuit breaker', () => {
   const breaker = (clock: ManualClock) =>

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { demoRelations, demoTerms } from '../src/demo/ai-ontology.ts';
-import type { Neighbour, OtherTerm, ValidationSubject } from '../src/validation/ports.ts';
-import { RuleValidator, checkTerm } from '../src/validation/rules/rule-validator.ts';
-import { definitionSimilarity, NEAR_DUPLICATE_SIMILARITY } from '../src/validation/rules/checks.ts';
-import { stem } from '../src/validation/rules/stem.ts';
-import { nearDuplicateQuery } from '../src/validation/repository.ts';
-import { mulberry32 } from '../src/demo/synthetic.ts';
-import { detectLanguage, words } from '../src/validation/rules/text.ts';
-import { createMetrics } from '../src/observability/metrics.ts';
+import { demoRelations, demoTerms } from '../../src/demo/ai-ontology.ts';
+import type { Neighbour, OtherTerm, ValidationSubject } from '../../src/validation/ports.ts';
+import { RuleValidator, checkTerm } from '../../src/validation/rules/rule-validator.ts';
+import { definitionSimilarity, NEAR_DUPLICATE_SIMILARITY } from '../../src/validation/rules/checks.ts';
+import { stem } from '../../src/validation/rules/stem.ts';
+import { nearDuplicateQuery } from '../../src/validation/repository.ts';
+import { mulberry32 } from '../../src/demo/synthetic.ts';
+import { detectLanguage, words } from '../../src/validation/rules/text.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
 
 const subject = (
   term: string,
