@@ -18,6 +18,7 @@ const FEATURES = [
   'terms',
   'validation',
 ];
+const ENTRY_POINTS = ['cli', 'demo'];
 const noTests = { group: ['**/test/**', '**/*.test.ts'], message: 'Nothing outside the tests imports them.' };
 const layerRule = (...patterns) => ['error', { patterns: [noTests, ...patterns] }];
 const httpModules = {
@@ -105,12 +106,27 @@ export default tseslint.config(
       }),
     },
   },
-  {
-    files: ['backend/src/**/routes.ts'],
-    rules: { 'no-restricted-imports': layerRule(databaseModules) },
-  },
-  {
-    files: ['backend/src/**/service.ts', 'backend/src/**/repository.ts'],
-    rules: { 'no-restricted-imports': layerRule(httpModules) },
-  },
+  // Per feature: no other feature's repository (they expose a narrow reader port instead, e.g.
+  // terms/reader.ts); routes never touch the database; services and repositories never import Fastify.
+  // cli/ and demo/ are entry points like app.ts and may use any repository.
+  ...FEATURES.filter((feature) => !ENTRY_POINTS.includes(feature)).flatMap((feature) => {
+    const otherRepositories = {
+      group: FEATURES.filter((other) => other !== feature).map((other) => `**/${other}/repository.ts`),
+      message: `${feature}/ reads other features through their ports (e.g. terms/reader.ts), not their repositories.`,
+    };
+    return [
+      {
+        files: [`backend/src/${feature}/**/*.ts`],
+        rules: { 'no-restricted-imports': layerRule(otherRepositories) },
+      },
+      {
+        files: [`backend/src/${feature}/**/routes.ts`],
+        rules: { 'no-restricted-imports': layerRule(otherRepositories, databaseModules) },
+      },
+      {
+        files: [`backend/src/${feature}/**/service.ts`, `backend/src/${feature}/**/repository.ts`],
+        rules: { 'no-restricted-imports': layerRule(otherRepositories, httpModules) },
+      },
+    ];
+  }),
 );

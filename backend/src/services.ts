@@ -12,6 +12,7 @@ import type { Config } from './platform/config.ts';
 import type { Database, Db } from './platform/database/client.ts';
 import { RelationsService } from './relations/service.ts';
 import { SystemService } from './system/service.ts';
+import { termReader } from './terms/reader.ts';
 import { TermsService } from './terms/service.ts';
 import { ValidationWorker } from './validation/jobs/worker.ts';
 import { CircuitBreaker } from './platform/resilience/circuit-breaker.ts';
@@ -83,13 +84,19 @@ export function buildServices(deps: {
     graph,
     graphTraversal: new GraphService({
       db,
+      terms: termReader,
       store: graph.store,
       metrics: metrics.graph,
       maxNodes: config.graphMaxNodes,
       maxEdges: config.graphMaxEdges,
     }),
     terms: new TermsService({ db, validation: validation.service, graphChanges: graph.changes }),
-    relations: new RelationsService({ db, validation: validation.service, graphChanges: graph.changes }),
+    relations: new RelationsService({
+      db,
+      terms: termReader,
+      validation: validation.service,
+      graphChanges: graph.changes,
+    }),
     system: new SystemService({ database }),
   };
 }
@@ -124,6 +131,7 @@ export function buildValidation(deps: {
     : null;
   const service = new ValidationService({
     db,
+    terms: termReader,
     rules: new RuleValidator({ metrics }),
     llm,
     clock,

@@ -37,6 +37,11 @@ describe('the layer rules', () => {
     ],
     ['a repository imports Fastify', 'backend/src/terms/repository.ts', "import fp from 'fastify-plugin';"],
     [
+      "a feature imports another feature's repository",
+      'backend/src/relations/service.ts',
+      "import { termsRepository } from '../terms/repository.ts';",
+    ],
+    [
       'application code imports a test',
       'backend/src/terms/service.ts',
       "import { x } from '../../test/support/x.ts';",
@@ -61,6 +66,11 @@ describe('the layer rules', () => {
       'platform/ imports platform/',
       'backend/src/platform/http/x.ts',
       "import { errors } from '../errors.ts';",
+    ],
+    [
+      'a feature reads another through its port',
+      'backend/src/relations/service.ts',
+      "import type { TermReader } from '../terms/reader.ts';",
     ],
   ])('allow: %s', async (_case, file, code) => {
     expect(await restricted(file, code)).toEqual([]);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { errors } from '../platform/errors.ts';
+import { policy } from './policy.ts';
 import type { AccessTokens, AuthUser } from './tokens.ts';
 
 declare module 'fastify' {
@@ -61,6 +62,6 @@ export function currentUser(request: FastifyRequest): AuthUser {
 
 export function requireAdmin(request: FastifyRequest): AuthUser {
   const user = currentUser(request);
-  if (user.role !== 'admin') throw errors.forbidden('Only administrators may do this.');
+  policy.assertReviewer(user);
   return user;
 }

@@ -1,12 +1,13 @@
 import type { GraphMetrics } from '../observability/metrics.ts';
 import type { Db } from '../platform/database/client.ts';
 import { errors } from '../platform/errors.ts';
-import { termsRepository } from '../terms/repository.ts';
+import type { TermReader } from '../terms/reader.ts';
 import type { GraphStore } from './port.ts';
 import type { SubgraphResponse, TraversalQuery } from './schemas.ts';
 
 export class GraphService {
   readonly #db: Db;
+  readonly #terms: TermReader;
   readonly #store: GraphStore;
   readonly #maxNodes: number;
   readonly #maxEdges: number;
@@ -14,12 +15,14 @@ export class GraphService {
 
   constructor(deps: {
     db: Db;
+    terms: TermReader;
     store: GraphStore;
     maxNodes: number;
     maxEdges: number;
     metrics?: GraphMetrics;
   }) {
     this.#db = deps.db;
+    this.#terms = deps.terms;
     this.#store = deps.store;
     this.#maxNodes = deps.maxNodes;
     this.#maxEdges = deps.maxEdges;
@@ -52,7 +55,7 @@ export class GraphService {
     domain: string | undefined,
     query: TraversalQuery,
   ): Promise<SubgraphResponse> {
-    const matches = await termsRepository.findByName(this.#db, name, domain);
+    const matches = await this.#terms.findByName(this.#db, name, domain);
     if (matches.length === 0)
       throw errors.notFound(`No term named "${name}"${domain ? ` in "${domain}"` : ''}.`);
     if (matches.length > 1)

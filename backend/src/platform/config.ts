@@ -165,129 +165,19 @@ const environmentSchema = z.object({
 
 export type Environment = z.infer<typeof environmentSchema>;
 
-export interface Config {
-  env: Environment['NODE_ENV'];
-  isProduction: boolean;
-  host: string;
-  port: number;
-  logLevel: Environment['LOG_LEVEL'];
-  database:
-    | { kind: 'postgres'; url: string; poolMax: number; connectTimeoutMs: number; statementTimeoutMs: number }
-    | { kind: 'pglite'; dataDir: string | null };
-  dataDir: string | null;
-  jwt: { secret: Uint8Array; accessTtlSeconds: number; issuer: string; audience: string };
-  refreshTokenTtlDays: number;
-  corsOrigins: string[];
-  trustProxy: boolean;
-  /** Send Strict-Transport-Security: only when the API is served over TLS. */
-  hsts: boolean;
-  bodyLimitBytes: number;
-  rateLimits: {
-    loginPerIp: RateLimitRule;
-    loginPerAccount: RateLimitRule;
-    registerPerIp: RateLimitRule;
-  };
-  graphMaxNodes: number;
-  /** Relations one traversal returns at most (the response stays bounded however dense the graph). */
-  graphMaxEdges: number;
-  requestTimeoutMs: number;
-  /** Processes serving the API port (node:cluster when more than one); see `apiWorkers()`. */
-  apiWorkers: number;
-  /** Where browsers reach the web app: OAuth providers redirect back to it. */
-  publicWebUrl: string;
-  oauth: OAuthConfig;
-  /** Null when no LLM is configured: validation then runs the rules only. */
-  llm: LlmConfig | null;
-  validation: ValidationConfig;
-  metrics: MetricsConfig;
-  /** `GET /debug/error` exists (admin-only in production). */
-  debugRoutes: boolean;
-  graph: GraphConfig;
-}
-
-/** Where traversals run, and the optional Neo4j mirror that PostgreSQL (the system of record) feeds. */
-export interface GraphConfig {
-  engine: 'postgres' | 'neo4j';
-  /** Null when NEO4J_URI is unset: no mirror, no outbox rows, traversals in PostgreSQL. */
-  neo4j: Neo4jConfig | null;
-  outbox: GraphOutboxConfig;
-}
-
-export interface Neo4jConfig {
-  uri: string;
-  user: string;
-  /** Null only outside production, for a loopback Neo4j with authentication off (`npm run neo4j`). */
-  password: string | null;
-  /** Connection and per-query budget: a traversal falls back to PostgreSQL rather than wait longer. */
-  timeoutMs: number;
-}
-
-export interface GraphOutboxConfig {
-  /** Drain the outbox into Neo4j from this process (any number of processes may). */
-  worker: boolean;
-  pollMs: number;
-  batchSize: number;
-  /** Exponential backoff between attempts, from `backoffMs` up to `backoffMaxMs`. */
-  backoffMs: number;
-  backoffMaxMs: number;
-  /** Attempts at a row that Neo4j rejects before it is set aside as failed (outages do not count). */
-  maxAttempts: number;
-}
-
-export interface MetricsConfig {
-  /** When set, `/metrics` answers only `Authorization: Bearer <token>`. */
-  token: string | null;
-  /** When set, `/metrics` is served on this internal port only, not on the API port. */
-  port: number | null;
-  host: string;
-}
-
-/** Any OpenAI-compatible Chat Completions server (OpenAI, Ollama, vLLM, llama.cpp server…). */
-export interface LlmConfig {
-  baseUrl: string;
-  apiKey: string | null;
-  model: string;
-  timeoutMs: number;
-  maxAttempts: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  circuitFailures: number;
-  circuitCooldownMs: number;
-  /** How the JSON verdict is requested; the answer is parsed strictly against its schema either way. */
-  structuredOutput: 'json_schema' | 'json_object' | 'none';
-  temperature: number;
-}
-
-export interface ValidationConfig {
-  /** Run the background job worker in this process. */
-  worker: boolean;
-  workerPollMs: number;
-  workerConcurrency: number;
-  jobMaxAttempts: number;
-  jobBackoffMs: number;
-  jobRetentionDays: number;
-  /** Budget of the LLM pass of `POST /api/terms/:id/validate`, retries included. */
-  syncTimeoutMs: number;
-}
-
-export interface OAuthProviderCredentials {
-  clientId: string;
-  clientSecret: string;
-}
-
-export interface OAuthConfig {
-  /** Present only when both the client id and secret are set: a provider without credentials is off. */
-  github: (OAuthProviderCredentials & { webUrl: string; apiUrl: string }) | null;
-  google: (OAuthProviderCredentials & { issuer: string }) | null;
-  timeoutMs: number;
-  /** Plain-http provider URLs (local test providers only). */
-  allowHttp: boolean;
-}
-
-export interface RateLimitRule {
-  max: number;
-  windowSeconds: number;
-}
+/**
+ * The configuration's types are inferred from what `loadConfig` builds out of the parsed environment:
+ * written once, in the builders below, with the variables they come from.
+ */
+export type Config = ReturnType<typeof loadConfig>;
+export type GraphConfig = ReturnType<typeof graphConfig>;
+export type Neo4jConfig = NonNullable<GraphConfig['neo4j']>;
+export type GraphOutboxConfig = GraphConfig['outbox'];
+export type MetricsConfig = ReturnType<typeof metricsConfig>;
+export type LlmConfig = NonNullable<ReturnType<typeof llmConfig>>;
+export type ValidationConfig = ReturnType<typeof validationConfig>;
+export type OAuthConfig = ReturnType<typeof oauthConfig>;
+export type RateLimitRule = Environment['AUTH_LOGIN_LIMIT_PER_IP'];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -305,7 +195,7 @@ const DEV_ORIGINS = [
  * Parses and validates the environment once, at start-up. Every problem is reported at once, by
  * variable name, so a misconfigured deployment fails fast with a message a person can act on.
  */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
   const parsed = environmentSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
@@ -324,13 +214,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     database: env.DATABASE_URL
       ? {
-          kind: 'postgres',
+          kind: 'postgres' as const,
           url: env.DATABASE_URL,
           poolMax: env.DATABASE_POOL_MAX,
           connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
           statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
         }
-      : { kind: 'pglite', dataDir: dataDir ? join(dataDir, 'pglite') : null },
+      : { kind: 'pglite' as const, dataDir: dataDir ? join(dataDir, 'pglite') : null },
     dataDir,
     jwt: {
       secret: resolveJwtSecret(env.JWT_SECRET, isProduction, dataDir),
@@ -339,8 +229,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       audience: 'lexikon-api',
     },
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
-    corsOrigins: env.CORS_ORIGINS ?? (isProduction ? [] : DEV_ORIGINS),
+    corsOrigins: env.CORS_ORIGINS ?? (isProduction ? [] : [...DEV_ORIGINS]),
     trustProxy: env.TRUST_PROXY,
+    /** Send Strict-Transport-Security: only when the API is served over TLS. */
     hsts: env.HSTS,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     rateLimits: {
@@ -349,20 +240,26 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       registerPerIp: env.AUTH_REGISTER_LIMIT_PER_IP,
     },
     graphMaxNodes: env.GRAPH_MAX_NODES,
+    /** Relations one traversal returns at most (the response stays bounded however dense the graph). */
     graphMaxEdges: env.GRAPH_MAX_EDGES,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    /** Processes serving the API port (node:cluster when more than one); see `apiWorkers()`. */
     apiWorkers: apiWorkers(env.API_WORKERS, isProduction, env.DATABASE_URL === undefined),
+    /** Where browsers reach the web app: OAuth providers redirect back to it. */
     publicWebUrl: env.PUBLIC_WEB_URL,
     oauth: oauthConfig(env, isProduction),
+    /** Null when no LLM is configured: validation then runs the rules only. */
     llm: llmConfig(env),
     validation: validationConfig(env),
     metrics: metricsConfig(env, isProduction),
+    /** `GET /debug/error` exists (admin-only in production). */
     debugRoutes: env.DEBUG_ROUTES ?? !isProduction,
     graph: graphConfig(env, isProduction),
   };
 }
 
-function graphConfig(env: Environment, isProduction: boolean): GraphConfig {
+/** Where traversals run, and the optional Neo4j mirror that PostgreSQL (the system of record) feeds. */
+function graphConfig(env: Environment, isProduction: boolean) {
   if (env.GRAPH_ENGINE === 'neo4j' && !env.NEO4J_URI)
     throw new ConfigError(
       'Invalid configuration:\n  - GRAPH_ENGINE: "neo4j" needs NEO4J_URI (e.g. bolt://127.0.0.1:7687, see `npm run neo4j`)',
@@ -377,20 +274,26 @@ function graphConfig(env: Environment, isProduction: boolean): GraphConfig {
     );
   return {
     engine: env.GRAPH_ENGINE,
+    /** Null when NEO4J_URI is unset: no mirror, no outbox rows, traversals in PostgreSQL. */
     neo4j: env.NEO4J_URI
       ? {
           uri: env.NEO4J_URI,
           user: env.NEO4J_USER,
+          /** Null only outside production, for a loopback Neo4j with authentication off (`npm run neo4j`). */
           password: env.NEO4J_PASSWORD ?? null,
+          /** Connection and per-query budget: a traversal falls back to PostgreSQL rather than wait longer. */
           timeoutMs: env.NEO4J_TIMEOUT_MS,
         }
       : null,
     outbox: {
+      /** Drain the outbox into Neo4j from this process (any number of processes may). */
       worker: env.GRAPH_OUTBOX_WORKER,
       pollMs: env.GRAPH_OUTBOX_POLL_MS,
       batchSize: env.GRAPH_OUTBOX_BATCH_SIZE,
+      /** Exponential backoff between attempts, from `backoffMs` up to `backoffMaxMs`. */
       backoffMs: env.GRAPH_OUTBOX_BACKOFF_MS,
       backoffMaxMs: env.GRAPH_OUTBOX_BACKOFF_MAX_MS,
+      /** Attempts at a row that Neo4j rejects before it is set aside as failed (outages do not count). */
       maxAttempts: env.GRAPH_OUTBOX_MAX_ATTEMPTS,
     },
   };
@@ -411,20 +314,22 @@ function apiWorkers(setting: number | 'auto' | undefined, isProduction: boolean,
   return availableParallelism();
 }
 
-function metricsConfig(env: Environment, isProduction: boolean): MetricsConfig {
+function metricsConfig(env: Environment, isProduction: boolean) {
   // Metrics reveal traffic, routes and versions: production keeps them behind a token or off the public port.
   if (isProduction && !env.METRICS_TOKEN && env.METRICS_PORT === undefined)
     throw new ConfigError(
       'Invalid configuration:\n  - METRICS_TOKEN: required when NODE_ENV=production unless METRICS_PORT serves /metrics on an internal port (generate one with `openssl rand -hex 32`)',
     );
   return {
+    /** When set, `/metrics` answers only `Authorization: Bearer <token>`. */
     token: env.METRICS_TOKEN ?? null,
+    /** When set, `/metrics` is served on this internal port only, not on the API port. */
     port: env.METRICS_PORT ?? null,
     host: env.METRICS_HOST ?? env.HOST,
   };
 }
 
-function validationConfig(env: Environment): ValidationConfig {
+function validationConfig(env: Environment) {
   // "Validate now" must answer before the request itself is aborted: by default 5 s under its timeout.
   const syncTimeoutMs =
     env.VALIDATION_SYNC_TIMEOUT_MS ?? Math.max(500, Math.min(25_000, env.REQUEST_TIMEOUT_MS - 5000));
@@ -433,17 +338,20 @@ function validationConfig(env: Environment): ValidationConfig {
       'Invalid configuration:\n  - VALIDATION_SYNC_TIMEOUT_MS: must be shorter than REQUEST_TIMEOUT_MS, so "validate now" answers before the request is cut',
     );
   return {
+    /** Run the background job worker in this process. */
     worker: env.VALIDATION_WORKER,
     workerPollMs: env.VALIDATION_WORKER_POLL_MS,
     workerConcurrency: env.VALIDATION_WORKER_CONCURRENCY,
     jobMaxAttempts: env.VALIDATION_JOB_MAX_ATTEMPTS,
     jobBackoffMs: env.VALIDATION_JOB_BACKOFF_MS,
     jobRetentionDays: env.VALIDATION_JOB_RETENTION_DAYS,
+    /** Budget of the LLM pass of `POST /api/terms/:id/validate`, retries included. */
     syncTimeoutMs,
   };
 }
 
-function llmConfig(env: Environment): LlmConfig | null {
+/** Any OpenAI-compatible Chat Completions server (OpenAI, Ollama, vLLM, llama.cpp server…), or null. */
+function llmConfig(env: Environment) {
   if (!env.LLM_BASE_URL) {
     // A model or key without a server is a half-done configuration: say so rather than silently run without.
     const stray = (['LLM_MODEL', 'LLM_API_KEY'] as const).filter((name) => env[name] !== undefined);
@@ -469,12 +377,13 @@ function llmConfig(env: Environment): LlmConfig | null {
     retryMaxMs: env.LLM_RETRY_MAX_MS,
     circuitFailures: env.LLM_CIRCUIT_FAILURES,
     circuitCooldownMs: env.LLM_CIRCUIT_COOLDOWN_MS,
+    /** How the JSON verdict is requested; the answer is parsed strictly against its schema either way. */
     structuredOutput: env.LLM_STRUCTURED_OUTPUT,
     temperature: env.LLM_TEMPERATURE,
   };
 }
 
-function oauthConfig(env: Environment, isProduction: boolean): OAuthConfig {
+function oauthConfig(env: Environment, isProduction: boolean) {
   const pair = (id: string | undefined, secret: string | undefined, name: string) => {
     if (!id && !secret) return null;
     if (!id || !secret)
@@ -490,9 +399,11 @@ function oauthConfig(env: Environment, isProduction: boolean): OAuthConfig {
       'Invalid configuration:\n  - OAUTH_ALLOW_HTTP: not allowed when NODE_ENV=production',
     );
   return {
+    /** Present only when both the client id and secret are set: a provider without credentials is off. */
     github: github && { ...github, webUrl: env.GITHUB_URL, apiUrl: env.GITHUB_API_URL },
     google: google && { ...google, issuer: env.GOOGLE_ISSUER },
     timeoutMs: env.OAUTH_TIMEOUT_MS,
+    /** Plain-http provider URLs (local test providers only). */
     allowHttp: env.OAUTH_ALLOW_HTTP,
   };
 }

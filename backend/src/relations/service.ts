@@ -3,7 +3,8 @@ import type { GraphChangeRecorder } from '../graph/outbox/recorder.ts';
 import type { Db } from '../platform/database/client.ts';
 import { classifyDatabaseError, isUniqueViolation } from '../platform/database/errors.ts';
 import { errors } from '../platform/errors.ts';
-import { termsRepository } from '../terms/repository.ts';
+import type { TermReader } from '../terms/reader.ts';
+import { policy } from '../auth/policy.ts';
 import { relationsRepository as repository, type RelationWithEnds } from './repository.ts';
 import {
   hierarchicalRelationTypes,
@@ -21,11 +22,18 @@ export interface RelationValidationHooks {
 
 export class RelationsService {
   readonly #db: Db;
+  readonly #terms: TermReader;
   readonly #validation: RelationValidationHooks;
   readonly #graphChanges: GraphChangeRecorder;
 
-  constructor(deps: { db: Db; validation: RelationValidationHooks; graphChanges: GraphChangeRecorder }) {
+  constructor(deps: {
+    db: Db;
+    terms: TermReader;
+    validation: RelationValidationHooks;
+    graphChanges: GraphChangeRecorder;
+  }) {
     this.#db = deps.db;
+    this.#terms = deps.terms;
     this.#validation = deps.validation;
     this.#graphChanges = deps.graphChanges;
   }
@@ -38,16 +46,19 @@ export class RelationsService {
         // Taken first, before any row lock: the insert's foreign-key checks lock both terms, and taking
         // the advisory lock after a row lock would let two opposite inserts deadlock.
         if (hierarchical) await repository.lockHierarchy(tx, body.type);
-        const source = await termsRepository.findById(tx, sourceId);
+        const source = await this.#terms.findById(tx, sourceId);
         if (!source) throw errors.notFound('No term with this id.');
-        if (user.role !== 'admin' && source.createdBy !== user.id)
-          throw errors.forbidden('Only the creator of a term or an administrator may add relations from it.');
-        const target = await termsRepository.findById(tx, body.target_id);
+        policy.assertMayChange(
+          user,
+          source,
+          'Only the creator of a term or an administrator may add relations from it.',
+        );
+        const target = await this.#terms.findById(tx, body.target_id);
         if (!target) throw errors.unknownTarget(body.target_id);
         if (hierarchical) {
           const cycle = await findCycle(tx, sourceId, body.target_id, body.type);
           if (cycle) {
-            const names = (await termsRepository.findByIds(tx, cycle)).reduce(
+            const names = (await this.#terms.findByIds(tx, cycle)).reduce(
               (byId, term) => byId.set(term.id, term.term),
               new Map<string, string>(),
             );
@@ -89,7 +100,7 @@ export class RelationsService {
   }
 
   async list(termId: string): Promise<Relation[]> {
-    if (!(await termsRepository.findById(this.#db, termId))) throw errors.notFound('No term with this id.');
+    if (!(await this.#terms.findById(this.#db, termId))) throw errors.notFound('No term with this id.');
     return (await repository.listForTerm(this.#db, termId)).map(toRelation);
   }
 
@@ -98,12 +109,12 @@ export class RelationsService {
       const relation = await repository.findById(tx, relationId);
       if (!relation || (relation.sourceId !== termId && relation.targetId !== termId))
         throw errors.notFound('This term has no relation with this id.');
-      if (user.role !== 'admin' && relation.createdBy !== user.id) {
-        const [source, target] = await Promise.all([
-          termsRepository.findById(tx, relation.sourceId),
-          termsRepository.findById(tx, relation.targetId),
+      if (!policy.mayChange(user, relation)) {
+        const ends = await Promise.all([
+          this.#terms.findById(tx, relation.sourceId),
+          this.#terms.findById(tx, relation.targetId),
         ]);
-        if (source?.createdBy !== user.id && target?.createdBy !== user.id)
+        if (!policy.mayRemoveRelation(user, relation, ends))
           throw errors.forbidden(
             'Only the relation’s creator, the creator of either term, or an administrator may remove it.',
           );

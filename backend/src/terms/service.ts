@@ -4,6 +4,7 @@ import type { Db } from '../platform/database/client.ts';
 import { isUniqueViolation } from '../platform/database/errors.ts';
 import { errors } from '../platform/errors.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { policy } from '../auth/policy.ts';
 import { termsRepository as repository, type TermRow } from './repository.ts';
 import {
   statusTransitions,
@@ -151,7 +152,7 @@ export class TermsService {
         if (
           current.status === 'validated' &&
           changes.status === undefined &&
-          user.role !== 'admin' &&
+          policy.editNeedsReview(user) &&
           (textChanged || (changes.level !== undefined && changes.level !== current.level))
         )
           changes.status = 'in_review';
@@ -212,15 +213,18 @@ async function canonicalDomain(tx: Db, domain: string | null, termId?: string): 
 }
 
 function assertMayChange(term: TermRow, user: AuthUser): void {
-  if (user.role !== 'admin' && term.createdBy !== user.id)
-    throw errors.forbidden('Only the creator of a term or an administrator may change or delete it.');
+  policy.assertMayChange(
+    user,
+    term,
+    'Only the creator of a term or an administrator may change or delete it.',
+  );
 }
 
 function assertTransition(from: TermRow['status'], to: TermRow['status'], user: AuthUser): void {
   const allowed = statusTransitions[from];
   if (!allowed.includes(to)) throw errors.invalidStatusTransition(from, to, allowed);
-  if (to === 'validated' && user.role !== 'admin')
-    throw errors.forbidden('Only a reviewer (administrator) may mark a term as validated.');
+  if (to === 'validated')
+    policy.assertReviewer(user, 'Only a reviewer (administrator) may mark a term as validated.');
 }
 
 export function toTerm(row: TermRow): Term {

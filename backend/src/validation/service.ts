@@ -5,8 +5,8 @@ import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/database/client.ts';
 import { classifyDatabaseError } from '../platform/database/errors.ts';
 import { errors } from '../platform/errors.ts';
-import { termsRepository } from '../terms/repository.ts';
-import type { TermRow } from '../terms/repository.ts';
+import type { TermReader, TermRow } from '../terms/reader.ts';
+import { policy } from '../auth/policy.ts';
 import type { TermValidationHooks } from '../terms/service.ts';
 import { jobsRepository as jobs, type ClaimedJob, type JobRow, type NewJob } from './jobs/repository.ts';
 import type { JobContext, JobOutcome } from '../platform/queue/worker.ts';
@@ -58,12 +58,14 @@ export class ValidationService implements TermValidationHooks {
   readonly #db: Db;
   readonly #rules: Validator;
   readonly #llm: LlmValidator | null;
+  readonly #terms: TermReader;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #options: ValidationServiceOptions;
 
   constructor(deps: {
     db: Db;
+    terms: TermReader;
     rules: Validator;
     llm: LlmValidator | null;
     clock: Clock;
@@ -71,6 +73,7 @@ export class ValidationService implements TermValidationHooks {
     options: ValidationServiceOptions;
   }) {
     this.#db = deps.db;
+    this.#terms = deps.terms;
     this.#rules = deps.rules;
     this.#llm = deps.llm;
     this.#clock = deps.clock;
@@ -188,10 +191,13 @@ export class ValidationService implements TermValidationHooks {
 
   /** "Validate now": the rules, then the LLM (if configured) within the synchronous budget. */
   async validateNow(termId: string, user: AuthUser): Promise<ValidationRecord> {
-    const term = await termsRepository.findById(this.#db, termId);
+    const term = await this.#terms.findById(this.#db, termId);
     if (!term) throw errors.notFound('No term with this id.');
-    if (user.role !== 'admin' && term.createdBy !== user.id)
-      throw errors.forbidden('Only the creator of a term or a reviewer (administrator) may validate it.');
+    policy.assertMayChange(
+      user,
+      term,
+      'Only the creator of a term or a reviewer (administrator) may validate it.',
+    );
     const subject = await this.#subject(term);
     const result = await this.#run(subject, {
       endpoint: 'validate_term',
@@ -213,7 +219,7 @@ export class ValidationService implements TermValidationHooks {
   }
 
   async list(termId: string, query: ListValidationsQuery): Promise<ValidationPage> {
-    const term = await termsRepository.findById(this.#db, termId);
+    const term = await this.#terms.findById(this.#db, termId);
     if (!term) throw errors.notFound('No term with this id.');
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const { rows, keys } = await repository.list(this.#db, termId, query.limit, after);
@@ -284,7 +290,7 @@ export class ValidationService implements TermValidationHooks {
    * completion in one transaction, so a record exists exactly when the job is finished.
    */
   readonly runJob = async (job: ClaimedJob, context: JobContext<ClaimedJob>): Promise<JobOutcome> => {
-    const term = await termsRepository.findById(this.#db, job.termId);
+    const term = await this.#terms.findById(this.#db, job.termId);
     if (!term || contentHash(term) !== job.contentHash) {
       await context.complete([job], 'skipped', { error: 'the term changed or was deleted' });
       return { kind: 'skipped' };
