@@ -19,7 +19,10 @@ const FEATURES = [
   'validation',
 ];
 const ENTRY_POINTS = ['cli', 'demo'];
-const noTests = { group: ['**/test/**', '**/*.test.ts'], message: 'Nothing outside the tests imports them.' };
+const noTests = {
+  group: ['**/test/**', '**/*.test.ts', '@lexikon/harness', '@lexikon/harness/*'],
+  message: 'Application code imports neither the tests nor their harness.',
+};
 const layerRule = (...patterns) => ['error', { patterns: [noTests, ...patterns] }];
 const httpModules = {
   group: ['fastify', 'fastify-*', '@fastify/*'],
@@ -103,6 +106,23 @@ export default tseslint.config(
           '**/main.ts',
         ],
         message: 'platform/ is shared by every feature and imports none of them (nor the composition root).',
+      }),
+    },
+  },
+  {
+    files: ['harness/**/*.ts'],
+    rules: {
+      'no-restricted-imports': layerRule({
+        group: [
+          '**/backend/**',
+          '**/frontend/**',
+          '**/scripts/**',
+          '**/bench/**',
+          '**/deploy/test/**',
+          '@lexikon/backend*',
+        ],
+        message:
+          'The harness is what tests, benchmarks and scripts share: it imports none of them, nor the app.',
       }),
     },
   },

@@ -18,9 +18,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { startPostgresCluster, type PostgresCluster } from '../backend/test/support/postgres-cluster.ts';
+import { startPostgresCluster, type PostgresCluster } from '@lexikon/harness/postgres-cluster';
 import { writeReliabilityRecord } from '../backend/test/support/reliability.ts';
 import { startProductionServer, type ProductionServer } from '../backend/test/support/reliability-server.ts';
+import { repoRoot } from '@lexikon/harness/repo-root';
 
 export const SCHEMATHESIS_VERSION = '4.32.5';
 export const FUZZ_CHECKS = [
@@ -30,7 +31,6 @@ export const FUZZ_CHECKS = [
   'response_schema_conformance',
 ] as const;
 
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const venvDir = join(repoRoot, '.cache', `schemathesis-${SCHEMATHESIS_VERSION}`);
 const schemathesisBin = join(venvDir, 'bin', 'schemathesis');
 

@@ -6,10 +6,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { repoRoot } from '@lexikon/harness/repo-root';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export { repoRoot };
 export const LOCUST_VERSION = '2.47.0';
 export const locustfile = path.join(repoRoot, 'load/locustfile.py');
 const venv = path.join(repoRoot, '.cache/load', `locust-${LOCUST_VERSION}`);

@@ -19,8 +19,8 @@ import { gitCommit } from '../backend/bench/lib/git.ts';
 import { runListLoad, type ListLoadResult } from '../backend/bench/lib/list-load.ts';
 import { startServer } from '../backend/bench/lib/server.ts';
 import { sortSamples, summarize } from '../backend/bench/lib/stats.ts';
-import { startPostgresCluster } from '../backend/test/support/postgres-cluster.ts';
-import { freeLoopbackPort } from '../backend/test/support/ports.ts';
+import { startPostgresCluster } from '@lexikon/harness/postgres-cluster';
+import { freeLoopbackPort } from '@lexikon/harness/ports';
 import { renderLoadChart } from './load-chart.ts';
 import {
   ensureLocust,

@@ -13,7 +13,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   readReliabilityRecords,
@@ -21,8 +20,8 @@ import {
   type ReliabilityRecord,
 } from '../backend/test/support/reliability.ts';
 import { runContractFuzz, SCHEMATHESIS_VERSION } from './fuzz.ts';
+import { repoRoot } from '@lexikon/harness/repo-root';
 
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const output = join(repoRoot, 'docs/reliability.md');
 const vitestJson = join(reliabilityDir, 'vitest-backend.json');
 const log = (line: string): void => void process.stderr.write(`[reliability] ${line}\n`);

@@ -20,7 +20,7 @@ import { PostgresGraphStore } from '../src/graph/postgres-graph-store.ts';
 import { loadConfig, type Config } from '../src/platform/config.ts';
 import { createDatabase, rowsOf, type Database } from '../src/platform/database/client.ts';
 import { runMigrations } from '../src/platform/database/migrate.ts';
-import { startPostgresCluster } from '../test/support/postgres-cluster.ts';
+import { startPostgresCluster } from '@lexikon/harness/postgres-cluster';
 import { renderLatencyChart } from './lib/chart.ts';
 import { TimedClient } from './lib/http.ts';
 import { runListLoad, type ListLoadResult } from './lib/list-load.ts';
@@ -28,9 +28,10 @@ import { renderMarkdown, renderSummary, TARGETS, type BenchReport, type Machine 
 import { freeLoopbackPort, startServer } from './lib/server.ts';
 import { runTraversals, type TraversalKind, type TraversalMeasurement } from './lib/traversal.ts';
 import { gitCommit as gitCommitOf } from './lib/git.ts';
+import { repoRoot } from '@lexikon/harness/repo-root';
 
 const backendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = path.resolve(backendDir, '..');
+
 const LIST_PATH = '/api/terms?limit=20';
 const TRAVERSAL_DEPTH = 3;
 const traversalPath = (direction: 'out' | 'both') =>

@@ -11,13 +11,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import neo4j, { type Driver, type Session } from 'neo4j-driver';
 import pg from 'pg';
 import pino from 'pino';
-import { ensureNeo4jBuilt, startNeo4j } from '../../scripts/neo4j/server.ts';
+import { ensureNeo4jBuilt, startNeo4j } from '@lexikon/harness/neo4j/server';
 import { generateOntology, loadOntology, type SyntheticOntology } from '../src/demo/synthetic.ts';
 import { createNeo4jDriver } from '../src/graph/neo4j/driver.ts';
 import { Neo4jGraphStore } from '../src/graph/neo4j/neo4j-graph-store.ts';
@@ -28,7 +27,7 @@ import { PostgresGraphStore } from '../src/graph/postgres-graph-store.ts';
 import { SEED_TRAVERSAL_CYPHER, SEED_TRAVERSAL_SQL } from '../src/graph/seed-query.ts';
 import { createDatabase, type Database } from '../src/platform/database/client.ts';
 import { runMigrations } from '../src/platform/database/migrate.ts';
-import { startPostgresCluster, type PostgresCluster } from '../test/support/postgres-cluster.ts';
+import { startPostgresCluster, type PostgresCluster } from '@lexikon/harness/postgres-cluster';
 import { renderGrowthChart, type GrowthPanel } from './lib/graph-chart.ts';
 import {
   assertSame,
@@ -62,10 +61,9 @@ import {
   type SubgraphSize,
 } from './lib/graph-report.ts';
 import { gitCommit } from './lib/git.ts';
+import { repoRoot } from '@lexikon/harness/repo-root';
 
-const backendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const repoRoot = path.resolve(backendDir, '..');
-const NEO4J_HEAP = '1g'; // scripts/neo4j/server.ts starts the JVM with -Xmx1g
+const NEO4J_HEAP = '1g'; // harness/src/neo4j/server.ts starts the JVM with -Xmx1g
 
 const USAGE = `Usage: npm run bench:graph -- [options]
 

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { ensureLocust } from '../../scripts/load-locust.ts';
-import { startPostgresCluster, type PostgresCluster } from './support/postgres-cluster.ts';
+import { startPostgresCluster, type PostgresCluster } from '@lexikon/harness/postgres-cluster';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -5,7 +5,7 @@ import { main } from '../src/cli/main.ts';
 import { MirrorUnavailableError } from '../src/graph/mirror.ts';
 import { ConfigError, loadConfig } from '../src/platform/config.ts';
 import { rowsOf } from '../src/platform/database/client.ts';
-import { freeLoopbackPort } from './support/ports.ts';
+import { freeLoopbackPort } from '@lexikon/harness/ports';
 import {
   createTerm,
   createTestContext,

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { Driver } from 'neo4j-driver';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Neo4jServer } from '../../scripts/neo4j/server.ts';
+import type { Neo4jServer } from '@lexikon/harness/neo4j/server';
 import { executeCommand } from '../src/cli/command.ts';
 import { graphCommand } from '../src/cli/commands/graph.ts';
 import { seedDemoCommand } from '../src/cli/commands/seed-demo.ts';

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RedirectWalker } from './support/browser-flow.ts';
-import { startFakeGitHub, type FakeGitHub, type GitHubUser } from './support/fake-github.ts';
-import { startOidcIssuer, type OidcIssuer } from './support/oidc-issuer.ts';
+import { startFakeGitHub, type FakeGitHub, type GitHubUser } from '@lexikon/harness/fakes/github';
+import { startOidcIssuer, type OidcIssuer } from '@lexikon/harness/fakes/oidc-issuer';
 import { createTestContext, createUser, type TestContext } from './support/test-app.ts';
 
 const WEB = 'http://127.0.0.1:9'; // the web app's public URL: providers redirect there, nobody fetches it

@@ -5,7 +5,7 @@ import { buildApp } from '../src/app.ts';
 import { ConfigError } from '../src/platform/config.ts';
 import { createDatabase } from '../src/platform/database/client.ts';
 import { runMigrations } from '../src/platform/database/migrate.ts';
-import { freeLoopbackPort } from './support/ports.ts';
+import { freeLoopbackPort } from '@lexikon/harness/ports';
 import {
   createTestContext,
   createTestDatabaseUrl,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedirectWalker } from './support/browser-flow.ts';
-import { startFakeGitHub, type FakeGitHub } from './support/fake-github.ts';
+import { startFakeGitHub, type FakeGitHub } from '@lexikon/harness/fakes/github';
 import { createTestContext, type TestContext } from './support/test-app.ts';
 
 const WEB = 'http://127.0.0.1:9'; // providers redirect there; nobody fetches it

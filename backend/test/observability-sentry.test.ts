@@ -3,8 +3,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeSentry, type FakeSentry } from './support/fake-sentry.ts';
-import { freeLoopbackPort } from './support/ports.ts';
+import { startFakeSentry, type FakeSentry } from '@lexikon/harness/fakes/sentry';
+import { freeLoopbackPort } from '@lexikon/harness/ports';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
 import { createTestDatabaseUrl, TEST_JWT_SECRET, testDatabaseKind } from './support/test-app.ts';
 

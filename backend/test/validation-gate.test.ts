@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../src/platform/database/client.ts';
-import { httpStatus, startFakeLlm, verdict, type FakeLlm } from './support/fake-llm.ts';
+import { httpStatus, startFakeLlm, verdict, type FakeLlm } from '@lexikon/harness/fakes/llm';
 import { createTerm, createUser, type TestUser } from './support/test-app.ts';
 import {
   createValidationContext,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rowsOf } from '../src/platform/database/client.ts';
 import { jobsRepository } from '../src/validation/jobs/repository.ts';
 import { ValidationWorker, type JobHandler } from '../src/validation/jobs/worker.ts';
-import { httpStatus, slow, startFakeLlm, verdict, type FakeLlm } from './support/fake-llm.ts';
+import { httpStatus, slow, startFakeLlm, verdict, type FakeLlm } from '@lexikon/harness/fakes/llm';
 import { createTerm, createUser, testDatabaseKind, type TestUser } from './support/test-app.ts';
 import {
   createValidationContext,

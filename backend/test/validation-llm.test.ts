@@ -10,7 +10,7 @@ import {
   startFakeLlm,
   verdict,
   type FakeLlm,
-} from './support/fake-llm.ts';
+} from '@lexikon/harness/fakes/llm';
 import { createTerm, createUser, relate, type TestUser } from './support/test-app.ts';
 import {
   createValidationContext,

@@ -4,9 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '@lexikon/harness/repo-root';
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export { repoRoot };
 /** Git-ignored; tools and base-image material are kept here between runs. */
 export const cacheDir = join(repoRoot, '.cache/containers');
 

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startNeo4j } from './server.ts';
+import { startNeo4j } from '@lexikon/harness/neo4j/server';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const envFile = path.join(root, '.env');

@@ -2,11 +2,10 @@
  * The backend's layers are enforced by ESLint (eslint.config.js): these cases prove each rule fires on
  * the arrow it forbids, and stays quiet on the ones the architecture allows (docs/architecture.md).
  */
-import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '@lexikon/harness/repo-root';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const eslint = new ESLint({ cwd: repoRoot });
 
 async function restricted(file: string, code: string): Promise<string[]> {
@@ -45,6 +44,16 @@ describe('the layer rules', () => {
       'application code imports a test',
       'backend/src/terms/service.ts',
       "import { x } from '../../test/support/x.ts';",
+    ],
+    [
+      'application code imports the test harness',
+      'backend/src/terms/service.ts',
+      "import { repoRoot } from '@lexikon/harness/repo-root';",
+    ],
+    [
+      'the harness imports the app',
+      'harness/src/x.ts',
+      "import { buildApp } from '../../backend/src/app.ts';",
     ],
   ])('refuse: %s', async (_case, file, code) => {
     expect(await restricted(file, code)).toHaveLength(1);

@@ -1,4 +1,4 @@
-export { freeLoopbackPort } from '../../test/support/ports.ts';
+export { freeLoopbackPort } from '@lexikon/harness/ports';
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface ServerProcess {

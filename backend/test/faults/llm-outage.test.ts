@@ -11,7 +11,7 @@ import {
   verdict,
   type FakeLlm,
   type FakeReply,
-} from '../support/fake-llm.ts';
+} from '@lexikon/harness/fakes/llm';
 import { trackReliability } from '../support/reliability.ts';
 import { expectLogsFreeOfSecrets, LogWatch } from '../support/reliability-logs.ts';
 import { signUp, startProductionServer, type ProductionServer } from '../support/reliability-server.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Neo4jServer } from '../../../scripts/neo4j/server.ts';
+import type { Neo4jServer } from '@lexikon/harness/neo4j/server';
 import { neo4jEnvironment, startTestNeo4j } from '../support/neo4j.ts';
 import { trackReliability } from '../support/reliability.ts';
 import { expectLogsFreeOfSecrets, LogWatch } from '../support/reliability-logs.ts';

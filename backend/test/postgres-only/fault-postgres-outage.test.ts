@@ -7,8 +7,8 @@ import { classifyDatabaseError } from '../../src/platform/database/errors.ts';
 import { trackReliability } from '../support/reliability.ts';
 import { expectLogsFreeOfSecrets, LogWatch } from '../support/reliability-logs.ts';
 import { signUp, startProductionServer, type ProductionServer } from '../support/reliability-server.ts';
-import { freeLoopbackPort } from '../support/ports.ts';
-import { startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
+import { freeLoopbackPort } from '@lexikon/harness/ports';
+import { startPostgresCluster, type PostgresCluster } from '@lexikon/harness/postgres-cluster';
 
 // Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { failuresByCause, readResults, runLocust } from '../../../scripts/load-locust.ts';
 import { createLoadAccount, readBack, startApi, type ApiProcess } from '../../../scripts/load-server.ts';
-import { freeLoopbackPort } from '../support/ports.ts';
+import { freeLoopbackPort } from '@lexikon/harness/ports';
 import { createTestDatabaseUrl } from '../support/test-app.ts';
 
 /**

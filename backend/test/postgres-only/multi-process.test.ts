@@ -2,8 +2,8 @@ import { request as httpRequest, get as httpGet } from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedirectWalker } from '../support/browser-flow.ts';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.ts';
-import { freeLoopbackPort } from '../support/ports.ts';
+import { startFakeGitHub, type FakeGitHub } from '@lexikon/harness/fakes/github';
+import { freeLoopbackPort } from '@lexikon/harness/ports';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 import { createTestDatabaseUrl } from '../support/test-app.ts';
 

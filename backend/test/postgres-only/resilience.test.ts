@@ -3,7 +3,7 @@ import pino from 'pino';
 import { buildApp } from '../../src/app.ts';
 import { createDatabase } from '../../src/platform/database/client.ts';
 import { runMigrations } from '../../src/platform/database/migrate.ts';
-import { startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
+import { startPostgresCluster, type PostgresCluster } from '@lexikon/harness/postgres-cluster';
 import { testConfig } from '../support/test-app.ts';
 import type { FastifyInstance } from 'fastify';
 

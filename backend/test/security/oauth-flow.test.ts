@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedirectWalker } from '../support/browser-flow.ts';
-import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.ts';
-import { startOidcIssuer, type OidcIssuer } from '../support/oidc-issuer.ts';
+import { startFakeGitHub, type FakeGitHub } from '@lexikon/harness/fakes/github';
+import { startOidcIssuer, type OidcIssuer } from '@lexikon/harness/fakes/oidc-issuer';
 import { trackReliability, type ReliabilityTracker } from '../support/reliability.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 

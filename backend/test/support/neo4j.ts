@@ -1,10 +1,10 @@
-import { startNeo4j, type Neo4jServer } from '../../../scripts/neo4j/server.ts';
+import { startNeo4j, type Neo4jServer } from '@lexikon/harness/neo4j/server';
 
 /** Tests run Neo4j with authentication on, so the password path is the one exercised. */
 export const TEST_NEO4J_PASSWORD = 'lexikon-test-neo4j-password';
 
 /**
- * A real Neo4j for one test file (built from Maven Central on first use, see scripts/neo4j/server.ts).
+ * A real Neo4j for one test file (built from Maven Central on first use, see harness/src/neo4j/server.ts).
  * Pass `dataDir` (and `port`) to stop and start the same store again.
  */
 export function startTestNeo4j(options: { dataDir?: string; port?: number } = {}): Promise<Neo4jServer> {

@@ -8,9 +8,8 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '@lexikon/harness/repo-root';
 
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const reliabilityDir = join(repoRoot, 'test-results/reliability');
 
 export type ReliabilityKind = 'fault' | 'control' | 'fuzz';

@@ -6,12 +6,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import {
-  startFakeGitHub,
-  type FakeGitHub,
-  type GitHubUser,
-} from '../../../backend/test/support/fake-github.ts';
-import { startOidcIssuer, type OidcIssuer } from '../../../backend/test/support/oidc-issuer.ts';
+import { startFakeGitHub, type FakeGitHub, type GitHubUser } from '@lexikon/harness/fakes/github';
+import { startOidcIssuer, type OidcIssuer } from '@lexikon/harness/fakes/oidc-issuer';
 import { ApiClient } from '../support/api.ts';
 import {
   ACCESS_COOKIE,

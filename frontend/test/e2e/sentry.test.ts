@@ -8,7 +8,7 @@
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BrowserContext, Page, Request } from 'playwright-core';
-import { startFakeSentry, type FakeSentry } from '../../../backend/test/support/fake-sentry.ts';
+import { startFakeSentry, type FakeSentry } from '@lexikon/harness/fakes/sentry';
 import { promoteToAdmin, type TestUser } from '../support/api.ts';
 import {
   ACCESS_COOKIE,

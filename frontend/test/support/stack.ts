@@ -9,16 +9,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import {
-  startPostgresCluster,
-  type PostgresCluster,
-} from '../../../backend/test/support/postgres-cluster.ts';
+import { freeLoopbackPort as freePort } from '@lexikon/harness/ports';
+import { repoRoot } from '@lexikon/harness/repo-root';
+import { startPostgresCluster, type PostgresCluster } from '@lexikon/harness/postgres-cluster';
 
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export { freePort, repoRoot };
 export const frontendDir = join(repoRoot, 'frontend');
 const apiEntry = join(repoRoot, 'backend/src/main.ts');
 const webBuildDir = join(frontendDir, 'build');
@@ -101,19 +98,6 @@ process.on('exit', () => {
   for (const child of running)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
-      );
-    });
-  });
-}
 
 export function randomSecret(): string {
   return randomBytes(48).toString('base64');

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeSentry, type FakeSentry } from '../../../../backend/test/support/fake-sentry.ts';
+import { startFakeSentry, type FakeSentry } from '@lexikon/harness/fakes/sentry';
 import { parseDsn, type Dsn } from './dsn.ts';
 import { forwardEnvelope, type TunnelOptions } from './tunnel.server.ts';
 

@@ -18,8 +18,9 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freeLoopbackPort } from '../ports.ts';
+import { repoRoot } from '../repo-root.ts';
 
 export type StartNeo4jOptions = {
   /**
@@ -62,7 +63,7 @@ export type Neo4jServer = {
 export const NEO4J_VERSION = '5.26.30';
 export const NEO4J_USER = 'neo4j';
 
-const projectDir = fileURLToPath(new URL('../../deploy/neo4j-embedded/', import.meta.url));
+const projectDir = path.join(repoRoot, 'deploy/neo4j-embedded/');
 const targetDir = path.join(projectDir, 'target');
 const jarFile = path.join(targetDir, 'neo4j-embedded-1.0.0.jar');
 const libDir = path.join(targetDir, 'lib');
@@ -563,20 +564,4 @@ async function installDebianToolchain(log: (line: string) => void): Promise<void
   const apt = (args: string[]) => execFileAsync('apt-get', [...lockWait, ...args], { env, timeout: 900_000 });
   await apt(['update']);
   await apt(['install', '-y', '--no-install-recommends', 'openjdk-17-jdk-headless', 'maven']);
-}
-
-// ---- ports -------------------------------------------------------------------------------------------
-
-/** A TCP port that was free on 127.0.0.1 a moment ago (the JVM binds it soon after). */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port')),
-      );
-    });
-  });
 }
