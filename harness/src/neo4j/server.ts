@@ -7,20 +7,21 @@
  *   // neo4j.boltUrl, neo4j.user, neo4j.password → neo4j-driver
  *   await neo4j.stop();
  *
- * The Maven build runs once and is cached (target/ is reused while it is newer than pom.xml and src/).
- * Starts are cut from ~10–40 s to a few seconds by a class-data-sharing archive that the first cleanly
- * stopped server records (-XX:ArchiveClassesAtExit) and later ones map (-XX:SharedArchiveFile).
+ * Here: launching the JVM, waiting for Bolt, stopping it. The machine's toolchain (toolchain.ts), the
+ * Maven build (build.ts) and the class-data-sharing archive (class-data-sharing.ts) are beside it.
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { freeLoopbackPort } from '../ports.ts';
-import { repoRoot } from '../repo-root.ts';
+import { ensureNeo4jBuilt } from './build.ts';
+import { classDataSharing, type ClassDataSharing } from './class-data-sharing.ts';
+import { jarFile, libDir, NEO4J_VERSION } from './paths.ts';
+
+export { ensureNeo4jBuilt, NEO4J_VERSION };
 
 export type StartNeo4jOptions = {
   /**
@@ -60,15 +61,8 @@ export type Neo4jServer = {
   output(): string;
 };
 
-export const NEO4J_VERSION = '5.26.30';
 export const NEO4J_USER = 'neo4j';
 
-const projectDir = path.join(repoRoot, 'deploy/neo4j-embedded/');
-const targetDir = path.join(projectDir, 'target');
-const jarFile = path.join(targetDir, 'neo4j-embedded-1.0.0.jar');
-const libDir = path.join(targetDir, 'lib');
-const buildStamp = path.join(targetDir, '.lexikon-built');
-const buildLock = path.join(targetDir, '.lexikon-build-lock');
 const MAIN_CLASS = 'org.lexikon.neo4j.Main';
 const READY_LINE = /^NEO4J_READY (bolt:\/\/\S+)/m;
 
@@ -83,12 +77,8 @@ const JVM_FLAGS = [
 ];
 const DEFAULT_READY_TIMEOUT_MS = 240_000;
 const STOP_TIMEOUT_MS = 60_000;
-const BUILD_TIMEOUT_MS = 900_000;
 const START_ATTEMPTS = 3;
 const OUTPUT_LINES_KEPT = 80;
-
-const execFileAsync = promisify(execFile);
-const isRoot = (): boolean => process.getuid?.() === 0;
 
 export async function startNeo4j(options: StartNeo4jOptions = {}): Promise<Neo4jServer> {
   const log = options.log ?? (() => {});
@@ -316,252 +306,4 @@ async function failureTail(output: OutputBuffer, dataDir: string): Promise<strin
   return [output.text(), debugTail && `--- tail of logs/debug.log ---\n${debugTail}`]
     .filter(Boolean)
     .join('\n');
-}
-
-// ---- class-data sharing ------------------------------------------------------------------------------
-
-type ClassDataSharing = {
-  mode: string;
-  recording: boolean;
-  flags: string[];
-  adoptRecording(): Promise<void>;
-  discardRecording(): Promise<void>;
-};
-
-/**
- * One archive per JVM binary: an archive made by another JDK build is rejected by the JVM (it then runs
- * without one), so the name carries the binary's identity and a JDK upgrade simply records a new one.
- */
-async function classDataSharing(java: string): Promise<ClassDataSharing> {
-  const javaBinary = realpathSync(java);
-  const identity = createHash('sha256')
-    .update(`${javaBinary}:${statSync(javaBinary).mtimeMs}`)
-    .digest('hex')
-    .slice(0, 12);
-  const archive = path.join(targetDir, `neo4j-${identity}.jsa`);
-  const nothing = async (): Promise<void> => {};
-  if (existsSync(archive)) {
-    return {
-      mode: 'class-data sharing archive',
-      recording: false,
-      flags: [`-XX:SharedArchiveFile=${archive}`, '-Xshare:auto', '-Xlog:cds=off', '-Xlog:cds+dynamic=off'],
-      adoptRecording: nothing,
-      discardRecording: nothing,
-    };
-  }
-  removeAbandonedRecordings();
-  // Unique per server: several may be recording at once; the first to stop cleanly provides the archive.
-  const recording = path.join(targetDir, `recording-${process.pid}-${Date.now()}-${Math.random()}.jsa`);
-  const discardRecording = () => rm(recording, { force: true });
-  return {
-    mode: 'recording a class-data sharing archive for the next starts',
-    recording: true,
-    flags: [`-XX:ArchiveClassesAtExit=${recording}`, '-Xlog:cds=off', '-Xlog:cds+dynamic=off'],
-    async adoptRecording() {
-      const size = await stat(recording).then(
-        (s) => s.size,
-        () => 0,
-      );
-      if (size > 0 && !existsSync(archive)) await rename(recording, archive);
-      await discardRecording();
-    },
-    discardRecording,
-  };
-}
-
-/** Recordings of servers that were killed or crashed: ~100 MiB each, never adopted. */
-function removeAbandonedRecordings(): void {
-  const hourAgo = Date.now() - 3_600_000;
-  for (const entry of readdirSync(targetDir)) {
-    const file = path.join(targetDir, entry);
-    if (entry.startsWith('recording-') && statSync(file).mtimeMs < hourAgo) rmSync(file, { force: true });
-  }
-}
-
-// ---- build -------------------------------------------------------------------------------------------
-
-let building: Promise<string> | undefined;
-
-/**
- * Makes sure a JDK and Maven are there (installing Debian's when root) and that the Maven project is built.
- * Returns the `java` executable. Safe to call concurrently, from several processes too (a lock directory).
- */
-export function ensureNeo4jBuilt(log: (line: string) => void = () => {}): Promise<string> {
-  building ??= (async () => {
-    const java = await ensureToolchain(log);
-    if (!isBuildFresh()) await withBuildLock(log, async () => isBuildFresh() || (await build(log)));
-    return java;
-  })();
-  building.catch(() => (building = undefined));
-  return building;
-}
-
-function newestSource(): number {
-  const newestIn = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
-      const file = path.join(dir, entry.name);
-      return Math.max(newest, entry.isDirectory() ? newestIn(file) : statSync(file).mtimeMs);
-    }, 0);
-  return Math.max(statSync(path.join(projectDir, 'pom.xml')).mtimeMs, newestIn(path.join(projectDir, 'src')));
-}
-
-function isBuildFresh(): boolean {
-  if (!existsSync(buildStamp) || !existsSync(jarFile) || !existsSync(libDir)) return false;
-  return statSync(buildStamp).mtimeMs >= newestSource();
-}
-
-async function build(log: (line: string) => void): Promise<true> {
-  const startedAt = performance.now();
-  const cached = existsSync(path.join(os.homedir(), '.m2/repository/org/neo4j/neo4j', NEO4J_VERSION));
-  log(
-    cached
-      ? 'neo4j: building deploy/neo4j-embedded (jars already in ~/.m2)'
-      : `neo4j: building deploy/neo4j-embedded; first run downloads Neo4j ${NEO4J_VERSION} (~125 MiB) from Maven Central`,
-  );
-  const goals = [
-    '-B',
-    '-q',
-    'package',
-    'dependency:copy-dependencies',
-    `-DoutputDirectory=${libDir}`,
-    '-DincludeScope=runtime',
-  ];
-  // Offline when the jars are cached (no network round trips); online if the cache turns out incomplete.
-  if (!(
-    cached &&
-    (await runMaven(['-o', ...goals]).then(
-      () => true,
-      () => false,
-    ))
-  )) {
-    await runMaven(goals);
-  }
-  // Archives recorded against the old jars would be rejected (the class path changed): start afresh.
-  for (const entry of readdirSync(targetDir)) {
-    if (entry.endsWith('.jsa')) rmSync(path.join(targetDir, entry), { force: true });
-  }
-  await writeFile(buildStamp, `${new Date().toISOString()}\n`);
-  log(`neo4j: built in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
-  return true;
-}
-
-async function runMaven(args: string[]): Promise<void> {
-  try {
-    await execFileAsync('mvn', args, { cwd: projectDir, timeout: BUILD_TIMEOUT_MS, maxBuffer: 64 << 20 });
-  } catch (cause) {
-    const failure = cause as { code?: unknown; stdout?: string; stderr?: string };
-    const output = `${failure.stdout ?? ''}${failure.stderr ?? ''}`.trim().slice(-4000);
-    throw new Error(`neo4j: mvn ${args.join(' ')} failed (${String(failure.code)})\n${output}`, { cause });
-  }
-}
-
-const LOCK_WAIT_MS = BUILD_TIMEOUT_MS;
-
-async function withBuildLock<T>(log: (line: string) => void, work: () => Promise<T>): Promise<T> {
-  await mkdir(targetDir, { recursive: true });
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  let announced = false;
-  for (;;) {
-    try {
-      await mkdir(buildLock);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (await lockIsStale()) {
-        await rm(buildLock, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`neo4j: gave up waiting for the build lock ${buildLock}`, { cause: error });
-      }
-      if (!announced) log('neo4j: another process is building deploy/neo4j-embedded, waiting for it');
-      announced = true;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-  try {
-    await writeFile(path.join(buildLock, 'pid'), String(process.pid));
-    return await work();
-  } finally {
-    await rm(buildLock, { recursive: true, force: true });
-  }
-}
-
-async function lockIsStale(): Promise<boolean> {
-  const pid = Number(await readFile(path.join(buildLock, 'pid'), 'utf8').catch(() => ''));
-  if (!pid) {
-    // Just created by its owner, who has not written its pid yet — unless that was long ago.
-    const created = await stat(buildLock).then(
-      (s) => s.mtimeMs,
-      () => Date.now(),
-    );
-    return Date.now() - created > 30_000;
-  }
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-// ---- toolchain ---------------------------------------------------------------------------------------
-
-let installing: Promise<void> | undefined;
-
-async function ensureToolchain(log: (line: string) => void): Promise<string> {
-  const ready = (await javaMajorVersion(javaExecutable())) >= 17 && (await hasCommand('mvn'));
-  if (!ready) {
-    if (!isRoot()) {
-      throw new Error(
-        'neo4j: needs a JDK ≥ 17 and Maven. Install them first, e.g. ' +
-          '"sudo apt-get install -y openjdk-17-jdk-headless maven" (Debian/Ubuntu), then re-run.',
-      );
-    }
-    installing ??= installDebianToolchain(log);
-    await installing;
-  }
-  const java = javaExecutable();
-  const major = await javaMajorVersion(java);
-  if (major < 17)
-    throw new Error(`neo4j: ${java} is Java ${major}; Neo4j ${NEO4J_VERSION} needs 17 or later`);
-  return java;
-}
-
-/** JAVA_HOME's java, else the first on the PATH; an absolute path (the archive name derives from it). */
-function javaExecutable(): string {
-  const home = process.env.JAVA_HOME;
-  const candidates = [
-    ...(home ? [path.join(home, 'bin/java')] : []),
-    ...(process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'java')),
-  ];
-  return candidates.find((file) => path.isAbsolute(file) && existsSync(file)) ?? 'java';
-}
-
-async function javaMajorVersion(java: string): Promise<number> {
-  try {
-    // `java -version` prints to stderr, e.g. `openjdk version "17.0.15" 2025-04-15`.
-    const { stderr } = await execFileAsync(java, ['-version'], { timeout: 60_000 });
-    const version = /version "(\d+)(?:\.(\d+))?/.exec(stderr);
-    if (!version) return 0;
-    return version[1] === '1' ? Number(version[2]) : Number(version[1]);
-  } catch {
-    return 0;
-  }
-}
-
-async function hasCommand(command: string): Promise<boolean> {
-  return execFileAsync('sh', ['-c', `command -v ${command}`]).then(
-    () => true,
-    () => false,
-  );
-}
-
-async function installDebianToolchain(log: (line: string) => void): Promise<void> {
-  log('neo4j: JDK 17 or Maven missing, installing Debian packages (takes a few minutes)');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const lockWait = ['-o', 'DPkg::Lock::Timeout=300'];
-  const apt = (args: string[]) => execFileAsync('apt-get', [...lockWait, ...args], { env, timeout: 900_000 });
-  await apt(['update']);
-  await apt(['install', '-y', '--no-install-recommends', 'openjdk-17-jdk-headless', 'maven']);
 }
