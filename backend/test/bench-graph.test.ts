@@ -12,13 +12,22 @@ import {
   DifferentAnswersError,
   rowKey,
   type ReachedRow,
-} from '../bench/lib/graph-compare.ts';
-import { adrRule, seedRule } from '../bench/lib/graph-decision.ts';
-import { renderGrowthChart } from '../bench/lib/graph-chart.ts';
-import { degreeProfile } from '../bench/lib/graph-data.ts';
-import { measureInterleaved, measurementOf } from '../bench/lib/graph-measure.ts';
-import { LIKE_FOR_LIKE_SQL, reachedByLikeForLikeSql, reachedBySeedSql } from '../bench/lib/graph-queries.ts';
-import { decisionsFor, renderMarkdown, renderSummary, type SizeResult } from '../bench/lib/graph-report.ts';
+} from '../../bench/lib/graph-compare.ts';
+import { adrRule, seedRule } from '../../bench/lib/graph-decision.ts';
+import { renderGrowthChart } from '../../bench/lib/graph-chart.ts';
+import { degreeProfile } from '../../bench/lib/graph-data.ts';
+import { measureInterleaved, measurementOf } from '../../bench/lib/graph-measure.ts';
+import {
+  LIKE_FOR_LIKE_SQL,
+  reachedByLikeForLikeSql,
+  reachedBySeedSql,
+} from '../../bench/lib/graph-queries.ts';
+import {
+  decisionsFor,
+  renderMarkdown,
+  renderSummary,
+  type SizeResult,
+} from '../../bench/lib/graph-report.ts';
 import {
   generateOntology,
   HUB_TERM,

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { ensureLocust } from '../../scripts/load-locust.ts';
+import { ensureLocust } from '../../load/locust.ts';
 import { startPostgresCluster, type PostgresCluster } from '@lexikon/harness/postgres-cluster';
 
 declare module 'vitest' {

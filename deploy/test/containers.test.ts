@@ -171,7 +171,7 @@ describe.skipIf(!availability.ok)('the container images, built and run with Podm
     const absent = {
       backend: ['vitest', 'drizzle-kit', 'autocannon', 'oidc-provider']
         .map((name) => `/app/node_modules/${name}`)
-        .concat('/app/backend/test', '/app/backend/bench'),
+        .concat('/app/backend/test', '/app/bench', '/app/harness'),
       frontend: ['vitest', 'playwright-core', 'svelte-check', '@axe-core/playwright']
         .map((name) => `/app/node_modules/${name}`)
         .concat('/app/frontend/src', '/app/frontend/test'),

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { failuresByCause, readResults, runLocust } from '../../../scripts/load-locust.ts';
-import { createLoadAccount, readBack, startApi, type ApiProcess } from '../../../scripts/load-server.ts';
+import { failuresByCause, readResults, runLocust } from '../../../load/locust.ts';
+import { createLoadAccount, readBack, startApi, type ApiProcess } from '../../../load/server.ts';
 import { freeLoopbackPort } from '@lexikon/harness/ports';
 import { createTestDatabaseUrl } from '../support/test-app.ts';
 

@@ -4,7 +4,7 @@
  * `npm start` serves it (`frontend/server.js`, run from a private copy), each on a free loopback port. Everything started here is stopped by
  * `stop()`, and killed on process exit if `stop()` never ran.
  *
- * Plain Node.js (type stripping): imported by the Vitest global setup and by `scripts/bench-web.ts`.
+ * Plain Node.js (type stripping): imported by the Vitest global setup and by `bench/web.ts`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -3,7 +3,7 @@
  * its own target's section and keeps the other's, whose figures are carried in a comment at the end of
  * the file, so `npm run load -- --target embedded` does not erase the PostgreSQL run.
  */
-import type { EndpointStats } from './load-locust.ts';
+import type { EndpointStats } from './locust.ts';
 
 export type Target = 'postgres' | 'embedded';
 

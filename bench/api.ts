@@ -7,19 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import pino from 'pino';
-import { PostgresRateLimiter } from '../src/auth/rate-limiter.ts';
-import { AuthService } from '../src/auth/service.ts';
-import { AccessTokens } from '../src/auth/tokens.ts';
-import { generateOntology, HUB_TERM, loadOntology } from '../src/demo/synthetic.ts';
-import { PostgresGraphStore } from '../src/graph/postgres-graph-store.ts';
-import { loadConfig, type Config } from '../src/platform/config.ts';
-import { createDatabase, rowsOf, type Database } from '../src/platform/database/client.ts';
-import { runMigrations } from '../src/platform/database/migrate.ts';
+import { PostgresRateLimiter } from '../backend/src/auth/rate-limiter.ts';
+import { AuthService } from '../backend/src/auth/service.ts';
+import { AccessTokens } from '../backend/src/auth/tokens.ts';
+import { generateOntology, HUB_TERM, loadOntology } from '../backend/src/demo/synthetic.ts';
+import { PostgresGraphStore } from '../backend/src/graph/postgres-graph-store.ts';
+import { loadConfig, type Config } from '../backend/src/platform/config.ts';
+import { createDatabase, rowsOf, type Database } from '../backend/src/platform/database/client.ts';
+import { runMigrations } from '../backend/src/platform/database/migrate.ts';
 import { startPostgresCluster } from '@lexikon/harness/postgres-cluster';
 import { renderLatencyChart } from './lib/chart.ts';
 import { TimedClient } from './lib/http.ts';
@@ -30,7 +29,7 @@ import { runTraversals, type TraversalKind, type TraversalMeasurement } from './
 import { gitCommit as gitCommitOf } from './lib/git.ts';
 import { repoRoot } from '@lexikon/harness/repo-root';
 
-const backendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const backendDir = path.join(repoRoot, 'backend');
 
 const LIST_PATH = '/api/terms?limit=20';
 const TRAVERSAL_DEPTH = 3;

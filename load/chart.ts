@@ -1,10 +1,10 @@
 /**
- * The load run over time, as a hand-written SVG (no plotting dependency, like backend/bench/lib/chart.ts,
+ * The load run over time, as a hand-written SVG (no plotting dependency, like bench/lib/chart.ts,
  * whose percentile-curve chart does not fit a time series): p50/p95/p99 latency on the left axis (log
  * scale: a 5 ms median and a 1 s tail both stay readable), throughput on the right (linear), from
  * Locust's per-second stats history.
  */
-import type { HistoryRow } from './load-locust.ts';
+import type { HistoryRow } from './locust.ts';
 
 const WIDTH = 880;
 const HEIGHT = 460;

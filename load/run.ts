@@ -8,20 +8,20 @@
  */
 // autocannon's declarations live beside the API bench, outside the scripts project's include list.
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference
-/// <reference path="../backend/bench/autocannon.d.ts" />
+/// <reference path="../bench/autocannon.d.ts" />
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { gitCommit } from '../backend/bench/lib/git.ts';
-import { runListLoad, type ListLoadResult } from '../backend/bench/lib/list-load.ts';
-import { startServer } from '../backend/bench/lib/server.ts';
-import { sortSamples, summarize } from '../backend/bench/lib/stats.ts';
+import { gitCommit } from '../bench/lib/git.ts';
+import { runListLoad, type ListLoadResult } from '../bench/lib/list-load.ts';
+import { startServer } from '../bench/lib/server.ts';
+import { sortSamples, summarize } from '../bench/lib/stats.ts';
 import { startPostgresCluster } from '@lexikon/harness/postgres-cluster';
 import { freeLoopbackPort } from '@lexikon/harness/ports';
-import { renderLoadChart } from './load-chart.ts';
+import { renderLoadChart } from './chart.ts';
 import {
   ensureLocust,
   failuresByCause,
@@ -30,7 +30,7 @@ import {
   repoRoot,
   runLocust,
   type HistoryRow,
-} from './load-locust.ts';
+} from './locust.ts';
 import {
   readStoredRuns,
   renderLoadReport,
@@ -39,8 +39,8 @@ import {
   type ClosedLoopRun,
   type Target,
   type TargetRun,
-} from './load-report.ts';
-import { createLoadAccount, readBack, startApi } from './load-server.ts';
+} from './report.ts';
+import { createLoadAccount, readBack, startApi } from './server.ts';
 
 const USAGE = `Usage: npm run load -- [options]
 

@@ -11,7 +11,7 @@
  * follow related_to only, and return what the Cypher returns (name and path length, start excluded).
  * Both still walk paths without deduplication, one row per path, as the seed's queries do.
  */
-import { SEED_TRAVERSAL_SQL } from '../../src/graph/seed-query.ts';
+import { SEED_TRAVERSAL_SQL } from '../../backend/src/graph/seed-query.ts';
 import type { ReachedRow } from './graph-compare.ts';
 
 function replaceOnce(text: string, search: string, replacement: string): string {

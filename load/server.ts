@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from './load-locust.ts';
+import { repoRoot } from './locust.ts';
 
 export interface ApiProcess {
   url: string;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { GraphStore, TraversalOptions } from '../../src/graph/port.ts';
-import { SEED_TRAVERSAL_SQL } from '../../src/graph/seed-query.ts';
+import type { GraphStore, TraversalOptions } from '../../backend/src/graph/port.ts';
+import { SEED_TRAVERSAL_SQL } from '../../backend/src/graph/seed-query.ts';
 import type { TimedClient } from './http.ts';
 import { elapsedMs, sortSamples, summarize, type Summary } from './stats.ts';
 

@@ -1,4 +1,4 @@
-import type { SyntheticOntology } from '../../src/demo/synthetic.ts';
+import type { SyntheticOntology } from '../../backend/src/demo/synthetic.ts';
 
 export interface DegreeProfile {
   /** Relations of the start term, "Intelligence Artificielle" (the generator's first term). */
