@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    reporters: ['default', './test/support/summary-reporter.ts'],
+    reporters: ['default', '../harness/src/summary-reporter.ts'],
     // Hang detectors only (tests check behaviour, not timings); real processes on a shared 2-core machine
     // can be slow.
     testTimeout: 90_000,

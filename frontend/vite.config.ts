@@ -113,6 +113,6 @@ export default defineConfig({
   preview: { port: 3000 },
   test: {
     include: ['src/**/*.test.ts'],
-    reporters: ['default', '../backend/test/support/summary-reporter.ts'],
+    reporters: ['default', '../harness/src/summary-reporter.ts'],
   },
 });

@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     include: ['test/e2e/**/*.test.ts'],
     globalSetup: ['./test/e2e/global-setup.ts'],
-    reporters: ['default', '../backend/test/support/summary-reporter.ts'],
+    reporters: ['default', '../harness/src/summary-reporter.ts'],
     fileParallelism: false,
     testTimeout: 90_000,
     hookTimeout: 180_000,

@@ -19,8 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startPostgresCluster, type PostgresCluster } from '@lexikon/harness/postgres-cluster';
-import { writeReliabilityRecord } from '../backend/test/support/reliability.ts';
-import { startProductionServer, type ProductionServer } from '../backend/test/support/reliability-server.ts';
+import { writeReliabilityRecord } from '@lexikon/harness/reliability/records';
+import { startProductionServer, type ProductionServer } from '@lexikon/harness/reliability/server';
 import { repoRoot } from '@lexikon/harness/repo-root';
 
 export const SCHEMATHESIS_VERSION = '4.32.5';

@@ -18,7 +18,7 @@ import {
   readReliabilityRecords,
   reliabilityDir,
   type ReliabilityRecord,
-} from '../backend/test/support/reliability.ts';
+} from '@lexikon/harness/reliability/records';
 import { runContractFuzz, SCHEMATHESIS_VERSION } from './fuzz.ts';
 import { repoRoot } from '@lexikon/harness/repo-root';
 

@@ -5,6 +5,6 @@ export default defineConfig({
   test: {
     root: import.meta.dirname,
     include: ['test/**/*.test.ts'],
-    reporters: ['default', '../backend/test/support/summary-reporter.ts'],
+    reporters: ['default', '../harness/src/summary-reporter.ts'],
   },
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSentry, type FakeSentry } from '@lexikon/harness/fakes/sentry';
 import { freeLoopbackPort } from '@lexikon/harness/ports';
-import { startServerProcess, type ServerProcess } from './support/server-process.ts';
+import { startServerProcess, type ServerProcess } from '@lexikon/harness/server-process';
 import { createTestDatabaseUrl, TEST_JWT_SECRET, testDatabaseKind } from './support/test-app.ts';
 
 const PASSWORD = 'Sentry-Canary-Password-4711';

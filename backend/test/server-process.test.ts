@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runServerExpectingFailure, startServerProcess } from './support/server-process.ts';
+import { runServerExpectingFailure, startServerProcess } from '@lexikon/harness/server-process';
 import { createTestDatabaseUrl, testDatabaseKind } from './support/test-app.ts';
 
 const strongSecret = 'k3'.repeat(20) + 'ZxY9-8w7v6u5t4';

@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     root: import.meta.dirname,
     include: ['*.test.ts'],
-    reporters: ['default', '../../backend/test/support/summary-reporter.ts'],
+    reporters: ['default', '../../harness/src/summary-reporter.ts'],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 30 * 60_000,

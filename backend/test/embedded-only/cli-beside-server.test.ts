@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockPathOf } from '../../src/platform/database/data-dir-lock.ts';
-import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { startServerProcess, type ServerProcess } from '@lexikon/harness/server-process';
 
 /**
  * The README's order of commands on the embedded default: `npm start`, then `lexikon seed-demo`,

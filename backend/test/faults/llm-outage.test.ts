@@ -12,9 +12,9 @@ import {
   type FakeLlm,
   type FakeReply,
 } from '@lexikon/harness/fakes/llm';
-import { trackReliability } from '../support/reliability.ts';
-import { expectLogsFreeOfSecrets, LogWatch } from '../support/reliability-logs.ts';
-import { signUp, startProductionServer, type ProductionServer } from '../support/reliability-server.ts';
+import { trackReliability } from '@lexikon/harness/reliability/records';
+import { expectLogsFreeOfSecrets, LogWatch } from '@lexikon/harness/reliability/logs';
+import { signUp, startProductionServer, type ProductionServer } from '@lexikon/harness/reliability/server';
 import { createTestDatabaseUrl, testDatabaseKind } from '../support/test-app.ts';
 
 // Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.

@@ -7,9 +7,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Neo4jServer } from '@lexikon/harness/neo4j/server';
 import { neo4jEnvironment, startTestNeo4j } from '../support/neo4j.ts';
-import { trackReliability } from '../support/reliability.ts';
-import { expectLogsFreeOfSecrets, LogWatch } from '../support/reliability-logs.ts';
-import { signUp, startProductionServer, type ProductionServer } from '../support/reliability-server.ts';
+import { trackReliability } from '@lexikon/harness/reliability/records';
+import { expectLogsFreeOfSecrets, LogWatch } from '@lexikon/harness/reliability/logs';
+import { signUp, startProductionServer, type ProductionServer } from '@lexikon/harness/reliability/server';
 import { createTestDatabaseUrl } from '../support/test-app.ts';
 
 // Fault 2: the Neo4j mirror stopped and restarted while a production server (its workers each draining

@@ -4,9 +4,9 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDatabase, rowsOf } from '../../src/platform/database/client.ts';
 import { classifyDatabaseError } from '../../src/platform/database/errors.ts';
-import { trackReliability } from '../support/reliability.ts';
-import { expectLogsFreeOfSecrets, LogWatch } from '../support/reliability-logs.ts';
-import { signUp, startProductionServer, type ProductionServer } from '../support/reliability-server.ts';
+import { trackReliability } from '@lexikon/harness/reliability/records';
+import { expectLogsFreeOfSecrets, LogWatch } from '@lexikon/harness/reliability/logs';
+import { signUp, startProductionServer, type ProductionServer } from '@lexikon/harness/reliability/server';
 import { freeLoopbackPort } from '@lexikon/harness/ports';
 import { startPostgresCluster, type PostgresCluster } from '@lexikon/harness/postgres-cluster';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { trackReliability } from '../support/reliability.ts';
+import { trackReliability } from '@lexikon/harness/reliability/records';
 import { createTestDatabaseUrl } from '../support/test-app.ts';
 
 // Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.

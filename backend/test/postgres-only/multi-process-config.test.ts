@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/platform/config.ts';
 import { RestartGuard } from '../../src/platform/process/restart-guard.ts';
-import { runServerExpectingFailure } from '../support/server-process.ts';
+import { runServerExpectingFailure } from '@lexikon/harness/server-process';
 
 /** API_WORKERS as configuration, and the guard that stops a cluster from forking in a loop. */
 

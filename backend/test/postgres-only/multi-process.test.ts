@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedirectWalker } from '../support/browser-flow.ts';
 import { startFakeGitHub, type FakeGitHub } from '@lexikon/harness/fakes/github';
 import { freeLoopbackPort } from '@lexikon/harness/ports';
-import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { startServerProcess, type ServerProcess } from '@lexikon/harness/server-process';
 import { createTestDatabaseUrl } from '../support/test-app.ts';
 
 /**

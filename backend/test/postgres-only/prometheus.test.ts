@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLlm, verdict, type FakeLlm } from '@lexikon/harness/fakes/llm';
 import { freeLoopbackPort } from '@lexikon/harness/ports';
-import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { startServerProcess, type ServerProcess } from '@lexikon/harness/server-process';
 import { createTestDatabaseUrl } from '../support/test-app.ts';
 import { llmEnvironment } from '../support/validation-context.ts';
 

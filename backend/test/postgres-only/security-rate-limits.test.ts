@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { trackReliability } from '../support/reliability.ts';
-import { expectLogsFreeOfSecrets, LogWatch } from '../support/reliability-logs.ts';
-import { startProductionServer, strongSecret, type ProductionServer } from '../support/reliability-server.ts';
+import { trackReliability } from '@lexikon/harness/reliability/records';
+import { expectLogsFreeOfSecrets, LogWatch } from '@lexikon/harness/reliability/logs';
+import {
+  startProductionServer,
+  strongSecret,
+  type ProductionServer,
+} from '@lexikon/harness/reliability/server';
 import { createTestDatabaseUrl } from '../support/test-app.ts';
 
 // Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { trackReliability } from '../support/reliability.ts';
+import { trackReliability } from '@lexikon/harness/reliability/records';
 import {
   createTerm,
   createTestContext,

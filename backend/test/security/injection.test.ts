@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rowsOf } from '../../src/platform/database/client.ts';
-import { trackReliability } from '../support/reliability.ts';
-import { INJECTION_STRINGS } from '../support/reliability-injection.ts';
+import { trackReliability } from '@lexikon/harness/reliability/records';
+import { INJECTION_STRINGS } from '@lexikon/harness/reliability/injection';
 import { createTestContext, createUser, type TestContext, type TestUser } from '../support/test-app.ts';
 
 // Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.

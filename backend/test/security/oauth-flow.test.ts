@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedirectWalker } from '../support/browser-flow.ts';
 import { startFakeGitHub, type FakeGitHub } from '@lexikon/harness/fakes/github';
 import { startOidcIssuer, type OidcIssuer } from '@lexikon/harness/fakes/oidc-issuer';
-import { trackReliability, type ReliabilityTracker } from '../support/reliability.ts';
+import { trackReliability, type ReliabilityTracker } from '@lexikon/harness/reliability/records';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 
 // Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { trackReliability } from '../support/reliability.ts';
-import { expectLogsFreeOfSecrets, LogWatch } from '../support/reliability-logs.ts';
-import { signUp, startProductionServer, type ProductionServer } from '../support/reliability-server.ts';
+import { trackReliability } from '@lexikon/harness/reliability/records';
+import { expectLogsFreeOfSecrets, LogWatch } from '@lexikon/harness/reliability/logs';
+import { signUp, startProductionServer, type ProductionServer } from '@lexikon/harness/reliability/server';
 import { createTestContext, createTestDatabaseUrl, testDatabaseKind } from '../support/test-app.ts';
 
 // Real processes on a shared 2-core machine: generous deadlines, only to detect a hang.

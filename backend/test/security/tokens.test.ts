@@ -4,7 +4,7 @@ import { base64url, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashRefreshToken } from '../../src/auth/tokens.ts';
 import { rowsOf } from '../../src/platform/database/client.ts';
-import { trackReliability } from '../support/reliability.ts';
+import { trackReliability } from '@lexikon/harness/reliability/records';
 import { createTestContext, createUser, TEST_JWT_SECRET, type TestContext } from '../support/test-app.ts';
 
 // Access tokens are HS256 JWTs whose algorithm, issuer, audience and expiry are pinned on verification;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { watchProgress } from '../support/progress-watchdog.ts';
+import { watchProgress } from '@lexikon/harness/progress-watchdog';
 
 describe('the progress watchdog of the process tests', () => {
   it('fires for a process that neither uses CPU nor writes, not for one that is busy', async () => {

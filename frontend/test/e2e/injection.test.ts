@@ -6,8 +6,8 @@
  * returned literally) is backend/test/security/injection.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { trackReliability } from '../../../backend/test/support/reliability.ts';
-import { INJECTION_STRINGS } from '../../../backend/test/support/reliability-injection.ts';
+import { trackReliability } from '@lexikon/harness/reliability/records';
+import { INJECTION_STRINGS } from '@lexikon/harness/reliability/injection';
 import { newContext, signIn, waitForHydration } from '../support/browser.ts';
 import { apiClient, stackUrls, useBrowser } from '../support/e2e.ts';
 

@@ -4,11 +4,12 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import type { ServerProcess } from './server-process.ts';
-import type { LogWatch } from './reliability-logs.ts';
+import path from 'node:path';
+import type { ServerProcess } from '../server-process.ts';
+import type { LogWatch } from './logs.ts';
+import { repoRoot } from '../repo-root.ts';
 
-const mainScript = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const mainScript = path.join(repoRoot, 'backend/src/main.ts');
 /** A hang detector only: on a loaded 2-core machine a production start (migrations, workers) can take a while. */
 const START_DEADLINE_MS = 120_000;
 const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { watchProgress } from './progress-watchdog.ts';
+import { repoRoot } from './repo-root.ts';
 
-const mainScript = join(dirname(fileURLToPath(import.meta.url)), '../../src/main.ts');
+const mainScript = join(repoRoot, 'backend/src/main.ts');
 
 export interface ServerProcess {
   child: ChildProcess;

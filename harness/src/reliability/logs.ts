@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { reliabilityDir } from './reliability.ts';
+import { reliabilityDir } from './records.ts';
 
 interface Source {
   name: string;
@@ -57,7 +57,7 @@ export class LogWatch {
  */
 export async function expectLogsFreeOfSecrets(watch: LogWatch, fileStem: string): Promise<void> {
   const { expect } = await import('vitest');
-  const { trackReliability } = await import('./reliability.ts');
+  const { trackReliability } = await import('./records.ts');
   const record = await trackReliability({
     id: `control-log-secrets--${fileStem}`,
     kind: 'control',

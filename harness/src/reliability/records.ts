@@ -8,7 +8,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { repoRoot } from '@lexikon/harness/repo-root';
+import { repoRoot } from '../repo-root.ts';
 
 export const reliabilityDir = join(repoRoot, 'test-results/reliability');
 
