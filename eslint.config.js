@@ -40,6 +40,17 @@ const databaseModules = {
   message: 'Routes reach the database through their service, never directly.',
 };
 
+const catalogueOnly = {
+  selector: "NewExpression[callee.name='AppError']",
+  message: 'Problems come from the catalogue (errors.* in platform/errors.ts), one named factory per code.',
+};
+const injectedRepositories = {
+  selector:
+    "ImportDeclaration[importKind!='type'][source.value=/repository\\.ts$/] > ImportSpecifier[importKind!='type']",
+  message:
+    'A service gets its repositories by constructor (services.ts builds them); import only their types here.',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -85,14 +96,7 @@ export default tseslint.config(
     ignores: ['backend/src/platform/errors.ts'],
     rules: {
       'no-restricted-imports': layerRule(),
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "NewExpression[callee.name='AppError']",
-          message:
-            'Problems come from the catalogue (errors.* in platform/errors.ts), one named factory per code.',
-        },
-      ],
+      'no-restricted-syntax': ['error', catalogueOnly],
     },
   },
   {
@@ -146,6 +150,10 @@ export default tseslint.config(
       {
         files: [`backend/src/${feature}/**/service.ts`, `backend/src/${feature}/**/repository.ts`],
         rules: { 'no-restricted-imports': layerRule(otherRepositories, httpModules) },
+      },
+      {
+        files: [`backend/src/${feature}/**/service.ts`],
+        rules: { 'no-restricted-syntax': ['error', catalogueOnly, injectedRepositories] },
       },
     ];
   }),

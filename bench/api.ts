@@ -12,6 +12,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import pino from 'pino';
 import { PostgresRateLimiter } from '../backend/src/auth/rate-limiter.ts';
+import { authRepository } from '../backend/src/auth/repository.ts';
 import { AuthService } from '../backend/src/auth/service.ts';
 import { AccessTokens } from '../backend/src/auth/tokens.ts';
 import { generateOntology, HUB_TERM, loadOntology } from '../backend/src/demo/synthetic.ts';
@@ -194,6 +195,7 @@ async function createBenchUser(
 ): Promise<{ id: string; email: string; password: string }> {
   const auth = new AuthService({
     db: database.db,
+    repository: authRepository,
     accessTokens: new AccessTokens(config.jwt),
     rateLimiter: new PostgresRateLimiter(database.db),
     rateLimits: config.rateLimits,

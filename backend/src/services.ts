@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import { configuredProviders } from './auth/oauth/providers.ts';
+import { oauthRepository } from './auth/oauth/repository.ts';
 import { OAuthService } from './auth/oauth/service.ts';
 import { PostgresRateLimiter } from './auth/rate-limiter.ts';
+import { authRepository } from './auth/repository.ts';
 import { AuthService } from './auth/service.ts';
 import { AccessTokens } from './auth/tokens.ts';
 import { createGraphRuntime, type GraphRuntime } from './graph/runtime.ts';
@@ -10,15 +12,20 @@ import { createMetrics, registerPoolMetrics, type Metrics } from './observabilit
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import type { Database, Db } from './platform/database/client.ts';
+import { relationsRepository } from './relations/repository.ts';
 import { RelationsService } from './relations/service.ts';
+import { systemRepository } from './system/repository.ts';
 import { SystemService } from './system/service.ts';
 import { termReader } from './terms/reader.ts';
+import { termsRepository } from './terms/repository.ts';
 import { TermsService } from './terms/service.ts';
+import { jobsRepository } from './validation/jobs/repository.ts';
 import { ValidationWorker } from './validation/jobs/worker.ts';
 import { CircuitBreaker } from './platform/resilience/circuit-breaker.ts';
 import { LlmValidator } from './validation/llm/llm-validator.ts';
 import { OpenAiLlmClient } from './validation/llm/openai-client.ts';
 import { RuleValidator } from './validation/rules/rule-validator.ts';
+import { validationRepository } from './validation/repository.ts';
 import { ValidationService } from './validation/service.ts';
 
 /**
@@ -52,6 +59,7 @@ export function buildServices(deps: {
   const accessTokens = new AccessTokens(config.jwt);
   const auth = new AuthService({
     db,
+    repository: authRepository,
     accessTokens,
     rateLimiter: new PostgresRateLimiter(db),
     rateLimits: config.rateLimits,
@@ -60,6 +68,8 @@ export function buildServices(deps: {
   });
   const oauth = new OAuthService({
     db,
+    repository: oauthRepository,
+    users: authRepository,
     providers: configuredProviders(config.oauth),
     auth,
     publicWebUrl: config.publicWebUrl,
@@ -90,14 +100,20 @@ export function buildServices(deps: {
       maxNodes: config.graphMaxNodes,
       maxEdges: config.graphMaxEdges,
     }),
-    terms: new TermsService({ db, validation: validation.service, graphChanges: graph.changes }),
+    terms: new TermsService({
+      db,
+      repository: termsRepository,
+      validation: validation.service,
+      graphChanges: graph.changes,
+    }),
     relations: new RelationsService({
       db,
+      repository: relationsRepository,
       terms: termReader,
       validation: validation.service,
       graphChanges: graph.changes,
     }),
-    system: new SystemService({ database }),
+    system: new SystemService({ database, repository: systemRepository }),
   };
 }
 
@@ -131,6 +147,8 @@ export function buildValidation(deps: {
     : null;
   const service = new ValidationService({
     db,
+    repository: validationRepository,
+    jobs: jobsRepository,
     terms: termReader,
     rules: new RuleValidator({ metrics }),
     llm,

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { createDatabase, rowsOf, type Database } from '../src/platform/database/client.ts';
 import { runMigrations } from '../src/platform/database/migrate.ts';
-import { contentHash } from '../src/validation/repository.ts';
+import { contentHash } from '../src/validation/content-hash.ts';
 import { migrationsThrough } from './support/migrations.ts';
 import { createTestDatabaseUrl, createUser, testConfig } from './support/test-app.ts';
 import { ManualClock } from './support/validation-context.ts';

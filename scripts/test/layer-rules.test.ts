@@ -11,7 +11,7 @@ const eslint = new ESLint({ cwd: repoRoot });
 async function restricted(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: `${repoRoot}${file}` });
   return result!.messages
-    .filter((message) => message.ruleId === 'no-restricted-imports')
+    .filter((message) => ['no-restricted-imports', 'no-restricted-syntax'].includes(message.ruleId ?? ''))
     .map((message) => message.message);
 }
 
@@ -38,7 +38,12 @@ describe('the layer rules', () => {
     [
       "a feature imports another feature's repository",
       'backend/src/relations/service.ts',
-      "import { termsRepository } from '../terms/repository.ts';",
+      "import type { TermsRepository } from '../terms/repository.ts';",
+    ],
+    [
+      'a service imports its repository as a value instead of getting it by constructor',
+      'backend/src/terms/service.ts',
+      "import { termsRepository, type TermRow } from './repository.ts';",
     ],
     [
       'application code imports a test',
@@ -62,9 +67,14 @@ describe('the layer rules', () => {
   it.each([
     ['a route imports its service', 'backend/src/terms/routes.ts', "import type { S } from './service.ts';"],
     [
-      'a service imports its repository',
+      "a service imports its repository's types",
       'backend/src/terms/service.ts',
-      "import { r } from './repository.ts';",
+      "import type { TermsRepository } from './repository.ts';",
+    ],
+    [
+      "a service imports its repository's types, inline",
+      'backend/src/terms/service.ts',
+      "import { type TermsRepository, type TermRow } from './repository.ts';",
     ],
     [
       'a feature imports platform/',

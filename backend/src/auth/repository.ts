@@ -112,3 +112,6 @@ export const authRepository = {
     return row?.count ?? 0;
   },
 };
+
+/** What a service gets by constructor: stateless queries over the database or transaction it is given. */
+export type AuthRepository = typeof authRepository;

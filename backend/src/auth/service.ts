@@ -6,12 +6,13 @@ import { countAuthAttempt, type Metrics, type RateLimitName } from '../observabi
 import { errors } from '../platform/errors.ts';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords.ts';
 import type { RateLimiter } from './rate-limiter.ts';
-import { authRepository as repository, type UserWithProviders } from './repository.ts';
+import type { AuthRepository, UserWithProviders } from './repository.ts';
 import type { LoginBody, RegisterBody, TokenPair, UpdateProfileBody, UserProfile } from './schemas.ts';
 import { hashRefreshToken, newRefreshToken, type AccessTokens, type AuthUser } from './tokens.ts';
 
 export interface AuthServiceDeps {
   db: Db;
+  repository: AuthRepository;
   accessTokens: AccessTokens;
   rateLimiter: RateLimiter;
   rateLimits: Config['rateLimits'];
@@ -31,7 +32,7 @@ export class AuthService {
     await this.#enforce('register_ip', `register:ip:${clientIp}`, this.#deps.rateLimits.registerPerIp);
     const passwordHash = await hashPassword(body.password);
     try {
-      const user = await repository.insertUser(this.#deps.db, {
+      const user = await this.#deps.repository.insertUser(this.#deps.db, {
         email: body.email,
         passwordHash,
         username: body.username ?? null,
@@ -54,7 +55,7 @@ export class AuthService {
         `login:account:${body.email}`,
         this.#deps.rateLimits.loginPerAccount,
       );
-      const user = await repository.findUserByEmail(this.#deps.db, body.email);
+      const user = await this.#deps.repository.findUserByEmail(this.#deps.db, body.email);
       const valid = user?.passwordHash
         ? await verifyPassword(user.passwordHash, body.password)
         : await verifyAgainstDecoy(body.password);
@@ -66,7 +67,7 @@ export class AuthService {
   /** Starts a new refresh-token family for a user who just proved who they are. */
   async issueSession(user: AuthUser): Promise<TokenPair> {
     const refresh = newRefreshToken();
-    await repository.insertRefreshToken(this.#deps.db, {
+    await this.#deps.repository.insertRefreshToken(this.#deps.db, {
       userId: user.id,
       familyId: randomUUID(),
       tokenHash: refresh.hash,
@@ -85,17 +86,17 @@ export class AuthService {
 
   async #rotate(refreshToken: string): Promise<TokenPair> {
     const outcome = await this.#deps.db.transaction(async (tx) => {
-      const stored = await repository.lockRefreshToken(tx, hashRefreshToken(refreshToken));
+      const stored = await this.#deps.repository.lockRefreshToken(tx, hashRefreshToken(refreshToken));
       if (!stored || stored.revokedAt || stored.expired) return { kind: 'invalid' as const };
       if (stored.usedAt) {
-        await repository.revokeFamily(tx, stored.familyId);
+        await this.#deps.repository.revokeFamily(tx, stored.familyId);
         return { kind: 'reused' as const };
       }
-      const user = await repository.findUserById(tx, stored.userId);
+      const user = await this.#deps.repository.findUserById(tx, stored.userId);
       if (!user) return { kind: 'invalid' as const };
-      await repository.markRefreshTokenUsed(tx, stored.id);
+      await this.#deps.repository.markRefreshTokenUsed(tx, stored.id);
       const next = newRefreshToken();
-      await repository.insertRefreshToken(tx, {
+      await this.#deps.repository.insertRefreshToken(tx, {
         userId: user.id,
         familyId: stored.familyId,
         tokenHash: next.hash,
@@ -114,19 +115,19 @@ export class AuthService {
   /** Revokes the session the token belongs to. Unknown tokens are ignored: logout is idempotent. */
   async logout(refreshToken: string): Promise<void> {
     await this.#deps.db.transaction(async (tx) => {
-      const stored = await repository.lockRefreshToken(tx, hashRefreshToken(refreshToken));
-      if (stored) await repository.revokeFamily(tx, stored.familyId);
+      const stored = await this.#deps.repository.lockRefreshToken(tx, hashRefreshToken(refreshToken));
+      if (stored) await this.#deps.repository.revokeFamily(tx, stored.familyId);
     });
   }
 
   async profile(userId: string): Promise<UserProfile> {
-    const user = await repository.findUserById(this.#deps.db, userId);
+    const user = await this.#deps.repository.findUserById(this.#deps.db, userId);
     if (!user) throw errors.unauthenticated('This account no longer exists.');
     return toProfile(user);
   }
 
   async updateProfile(userId: string, body: UpdateProfileBody): Promise<UserProfile> {
-    const user = await repository.findUserById(this.#deps.db, userId);
+    const user = await this.#deps.repository.findUserById(this.#deps.db, userId);
     if (!user) throw errors.unauthenticated('This account no longer exists.');
     let passwordHash: string | undefined;
     if (body.new_password !== undefined) {
@@ -140,13 +141,13 @@ export class AuthService {
     }
     try {
       await this.#deps.db.transaction(async (tx) => {
-        await repository.updateUser(tx, userId, {
+        await this.#deps.repository.updateUser(tx, userId, {
           ...(body.username === undefined ? {} : { username: body.username }),
           ...(body.full_name === undefined ? {} : { fullName: body.full_name }),
           ...(passwordHash === undefined ? {} : { passwordHash }),
         });
         // A password change signs out every other device.
-        if (passwordHash !== undefined) await repository.revokeAllForUser(tx, userId);
+        if (passwordHash !== undefined) await this.#deps.repository.revokeAllForUser(tx, userId);
       });
     } catch (error) {
       if (isUniqueViolation(error, 'users_username_key')) throw errors.usernameTaken();

@@ -81,3 +81,6 @@ function selectWithEnds(db: Db) {
     .innerJoin(sourceTerms, eq(sourceTerms.id, relationships.sourceId))
     .innerJoin(targetTerms, eq(targetTerms.id, relationships.targetId));
 }
+
+/** What a service gets by constructor: stateless queries over the database or transaction it is given. */
+export type RelationsRepository = typeof relationsRepository;

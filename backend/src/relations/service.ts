@@ -5,7 +5,7 @@ import { classifyDatabaseError, isUniqueViolation } from '../platform/database/e
 import { errors } from '../platform/errors.ts';
 import type { TermReader } from '../terms/reader.ts';
 import { policy } from '../auth/policy.ts';
-import { relationsRepository as repository, type RelationWithEnds } from './repository.ts';
+import type { RelationsRepository, RelationWithEnds } from './repository.ts';
 import {
   hierarchicalRelationTypes,
   symmetricRelationTypes,
@@ -22,17 +22,20 @@ export interface RelationValidationHooks {
 
 export class RelationsService {
   readonly #db: Db;
+  readonly #repository: RelationsRepository;
   readonly #terms: TermReader;
   readonly #validation: RelationValidationHooks;
   readonly #graphChanges: GraphChangeRecorder;
 
   constructor(deps: {
     db: Db;
+    repository: RelationsRepository;
     terms: TermReader;
     validation: RelationValidationHooks;
     graphChanges: GraphChangeRecorder;
   }) {
     this.#db = deps.db;
+    this.#repository = deps.repository;
     this.#terms = deps.terms;
     this.#validation = deps.validation;
     this.#graphChanges = deps.graphChanges;
@@ -45,7 +48,7 @@ export class RelationsService {
         const hierarchical = hierarchicalRelationTypes.includes(body.type);
         // Taken first, before any row lock: the insert's foreign-key checks lock both terms, and taking
         // the advisory lock after a row lock would let two opposite inserts deadlock.
-        if (hierarchical) await repository.lockHierarchy(tx, body.type);
+        if (hierarchical) await this.#repository.lockHierarchy(tx, body.type);
         const source = await this.#terms.findById(tx, sourceId);
         if (!source) throw errors.notFound('No term with this id.');
         policy.assertMayChange(
@@ -56,7 +59,7 @@ export class RelationsService {
         const target = await this.#terms.findById(tx, body.target_id);
         if (!target) throw errors.unknownTarget(body.target_id);
         if (hierarchical) {
-          const cycle = await findCycle(tx, sourceId, body.target_id, body.type);
+          const cycle = await findCycle(this.#repository, tx, sourceId, body.target_id, body.type);
           if (cycle) {
             const names = (await this.#terms.findByIds(tx, cycle)).reduce(
               (byId, term) => byId.set(term.id, term.term),
@@ -66,7 +69,7 @@ export class RelationsService {
             throw errors.relationCycle(body.type, path);
           }
         }
-        const row = await repository.insert(tx, {
+        const row = await this.#repository.insert(tx, {
           sourceId,
           targetId: body.target_id,
           type: body.type,
@@ -79,7 +82,7 @@ export class RelationsService {
         await this.#validation.relationsChanged(tx, [sourceId, body.target_id]);
         return row.id;
       });
-      return toRelation((await repository.findById(this.#db, id))!);
+      return toRelation((await this.#repository.findById(this.#db, id))!);
     } catch (error) {
       // Either end deleted between our check and the insert (a concurrent delete).
       const failure = classifyDatabaseError(error);
@@ -101,12 +104,12 @@ export class RelationsService {
 
   async list(termId: string): Promise<Relation[]> {
     if (!(await this.#terms.findById(this.#db, termId))) throw errors.notFound('No term with this id.');
-    return (await repository.listForTerm(this.#db, termId)).map(toRelation);
+    return (await this.#repository.listForTerm(this.#db, termId)).map(toRelation);
   }
 
   async delete(termId: string, relationId: string, user: AuthUser): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      const relation = await repository.findById(tx, relationId);
+      const relation = await this.#repository.findById(tx, relationId);
       if (!relation || (relation.sourceId !== termId && relation.targetId !== termId))
         throw errors.notFound('This term has no relation with this id.');
       if (!policy.mayChange(user, relation)) {
@@ -119,7 +122,7 @@ export class RelationsService {
             'Only the relation’s creator, the creator of either term, or an administrator may remove it.',
           );
       }
-      await repository.delete(tx, relationId);
+      await this.#repository.delete(tx, relationId);
       await this.#graphChanges.relationsChanged(tx, [
         {
           relationId,
@@ -139,6 +142,7 @@ export class RelationsService {
  * the cycle as a list of ids starting and ending at source, or null.
  */
 async function findCycle(
+  repository: RelationsRepository,
   db: Db,
   sourceId: string,
   targetId: string,

@@ -17,3 +17,6 @@ export const systemRepository = {
     return rowsOf<Counts>(result)[0]!;
   },
 };
+
+/** What a service gets by constructor: stateless queries over the database or transaction it is given. */
+export type SystemRepository = typeof systemRepository;

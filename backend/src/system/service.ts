@@ -1,15 +1,17 @@
 import type { Database } from '../platform/database/client.ts';
 import { errors } from '../platform/errors.ts';
-import { systemRepository, type Counts } from './repository.ts';
+import type { Counts, SystemRepository } from './repository.ts';
 
 const READY_PING_TIMEOUT_MS = 2000;
 
 /** Readiness and counts: what the load balancer and the home page ask. */
 export class SystemService {
   readonly #database: Database;
+  readonly #repository: SystemRepository;
 
-  constructor(deps: { database: Database }) {
+  constructor(deps: { database: Database; repository: SystemRepository }) {
     this.#database = deps.database;
+    this.#repository = deps.repository;
   }
 
   get databaseKind(): Database['kind'] {
@@ -24,6 +26,6 @@ export class SystemService {
   }
 
   counts(): Promise<Counts> {
-    return systemRepository.counts(this.#database.db);
+    return this.#repository.counts(this.#database.db);
   }
 }

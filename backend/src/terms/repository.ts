@@ -173,3 +173,6 @@ export const termsRepository = {
     };
   },
 };
+
+/** What a service gets by constructor: stateless queries over the database or transaction it is given. */
+export type TermsRepository = typeof termsRepository;

@@ -5,7 +5,7 @@ import { isUniqueViolation } from '../platform/database/errors.ts';
 import { errors } from '../platform/errors.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { policy } from '../auth/policy.ts';
-import { termsRepository as repository, type TermRow } from './repository.ts';
+import type { TermRow, TermsRepository } from './repository.ts';
 import {
   statusTransitions,
   type CreateTermBody,
@@ -44,11 +44,18 @@ export interface TermPage {
 
 export class TermsService {
   readonly #db: Db;
+  readonly #repository: TermsRepository;
   readonly #validation: TermValidationHooks;
   readonly #graphChanges: GraphChangeRecorder;
 
-  constructor(deps: { db: Db; validation: TermValidationHooks; graphChanges: GraphChangeRecorder }) {
+  constructor(deps: {
+    db: Db;
+    repository: TermsRepository;
+    validation: TermValidationHooks;
+    graphChanges: GraphChangeRecorder;
+  }) {
     this.#db = deps.db;
+    this.#repository = deps.repository;
     this.#validation = deps.validation;
     this.#graphChanges = deps.graphChanges;
   }
@@ -56,10 +63,10 @@ export class TermsService {
   async create(body: CreateTermBody, user: AuthUser): Promise<Term> {
     try {
       const row = await this.#db.transaction(async (tx) => {
-        const inserted = await repository.insert(tx, {
+        const inserted = await this.#repository.insert(tx, {
           term: body.term,
           definition: body.definition,
-          domain: await canonicalDomain(tx, body.domain ?? null),
+          domain: await this.#canonicalDomain(tx, body.domain ?? null),
           level: body.level,
           status: body.status,
           createdBy: user.id,
@@ -75,11 +82,11 @@ export class TermsService {
   }
 
   async domains(): Promise<{ domain: string; terms: number }[]> {
-    return repository.domains(this.#db);
+    return this.#repository.domains(this.#db);
   }
 
   async get(id: string): Promise<Term> {
-    const row = await repository.findById(this.#db, id);
+    const row = await this.#repository.findById(this.#db, id);
     if (!row) throw errors.notFound('No term with this id.');
     return toTerm(row);
   }
@@ -91,7 +98,7 @@ export class TermsService {
         { path: 'query.sort', message: 'Sorting by relevance needs a search query `q`.' },
       ]);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, sort);
-    const { rows, keys } = await repository.list(
+    const { rows, keys } = await this.#repository.list(
       this.#db,
       {
         q: query.q,
@@ -127,7 +134,7 @@ export class TermsService {
     const { version: _version, override_findings: override, ...changes } = body;
     try {
       return await this.#db.transaction(async (tx) => {
-        const current = await repository.findById(tx, id, { lock: true });
+        const current = await this.#repository.findById(tx, id, { lock: true });
         if (!current) throw errors.notFound('No term with this id.');
         assertMayChange(current, user);
         if (current.version !== expected.version) {
@@ -137,7 +144,7 @@ export class TermsService {
             ? errors.preconditionFailed(detail, extensions)
             : errors.versionConflict(detail, extensions);
         }
-        if (changes.domain) changes.domain = await canonicalDomain(tx, changes.domain, id);
+        if (changes.domain) changes.domain = await this.#canonicalDomain(tx, changes.domain, id);
         const text = {
           term: changes.term ?? current.term,
           definition: changes.definition ?? current.definition,
@@ -166,7 +173,7 @@ export class TermsService {
               override,
             );
         }
-        const row = await repository.update(tx, id, {
+        const row = await this.#repository.update(tx, id, {
           ...(changes.term === undefined ? {} : { term: changes.term }),
           ...(changes.definition === undefined ? {} : { definition: changes.definition }),
           ...(changes.domain === undefined ? {} : { domain: changes.domain }),
@@ -185,7 +192,7 @@ export class TermsService {
 
   async delete(id: string, user: AuthUser, expectedVersion?: number): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      const current = await repository.findById(tx, id, { lock: true });
+      const current = await this.#repository.findById(tx, id, { lock: true });
       if (!current) throw errors.notFound('No term with this id.');
       assertMayChange(current, user);
       if (expectedVersion !== undefined && current.version !== expectedVersion)
@@ -194,22 +201,22 @@ export class TermsService {
           { current: toTerm(current) },
         );
       await this.#validation.termDeleted(tx, id);
-      await repository.delete(tx, id);
+      await this.#repository.delete(tx, id);
       // Its relations go with it (ON DELETE CASCADE); the mirror's DETACH DELETE does the same.
       await this.#graphChanges.termsChanged(tx, [{ termId: id, change: 'deleted' }]);
     });
+  }
+
+  /** One spelling per domain: a new term joins the domain it names however it was typed. */
+  async #canonicalDomain(tx: Db, domain: string | null, termId?: string): Promise<string | null> {
+    if (domain === null) return null;
+    return (await this.#repository.existingDomainSpelling(tx, domain, termId)) ?? domain;
   }
 
   #translateUniqueViolation(error: unknown, term: string, domain: string | null): unknown {
     if (!isUniqueViolation(error, 'terms_domain_term_key')) return error;
     return errors.termExists(term, domain);
   }
-}
-
-/** One spelling per domain: a new term joins the domain it names however it was typed. */
-async function canonicalDomain(tx: Db, domain: string | null, termId?: string): Promise<string | null> {
-  if (domain === null) return null;
-  return (await repository.existingDomainSpelling(tx, domain, termId)) ?? domain;
 }
 
 function assertMayChange(term: TermRow, user: AuthUser): void {

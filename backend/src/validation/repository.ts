@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { RelationType } from '@lexikon/contracts/vocabulary';
 import { rowsOf, type Db } from '../platform/database/client.ts';
@@ -73,16 +72,6 @@ export function nearDuplicateQuery(definition: string): string | null {
     for (let second = first + 1; second < paired; second++)
       pairs.push(`(${probes[first]} & ${probes[second]})`);
   return pairs.join(' | ');
-}
-
-/**
- * Identifies the text validators look at. Status and level changes bump a term's version but not this
- * hash, so findings about the text still apply after them, and they do not queue a new validation.
- */
-export function contentHash(term: { term: string; definition: string; domain: string | null }): string {
-  return createHash('sha256')
-    .update(JSON.stringify([term.term, term.definition, term.domain ?? null]))
-    .digest('hex');
 }
 
 const cursorKey = sql<string>`to_char(${termValidations.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -355,3 +344,6 @@ export const validationRepository = {
     return row!.id;
   },
 };
+
+/** What a service gets by constructor: stateless queries over the database or transaction it is given. */
+export type ValidationRepository = typeof validationRepository;

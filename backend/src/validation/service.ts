@@ -8,18 +8,18 @@ import { errors } from '../platform/errors.ts';
 import type { TermReader, TermRow } from '../terms/reader.ts';
 import { policy } from '../auth/policy.ts';
 import type { TermValidationHooks } from '../terms/service.ts';
-import { jobsRepository as jobs, type ClaimedJob, type JobRow, type NewJob } from './jobs/repository.ts';
+import type { ClaimedJob, JobRow, JobsRepository, NewJob } from './jobs/repository.ts';
 import type { JobContext, JobOutcome } from '../platform/queue/worker.ts';
+import { contentHash } from './content-hash.ts';
 import type { LlmValidator } from './llm/llm-validator.ts';
 import { PROMPT_VERSION } from './llm/prompt.ts';
 import type { SubjectTerm, ValidationSubject, Validator, ValidatorOutcome, ValidatorRun } from './ports.ts';
 import {
-  contentHash,
-  validationRepository as repository,
   type FindingRow,
   type FindingWithOverride,
   type NewValidationRow,
   type ValidationKeyset,
+  type ValidationRepository,
   type ValidationRow,
 } from './repository.ts';
 import type {
@@ -56,6 +56,8 @@ interface RunResult {
  */
 export class ValidationService implements TermValidationHooks {
   readonly #db: Db;
+  readonly #repository: ValidationRepository;
+  readonly #jobs: JobsRepository;
   readonly #rules: Validator;
   readonly #llm: LlmValidator | null;
   readonly #terms: TermReader;
@@ -65,6 +67,8 @@ export class ValidationService implements TermValidationHooks {
 
   constructor(deps: {
     db: Db;
+    repository: ValidationRepository;
+    jobs: JobsRepository;
     terms: TermReader;
     rules: Validator;
     llm: LlmValidator | null;
@@ -73,6 +77,8 @@ export class ValidationService implements TermValidationHooks {
     options: ValidationServiceOptions;
   }) {
     this.#db = deps.db;
+    this.#repository = deps.repository;
+    this.#jobs = deps.jobs;
     this.#terms = deps.terms;
     this.#rules = deps.rules;
     this.#llm = deps.llm;
@@ -102,15 +108,15 @@ export class ValidationService implements TermValidationHooks {
    * opposite), so both ends are validated again.
    */
   async relationsChanged(tx: Db, termIds: readonly string[]): Promise<void> {
-    await this.#enqueue(tx, await repository.subjects(tx, [...new Set(termIds)]), 0);
+    await this.#enqueue(tx, await this.#repository.subjects(tx, [...new Set(termIds)]), 0);
   }
 
   /** Queues validations of terms as bulk work (imports, "validate all"), behind anything people wait for. */
   async queueBulk(tx: Db, termIds: readonly string[]): Promise<number> {
     let queued = 0;
     for (let start = 0; start < termIds.length; start += REVALIDATION_PAGE) {
-      const subjects = await repository.subjects(tx, termIds.slice(start, start + REVALIDATION_PAGE));
-      queued += await jobs.enqueueMany(
+      const subjects = await this.#repository.subjects(tx, termIds.slice(start, start + REVALIDATION_PAGE));
+      queued += await this.#jobs.enqueueMany(
         tx,
         subjects.map((term) => this.#job(term, 1)),
       );
@@ -126,14 +132,14 @@ export class ValidationService implements TermValidationHooks {
   async validateLoaded(termIds: readonly string[], onEach?: () => void): Promise<number> {
     let validated = 0;
     for (const id of termIds) {
-      const [term] = await repository.subjects(this.#db, [id]);
+      const [term] = await this.#repository.subjects(this.#db, [id]);
       if (!term) continue;
       const subject = await this.#subject(term);
       const started = performance.now();
       const rules = await this.#rules.validate(subject, { endpoint: 'validate_term_job' });
       const result: RunResult = { rules, llm: null, latencyMs: Math.round(performance.now() - started) };
       await this.#db.transaction((tx) =>
-        repository.insert(tx, this.#row(subject, result, 'import', null), rules.findings),
+        this.#repository.insert(tx, this.#row(subject, result, 'import', null), rules.findings),
       );
       validated++;
       onEach?.();
@@ -161,12 +167,12 @@ export class ValidationService implements TermValidationHooks {
     terms: readonly Pick<TermRow, 'id' | 'term' | 'definition' | 'domain' | 'version'>[],
     priority: 0 | 1,
   ): Promise<void> {
-    for (const term of terms) await jobs.enqueue(tx, this.#job(term, priority));
+    for (const term of terms) await this.#jobs.enqueue(tx, this.#job(term, priority));
   }
 
   async #requeueTermsNaming(tx: Db, termId: string): Promise<void> {
-    const naming = await repository.termsWithFindingsAbout(tx, termId);
-    if (naming.length > 0) await this.#enqueue(tx, await repository.subjects(tx, naming), 1);
+    const naming = await this.#repository.termsWithFindingsAbout(tx, termId);
+    if (naming.length > 0) await this.#enqueue(tx, await this.#repository.subjects(tx, naming), 1);
   }
 
   async beforeValidated(
@@ -175,10 +181,10 @@ export class ValidationService implements TermValidationHooks {
     user: AuthUser,
     override: OverrideFindingsBody | undefined,
   ): Promise<void> {
-    const open = await repository.openFindings(tx, term.id, contentHash(term));
+    const open = await this.#repository.openFindings(tx, term.id, contentHash(term));
     if (open.length === 0) return;
     if (!override) throw errors.openFindings(open.map((row) => toFinding({ ...row, override: null })));
-    await repository.insertOverride(tx, {
+    await this.#repository.insertOverride(tx, {
       termId: term.id,
       termVersion: term.version,
       reason: override.reason,
@@ -206,7 +212,7 @@ export class ValidationService implements TermValidationHooks {
     let id: string;
     try {
       id = await this.#db.transaction((tx) =>
-        repository.insert(tx, this.#row(subject, result, 'manual', user.id), findingsOf(result)),
+        this.#repository.insert(tx, this.#row(subject, result, 'manual', user.id), findingsOf(result)),
       );
     } catch (error) {
       // Deleted while the LLM was thinking.
@@ -214,23 +220,23 @@ export class ValidationService implements TermValidationHooks {
         throw errors.notFound('No term with this id.');
       throw error;
     }
-    const row = (await repository.findById(this.#db, id))!;
-    return toRecord(row, await repository.findingsOf(this.#db, [id]), contentHash(term));
+    const row = (await this.#repository.findById(this.#db, id))!;
+    return toRecord(row, await this.#repository.findingsOf(this.#db, [id]), contentHash(term));
   }
 
   async list(termId: string, query: ListValidationsQuery): Promise<ValidationPage> {
     const term = await this.#terms.findById(this.#db, termId);
     if (!term) throw errors.notFound('No term with this id.');
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const { rows, keys } = await repository.list(this.#db, termId, query.limit, after);
+    const { rows, keys } = await this.#repository.list(this.#db, termId, query.limit, after);
     const page = rows.slice(0, query.limit);
-    const findings = await repository.findingsOf(
+    const findings = await this.#repository.findingsOf(
       this.#db,
       page.map((row) => row.id),
     );
     const hash = contentHash(term);
     const last = keys[page.length - 1];
-    const pending = await jobs.pendingForTerm(this.#db, termId);
+    const pending = await this.#jobs.pendingForTerm(this.#db, termId);
     return {
       items: page.map((row) =>
         toRecord(
@@ -255,12 +261,12 @@ export class ValidationService implements TermValidationHooks {
     let queued = 0;
     let after: string | null = null;
     for (;;) {
-      const page = await repository.termsWithLatestHash(this.#db, after, REVALIDATION_PAGE);
+      const page = await this.#repository.termsWithLatestHash(this.#db, after, REVALIDATION_PAGE);
       if (page.length === 0) break;
       considered += page.length;
       after = page.at(-1)!.id;
       const due = scope === 'all' ? page : page.filter((term) => term.latest_hash !== contentHash(term));
-      queued += await jobs.enqueueMany(
+      queued += await this.#jobs.enqueueMany(
         this.#db,
         due.map((term) => this.#job(term, 1)),
       );
@@ -278,7 +284,7 @@ export class ValidationService implements TermValidationHooks {
         prompt_version: PROMPT_VERSION,
         circuit: this.#llm?.breaker.state ?? 'closed',
       },
-      queue: await jobs.counts(this.#db),
+      queue: await this.#jobs.counts(this.#db),
     };
   }
 
@@ -307,7 +313,7 @@ export class ValidationService implements TermValidationHooks {
 
     return this.#db.transaction(async (tx) => {
       // Shares the row lock a term edit takes: either the edit waits for this record, or this sees the edit.
-      const current = await repository.lockTermShared(tx, job.termId);
+      const current = await this.#repository.lockTermShared(tx, job.termId);
       // Deleted meanwhile: its jobs went with it (cascade), there is nothing left to finish.
       if (!current) return { kind: 'skipped' } as const;
       if (contentHash(current) !== job.contentHash) {
@@ -315,14 +321,18 @@ export class ValidationService implements TermValidationHooks {
         return { kind: 'skipped' } as const;
       }
       const findings = findingsOf(result);
-      await repository.insert(tx, this.#row({ ...subject, term: current }, result, 'job', null), findings);
+      await this.#repository.insert(
+        tx,
+        this.#row({ ...subject, term: current }, result, 'job', null),
+        findings,
+      );
       // A duplicate is mutual: the other term's findings should name this one too. Queued only when they
       // do not yet, so the two never keep re-queueing each other.
       const duplicates = findings
         .filter((finding) => finding.type === 'duplicate_definition')
         .flatMap((finding) => finding.relatedTermIds);
-      const unaware = await repository.termsNotYetMentioning(tx, [...new Set(duplicates)], job.termId);
-      if (unaware.length > 0) await this.#enqueue(tx, await repository.subjects(tx, unaware), 1);
+      const unaware = await this.#repository.termsNotYetMentioning(tx, [...new Set(duplicates)], job.termId);
+      if (unaware.length > 0) await this.#enqueue(tx, await this.#repository.subjects(tx, unaware), 1);
       const status = failure?.retryable ? 'failed' : 'done';
       await finishOrAbort(context, tx, job, status, failure ? `${failure.reason}: ${failure.message}` : null);
       return { kind: status };
@@ -340,8 +350,8 @@ export class ValidationService implements TermValidationHooks {
       version: term.version,
     };
     const [neighbours, similar] = await Promise.all([
-      repository.neighbours(this.#db, term.id),
-      repository.similarDefinitions(this.#db, subjectTerm),
+      this.#repository.neighbours(this.#db, term.id),
+      this.#repository.similarDefinitions(this.#db, subjectTerm),
     ]);
     return { term: subjectTerm, neighbours, similar };
   }

@@ -11,7 +11,8 @@ import { generateOntology, loadOntology, mulberry32 } from '../../src/demo/synth
 import { createDatabase, rowsOf, type Database, type Db } from '../../src/platform/database/client.ts';
 import { runMigrations } from '../../src/platform/database/migrate.ts';
 import { jobsRepository } from '../../src/validation/jobs/repository.ts';
-import { contentHash, validationRepository } from '../../src/validation/repository.ts';
+import { contentHash } from '../../src/validation/content-hash.ts';
+import { validationRepository } from '../../src/validation/repository.ts';
 import { createTestDatabaseUrl, testConfig } from '../support/test-app.ts';
 
 const TERMS = 100_000;

@@ -84,3 +84,6 @@ export const oauthRepository = {
     return row !== undefined;
   },
 };
+
+/** What a service gets by constructor: stateless queries over the database or transaction it is given. */
+export type OAuthRepository = typeof oauthRepository;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { countAuthAttempt, type Metrics } from '../../observability/metrics.ts';
 import type { Db } from '../../platform/database/client.ts';
-import { authRepository } from '../repository.ts';
+import type { AuthRepository } from '../repository.ts';
 import type { AuthService } from '../service.ts';
 import type { TokenPair } from '../schemas.ts';
 import type { AuthUser } from '../tokens.ts';
@@ -13,7 +13,7 @@ import {
   type OAuthProviderName,
   type ProviderIdentity,
 } from './providers.ts';
-import { oauthRepository as repository } from './repository.ts';
+import type { OAuthRepository } from './repository.ts';
 
 const STATE_TTL_SECONDS = 600;
 
@@ -34,6 +34,9 @@ export type OAuthOutcome =
  */
 export class OAuthService {
   readonly #db: Db;
+  readonly #repository: OAuthRepository;
+  /** Users are the password service's rows; a provider identity creates or finds one. */
+  readonly #users: AuthRepository;
   readonly #providers: Map<OAuthProviderName, OAuthProvider>;
   readonly #auth: AuthService;
   readonly #publicWebUrl: string;
@@ -41,6 +44,8 @@ export class OAuthService {
 
   constructor(deps: {
     db: Db;
+    repository: OAuthRepository;
+    users: AuthRepository;
     providers: Map<OAuthProviderName, OAuthProvider>;
     auth: AuthService;
     publicWebUrl: string;
@@ -48,6 +53,8 @@ export class OAuthService {
   }) {
     this.#metrics = deps.metrics;
     this.#db = deps.db;
+    this.#repository = deps.repository;
+    this.#users = deps.users;
     this.#providers = deps.providers;
     this.#auth = deps.auth;
     this.#publicWebUrl = deps.publicWebUrl;
@@ -63,7 +70,7 @@ export class OAuthService {
     const state = openIdClient.randomState();
     const codeVerifier = openIdClient.randomPKCECodeVerifier();
     const nonce = provider.usesNonce ? openIdClient.randomNonce() : null;
-    await repository.insertState(this.#db, {
+    await this.#repository.insertState(this.#db, {
       stateHash: hash(state),
       provider: provider.name,
       mode: options.linkTo ? 'link' : 'login',
@@ -73,7 +80,7 @@ export class OAuthService {
       next: options.next,
       ttlSeconds: STATE_TTL_SECONDS,
     });
-    if (Math.random() < 0.05) void repository.purgeExpiredStates(this.#db).catch(() => undefined);
+    if (Math.random() < 0.05) void this.#repository.purgeExpiredStates(this.#db).catch(() => undefined);
     try {
       return await provider.authorizationUrl(this.#redirectUri(provider.name), {
         state,
@@ -96,7 +103,7 @@ export class OAuthService {
   async #finish(provider: OAuthProvider, params: OAuthCallbackParams): Promise<OAuthOutcome> {
     if (params.error === 'access_denied') throw errors.oauthDenied(provider.name);
     if (!params.state) throw errors.oauthStateInvalid();
-    const flow = await repository.consumeState(this.#db, hash(params.state));
+    const flow = await this.#repository.consumeState(this.#db, hash(params.state));
     if (!flow || flow.provider !== provider.name) throw errors.oauthStateInvalid();
     if (params.error || !params.code)
       throw errors.oauthProviderUnavailable(
@@ -130,10 +137,10 @@ export class OAuthService {
   /** Removes a provider from an account, unless it is the last way left to sign in. */
   async unlink(user: AuthUser, providerName: string): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      const methods = await repository.signInMethods(tx, user.id);
+      const methods = await this.#repository.signInMethods(tx, user.id);
       if (!methods || !methods.providers.includes(providerName)) throw errors.oauthNotLinked(providerName);
       if (!methods.hasPassword && methods.providers.length === 1) throw errors.lastSignInMethod(providerName);
-      await repository.unlinkAccount(tx, user.id, providerName);
+      await this.#repository.unlinkAccount(tx, user.id, providerName);
     });
   }
 
@@ -143,28 +150,28 @@ export class OAuthService {
    */
   async #signIn(provider: OAuthProviderName, identity: ProviderIdentity): Promise<AuthUser> {
     return this.#db.transaction(async (tx) => {
-      const linked = await repository.findAccount(tx, provider, identity.providerUserId);
+      const linked = await this.#repository.findAccount(tx, provider, identity.providerUserId);
       if (linked) {
-        const user = await authRepository.findUserById(tx, linked.userId);
+        const user = await this.#users.findUserById(tx, linked.userId);
         if (user) return { id: user.id, role: user.role };
       }
-      const existing = identity.email ? await authRepository.findUserByEmail(tx, identity.email) : undefined;
+      const existing = identity.email ? await this.#users.findUserByEmail(tx, identity.email) : undefined;
       if (!identity.email || !identity.emailVerified)
         throw errors.oauthEmailUnverified(provider, existing !== undefined);
       let user = existing;
       if (!user) {
         const username =
-          identity.username && !(await repository.usernameTaken(tx, identity.username))
+          identity.username && !(await this.#repository.usernameTaken(tx, identity.username))
             ? identity.username
             : null;
-        user = await authRepository.insertUser(tx, {
+        user = await this.#users.insertUser(tx, {
           email: identity.email.toLowerCase(),
           passwordHash: null,
           username,
           fullName: identity.fullName,
         });
       }
-      await repository.linkAccount(tx, {
+      await this.#repository.linkAccount(tx, {
         userId: user.id,
         provider,
         providerUserId: identity.providerUserId,
@@ -176,10 +183,10 @@ export class OAuthService {
 
   async #link(userId: string, provider: OAuthProviderName, identity: ProviderIdentity): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      const linked = await repository.findAccount(tx, provider, identity.providerUserId);
+      const linked = await this.#repository.findAccount(tx, provider, identity.providerUserId);
       if (linked && linked.userId !== userId) throw errors.oauthLinkedElsewhere(provider);
       if (!linked)
-        await repository.linkAccount(tx, {
+        await this.#repository.linkAccount(tx, {
           userId,
           provider,
           providerUserId: identity.providerUserId,

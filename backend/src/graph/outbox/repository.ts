@@ -221,3 +221,6 @@ export const graphOutboxRepository = {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE}, ${RESYNC_LOCK})`);
   },
 };
+
+/** What a service gets by constructor: stateless queries over the database or transaction it is given. */
+export type GraphOutboxRepository = typeof graphOutboxRepository;

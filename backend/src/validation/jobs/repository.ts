@@ -250,3 +250,6 @@ function held(job: ClaimedJob) {
     eq(validationJobs.lockedBy, job.lockedBy),
   );
 }
+
+/** What a service gets by constructor: stateless queries over the database or transaction it is given. */
+export type JobsRepository = typeof jobsRepository;
