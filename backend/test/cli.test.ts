@@ -14,8 +14,6 @@ import { exportCommand } from '../src/cli/commands/export.ts';
 import { importCommand } from '../src/cli/commands/import.ts';
 import { seedDemoCommand } from '../src/cli/commands/seed-demo.ts';
 import { statsCommand } from '../src/cli/commands/stats.ts';
-import { Progress, formatDuration } from '../src/cli/progress.ts';
-import { findCycles } from '../src/cli/transfer.ts';
 import { demoRelations, demoTerms } from '../src/demo/ai-ontology.ts';
 import type { Config } from '../src/platform/config.ts';
 import { createDatabase, rowsOf, type Database } from '../src/platform/database/client.ts';
@@ -133,66 +131,6 @@ function term(name: string, extra: Record<string, unknown> = {}) {
 type RelationEnds = { source_id: string; target_id: string; type: string };
 const byRelation = (a: RelationEnds, b: RelationEnds) =>
   `${a.source_id}${a.target_id}${a.type}`.localeCompare(`${b.source_id}${b.target_id}${b.type}`);
-
-// ---- progress -------------------------------------------------------------------------------------
-
-describe('progress bar', () => {
-  it('prints one plain line per 10 % when the stream is not a terminal', () => {
-    const stream = new Capture();
-    let now = 0;
-    const progress = new Progress({ label: 'work', total: 50, stream, now: () => now });
-    for (let done = 1; done <= 50; done++) {
-      now = done * 100;
-      progress.update(done);
-    }
-    progress.finish();
-    const lines = stream.text.trimEnd().split('\n');
-    expect(lines).toHaveLength(10);
-    expect(lines[0]).toBe(`work [${'#'.repeat(3)}${'.'.repeat(27)}] 5/50 10% 0.5s`);
-    expect(lines[9]).toBe(`work [${FULL_BAR}] 50/50 100% 5.0s`);
-    expect(stream.text).not.toContain('\r');
-  });
-
-  it('redraws a single line on a terminal, throttled, and ends it when finished', () => {
-    const stream = Object.assign(new Capture(), { isTTY: true, columns: 120 });
-    let now = 0;
-    const progress = new Progress({ label: 'import', total: 5000, stream, now: () => now });
-    progress.update(1000); // same instant as the first draw: throttled away
-    now = 3200;
-    progress.update(1234);
-    progress.finish();
-    expect(stream.text).toBe(
-      `\rimport [${'.'.repeat(30)}] 0/5000 0% 0.0s\x1b[K` +
-        `\rimport [#######${'.'.repeat(23)}] 1234/5000 24% 3.2s\x1b[K` +
-        `\rimport [#######${'.'.repeat(23)}] 1234/5000 24% 3.2s\x1b[K\n`,
-    );
-  });
-
-  it('formats long durations in minutes', () => {
-    expect(formatDuration(125_000)).toBe('2m05s');
-    expect(formatDuration(999)).toBe('1.0s');
-  });
-});
-
-describe('cycle search', () => {
-  it('names each cycle through a new edge, and ignores cycles that already existed', () => {
-    const cycles = findCycles([
-      { from: 'a', to: 'b', index: 0 },
-      { from: 'b', to: 'c', index: 1 },
-      { from: 'c', to: 'a', index: null },
-      { from: 'x', to: 'y', index: null },
-      { from: 'y', to: 'x', index: null },
-    ]);
-    expect(cycles).toEqual([
-      [
-        { from: 'a', to: 'b', index: 0 },
-        { from: 'b', to: 'c', index: 1 },
-        { from: 'c', to: 'a', index: null },
-      ],
-    ]);
-    expect(findCycles([{ from: 'a', to: 'b', index: 0 }])).toEqual([]);
-  });
-});
 
 // ---- seed-demo ------------------------------------------------------------------------------------
 

@@ -1,27 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp } from '../../src/app.ts';
-import type { Clock } from '../../src/platform/clock.ts';
 import { createDatabase } from '../../src/platform/database/client.ts';
 import { runMigrations } from '../../src/platform/database/migrate.ts';
+import { ManualClock } from './manual-clock.ts';
 import { createTestDatabaseUrl, testConfig, type TestContext } from './test-app.ts';
 
-/** A clock that only moves when told: backoff and cool-downs are tested without sleeping. */
-export class ManualClock implements Clock {
-  #now: number;
-
-  constructor(start = Date.now()) {
-    this.#now = start;
-  }
-
-  now(): Date {
-    return new Date(this.#now);
-  }
-
-  advance(ms: number): void {
-    this.#now += ms;
-  }
-}
+export { ManualClock };
 
 export interface ValidationTestContext extends TestContext {
   clock: ManualClock;

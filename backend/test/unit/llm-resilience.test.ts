@@ -5,7 +5,7 @@ import { CircuitBreaker } from '../../src/platform/resilience/circuit-breaker.ts
 import { retryAfterMs } from '../../src/validation/llm/openai-client.ts';
 import { buildPrompt, PROMPT_VERSION } from '../../src/validation/llm/prompt.ts';
 import { parseVerdict, verdictJsonSchema } from '../../src/validation/llm/verdict.ts';
-import { ManualClock } from '../support/validation-context.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 
 describe('the circuit breaker', () => {
   const breaker = (clock: ManualClock) =>

@@ -12,7 +12,7 @@ import {
   type JobOutcome,
   type JobQueue,
 } from '../../src/platform/queue/worker.ts';
-import { ManualClock } from '../support/validation-context.ts';
+import { ManualClock } from '../support/manual-clock.ts';
 
 interface MemoryJob {
   id: number;
