@@ -259,11 +259,11 @@ describe('flow integrity', () => {
     const broken = await finish('github', await (await authorize('github')).callback());
     expect(broken.statusCode).toBe(502);
     expect(broken.json().code).toBe('oauth-provider-unavailable');
+    // The stand-in never answers: a 502 at all means OAUTH_TIMEOUT_MS cut the call.
     github.setOutage('hang');
-    const started = performance.now();
     const hung = await finish('github', await (await authorize('github')).callback());
     expect(hung.statusCode).toBe(502);
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(hung.json().code).toBe('oauth-provider-unavailable');
   });
 
   it('lets another replica finish a flow this one started', async () => {

@@ -128,31 +128,41 @@ describe('an ingestion endpoint that hangs or is down', () => {
     await new Promise((resolve) => hanging.close(resolve));
   });
 
+  // No stopwatch: a request that waited for the endpoint would wait for the whole SENTRY_TIMEOUT_MS. When
+  // it hangs, the deadline is a minute, and every answer arrives while the events are still in flight;
+  // when it is down, the connection is refused at once and the event dropped.
   it.each([
-    ['hangs', async () => hangingPort],
-    ['is down', () => freeLoopbackPort()],
-  ])('costs the API nothing when it %s: events are dropped with a log line', async (_label, port) => {
+    {
+      label: 'hangs',
+      port: async () => hangingPort,
+      timeoutMs: '60000',
+      async afterAnswers(output: () => string) {
+        await expect.poll(() => sockets.length, { timeout: 10_000 }).toBeGreaterThan(0);
+        expect(output()).not.toContain('sentry event dropped');
+        for (const socket of sockets) socket.destroy();
+      },
+    },
+    { label: 'is down', port: () => freeLoopbackPort(), timeoutMs: '500', async afterAnswers() {} },
+  ])('costs the API nothing when it $label: events are dropped with a log line', async (endpoint) => {
     const server = await startServerProcess({
       ...(await databaseEnv()),
       NODE_ENV: 'development',
       JWT_SECRET: TEST_JWT_SECRET,
       DEBUG_ROUTES: 'true',
       VALIDATION_WORKER: 'off',
-      SENTRY_DSN_BACKEND: `http://publickey@127.0.0.1:${await port()}/1`,
+      SENTRY_DSN_BACKEND: `http://publickey@127.0.0.1:${await endpoint.port()}/1`,
       SENTRY_TRACES_SAMPLE_RATE: '0',
-      SENTRY_TIMEOUT_MS: '500',
+      SENTRY_TIMEOUT_MS: endpoint.timeoutMs,
     });
     try {
       for (let i = 0; i < 3; i++) {
-        const started = performance.now();
         expect((await fetch(`${server.baseUrl}/debug/error`)).status).toBe(500);
         expect((await fetch(`${server.baseUrl}/health`)).status).toBe(200);
-        expect(performance.now() - started).toBeLessThan(1000);
       }
-      const deadline = Date.now() + 10_000;
-      while (!server.output().includes('sentry event dropped') && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(server.output()).toContain('sentry event dropped');
+      await endpoint.afterAnswers(() => server.output());
+      await expect
+        .poll(() => server.output(), { timeout: 10_000, interval: 100 })
+        .toContain('sentry event dropped');
     } finally {
       await stop(server);
     }

@@ -39,22 +39,21 @@ async function holdDatabase(termId: string, ms: number): Promise<void> {
 describe('the request deadline', () => {
   it('answers 503 deadline-exceeded in time, and the edit that waited is not applied', async () => {
     const term = await createTerm(context, user, { term: 'Waiting edit' });
-    const held = holdDatabase(term.id, 2500);
+    let released = false;
+    const held = holdDatabase(term.id, 2500).finally(() => (released = true));
     await sleep(50);
-    const started = performance.now();
     const edit = await context.app.inject({
       method: 'PATCH',
       url: `/api/terms/${term.id}`,
       headers: user.auth,
       payload: { definition: 'A definition that arrives too late to be written.', version: term.version },
     });
-    const elapsed = performance.now() - started;
+    // Answered at the deadline (1 s), while the database still held the row (2.5 s).
+    expect(released).toBe(false);
     expect(edit.statusCode).toBe(503);
     expect(edit.headers['content-type']).toContain('application/problem+json');
     expect(edit.headers['retry-after']).toBe('5');
     expect(edit.json()).toMatchObject({ code: 'deadline-exceeded', status: 503 });
-    // Answered at the deadline, not when the database let go (a bound to catch a regression, generous).
-    expect(elapsed).toBeLessThan(2400);
     await held;
     await sleep(200);
     const rows = rowsOf<{ definition: string; version: number }>(

@@ -68,14 +68,12 @@ describe('when the LLM hangs', () => {
   it('creates and edits terms at once while the LLM hangs; the job records the failure later', async () => {
     llm.reset();
     llm.fallback = slow(10_000, verdict());
-    let started = performance.now();
+    // The LLM would hold a write for 10 s: the writes answer without having sent it anything.
     const term = await createTerm(context, author, {
       term: 'Harbour',
       definition: definition(),
       domain: 'Geography',
     });
-    expect(performance.now() - started).toBeLessThan(1000);
-    started = performance.now();
     const edited = await context.app.inject({
       method: 'PATCH',
       url: `/api/terms/${term.id}`,
@@ -86,7 +84,6 @@ describe('when the LLM hangs', () => {
       },
     });
     expect(edited.statusCode).toBe(200);
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(llm.requests).toHaveLength(0);
 
     const worker = context.app.validation.worker;
@@ -296,14 +293,13 @@ describe('background validation jobs', () => {
         }),
       );
       await isLocked;
-      const started = performance.now();
+      // The lock is released only once the claim has returned: a claim that waited for it would never return.
       const claimed = await jobsRepository.claim(context.database.db, {
         limit: 10,
         workerId: 'probe',
         now: context.clock.now(),
         leaseMs: 60_000,
       });
-      expect(performance.now() - started).toBeLessThan(1000);
       expect(claimed.map((job) => job.id)).toContain(freeJob!.id);
       expect(claimed.map((job) => job.id)).not.toContain(heldJob!.id);
       release();

