@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureComposeCli } from '../../scripts/containers/compose.ts';
-import { repoRoot, run } from '../../scripts/containers/exec.ts';
+import { ensureComposeCli } from '@lexikon/harness/containers/compose';
+import { repoRoot, run } from '@lexikon/harness/containers/exec';
 
 /**
  * deploy/compose.yaml through the real Docker Compose v2 CLI (`config` needs no engine): it must accept the

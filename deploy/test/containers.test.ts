@@ -7,10 +7,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgresCluster, type PostgresCluster } from '@lexikon/harness/postgres-cluster';
 import { freeLoopbackPort } from '@lexikon/harness/ports';
-import { consoleLog, formatDuration, repoRoot } from '../../scripts/containers/exec.ts';
-import { baseImagesOf } from '../../scripts/containers/base-image.ts';
-import { buildImage, IMAGES, megabytes, type BuiltImage } from '../../scripts/containers/images.ts';
-import { preparePodman, type Podman } from '../../scripts/containers/podman.ts';
+import { consoleLog, formatDuration, repoRoot } from '@lexikon/harness/containers/exec';
+import { baseImagesOf } from '@lexikon/harness/containers/base-image';
+import { buildImage, IMAGES, megabytes, type BuiltImage } from '@lexikon/harness/containers/images';
+import { preparePodman, type Podman } from '@lexikon/harness/containers/podman';
 
 /**
  * Smoke test of the real images: both are built with Podman from deploy/*.Dockerfile (on a stand-in for

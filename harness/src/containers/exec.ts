@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from '@lexikon/harness/repo-root';
+import { repoRoot } from '../repo-root.ts';
 
 export { repoRoot };
 /** Git-ignored; tools and base-image material are kept here between runs. */

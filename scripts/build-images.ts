@@ -3,9 +3,9 @@
  * a stand-in for the Node base image when it is not in local storage) and prints their sizes. With a
  * Docker engine, use `docker build -f deploy/<name>.Dockerfile .` or `docker compose build` instead.
  */
-import { consoleLog, formatDuration } from './exec.ts';
-import { buildImage, IMAGES, megabytes, type ImageName } from './images.ts';
-import { preparePodman } from './podman.ts';
+import { consoleLog, formatDuration } from '@lexikon/harness/containers/exec';
+import { buildImage, IMAGES, megabytes, type ImageName } from '@lexikon/harness/containers/images';
+import { preparePodman } from '@lexikon/harness/containers/podman';
 
 const requested = process.argv.slice(2);
 const names = (requested.length > 0 ? requested : Object.keys(IMAGES)) as ImageName[];

@@ -47,7 +47,7 @@ export async function preparePodman(log: Log = consoleLog): Promise<PodmanAvaila
   writeFileSync(
     containersConf,
     [
-      '# Written by scripts/containers/podman.ts for the container checks.',
+      '# Written by harness/src/containers/podman.ts for the container checks.',
       '[containers]',
       '# The inherited limits are refused by the runtime on this kind of machine: state them.',
       'default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]',

@@ -4,7 +4,7 @@
  * Specification. `compose config` needs no engine, so it can check deploy/compose.yaml here.
  *
  * `go install github.com/docker/compose/v5/cmd@v5.6.0` refuses to build (compose's go.mod has `exclude`
- * directives, which `go install pkg@version` does not allow), so scripts/containers/compose/ holds a
+ * directives, which `go install pkg@version` does not allow), so harness/src/containers/compose/ holds a
  * wrapper module: it repeats the two excludes, names compose as a `tool`, and its go.sum pins every
  * module of the build. The binary is cached under .cache/containers/bin and rebuilt when that module changes.
  */
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { cacheDir, commandExists, consoleLog, repoRoot, runChecked, step, type Log } from './exec.ts';
 
 export const COMPOSE_VERSION = 'v5.6.0';
-const moduleDir = join(repoRoot, 'scripts/containers/compose');
+const moduleDir = join(repoRoot, 'harness/src/containers/compose');
 const binary = join(cacheDir, 'bin/docker-compose');
 const stampFile = `${binary}.source-sha256`;
 
@@ -29,7 +29,7 @@ async function goCommand(): Promise<string> {
   if (existsSync('/usr/local/go/bin/go')) return '/usr/local/go/bin/go';
   throw new Error(
     'Go is needed to build the Docker Compose CLI (any Go >= 1.21: it fetches the Go 1.26.8 toolchain that ' +
-      'scripts/containers/compose/go.mod asks for through the module proxy). Install it from https://go.dev/dl/.',
+      'harness/src/containers/compose/go.mod asks for through the module proxy). Install it from https://go.dev/dl/.',
   );
 }
 
