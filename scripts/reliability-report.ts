@@ -19,7 +19,7 @@ import {
   reliabilityDir,
   type ReliabilityRecord,
 } from '@lexikon/harness/reliability/records';
-import { runContractFuzz, SCHEMATHESIS_VERSION } from './fuzz.ts';
+import { runContractFuzz, SCHEMATHESIS_VERSION } from '@lexikon/harness/contract-fuzz';
 import { repoRoot } from '@lexikon/harness/repo-root';
 
 const output = join(repoRoot, 'docs/reliability.md');

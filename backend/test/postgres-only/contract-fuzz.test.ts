@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { runContractFuzz } from '../../../scripts/fuzz.ts';
+import { runContractFuzz } from '@lexikon/harness/contract-fuzz';
 
 // The bounded run of `npm run test:fuzz` (which runs ≥ 1,000 cases): every operation of /openapi.json,
 // valid and invalid inputs, stateful sequences along the links, the four conformance checks.
