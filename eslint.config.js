@@ -17,6 +17,7 @@ const FEATURES = [
   'system',
   'terms',
   'validation',
+  'vocabularies',
 ];
 const ENTRY_POINTS = ['cli', 'demo'];
 const noTests = {

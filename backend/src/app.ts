@@ -27,11 +27,12 @@ import { openApiPlugin } from './platform/http/openapi.ts';
 import { securityPlugin } from './platform/http/security.ts';
 import { relationRoutes } from './relations/routes.ts';
 import { statsRoutes, systemRoutes } from './system/routes.ts';
-import { domainRoutes, termRoutes } from './terms/routes.ts';
+import { domainRoutes, termRoutes, vocabularyTermRoutes } from './terms/routes.ts';
 import type { ValidationWorker } from './validation/jobs/worker.ts';
 import { termValidationRoutes, validationStatusRoutes } from './validation/routes.ts';
 import type { ValidationService } from './validation/service.ts';
 import { buildServices } from './services.ts';
+import { vocabularyRoutes } from './vocabularies/routes.ts';
 
 export const version: string = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
@@ -152,6 +153,8 @@ export async function buildApp({
       await api.register(authGuard, { accessTokens });
       await api.register(authRoutes, { prefix: '/auth', service: authService, oauth: oauthService });
       await api.register(oauthRoutes, { prefix: '/auth/oauth', service: oauthService });
+      await api.register(vocabularyRoutes, { prefix: '/vocabularies', service: services.vocabularies });
+      await api.register(vocabularyTermRoutes, { prefix: '/vocabularies', service: termsService });
       await api.register(termRoutes, { prefix: '/terms', service: termsService });
       await api.register(domainRoutes, { prefix: '/domains', service: termsService });
       await api.register(relationRoutes, { prefix: '/terms', service: relationsService });

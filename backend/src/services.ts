@@ -27,6 +27,9 @@ import { OpenAiLlmClient } from './validation/llm/openai-client.ts';
 import { RuleValidator } from './validation/rules/rule-validator.ts';
 import { validationRepository } from './validation/repository.ts';
 import { ValidationService } from './validation/service.ts';
+import { vocabularyReader } from './vocabularies/reader.ts';
+import { vocabulariesRepository } from './vocabularies/repository.ts';
+import { VocabulariesService } from './vocabularies/service.ts';
 
 /**
  * The services of one process, built from configuration with no HTTP in sight: the app registers routes
@@ -44,6 +47,7 @@ export interface Services {
   terms: TermsService;
   relations: RelationsService;
   system: SystemService;
+  vocabularies: VocabulariesService;
 }
 
 export function buildServices(deps: {
@@ -95,6 +99,7 @@ export function buildServices(deps: {
     graphTraversal: new GraphService({
       db,
       terms: termReader,
+      vocabularies: vocabularyReader,
       store: graph.store,
       metrics: metrics.graph,
       maxNodes: config.graphMaxNodes,
@@ -103,6 +108,7 @@ export function buildServices(deps: {
     terms: new TermsService({
       db,
       repository: termsRepository,
+      vocabularies: vocabularyReader,
       validation: validation.service,
       graphChanges: graph.changes,
     }),
@@ -110,10 +116,16 @@ export function buildServices(deps: {
       db,
       repository: relationsRepository,
       terms: termReader,
+      vocabularies: vocabularyReader,
       validation: validation.service,
       graphChanges: graph.changes,
     }),
     system: new SystemService({ database, repository: systemRepository }),
+    vocabularies: new VocabulariesService({
+      db,
+      repository: vocabulariesRepository,
+      publicWebUrl: config.publicWebUrl,
+    }),
   };
 }
 
@@ -150,6 +162,7 @@ export function buildValidation(deps: {
     repository: validationRepository,
     jobs: jobsRepository,
     terms: termReader,
+    vocabularies: vocabularyReader,
     rules: new RuleValidator({ metrics }),
     llm,
     clock,

@@ -111,3 +111,103 @@ describe('0006: validation queue priority and finding translations', () => {
     expect(await count(database, 'term_validations')).toBe(2);
   });
 });
+
+describe('0007: vocabularies', () => {
+  it('moves every term and relation 0006 stored into the default vocabulary, unchanged, and the app serves them', async () => {
+    const { database, url } = await databaseAt('0006_validation_queue_priority_and_translations');
+    const first = '5d6e7f80-1111-4000-8000-000000000001';
+    const second = '5d6e7f80-1111-4000-8000-000000000002';
+    await database.db.execute(sql`
+      INSERT INTO users (id, email, password_hash) VALUES ('5d6e7f80-2222-4000-8000-000000000001', 'author@example.org', 'x')`);
+    await database.db.execute(sql`
+      INSERT INTO terms (id, term, definition, domain, level, status, version, created_by, created_at) VALUES
+        (${first}, 'Réseau de neurones', 'Un modèle fait de couches de neurones artificiels reliés entre eux.', 'IA', 'advanced', 'validated', 4, '5d6e7f80-2222-4000-8000-000000000001', '2025-03-01T10:00:00.123456Z'),
+        (${second}, 'Neurone', 'Une unité de calcul qui pondère ses entrées et applique une activation.', 'IA', 'beginner', 'draft', 1, NULL, '2025-03-02T10:00:00Z')`);
+    await database.db.execute(sql`
+      INSERT INTO relationships (source_id, target_id, type, strength) VALUES (${second}, ${first}, 'part_of', 0.8)`);
+    const snapshot = async () =>
+      rowsOf<Record<string, unknown>>(
+        await database.db.execute(sql`
+          SELECT id, term, definition, domain, level, status, version, created_by, created_at::text, updated_at::text
+          FROM terms ORDER BY id`),
+      );
+    const before = await snapshot();
+
+    await runMigrations(database);
+
+    expect(await snapshot()).toEqual(before);
+    const moved = rowsOf<{ slug: string; notation: string; iri: string; pref_label_unique: boolean }>(
+      await database.db.execute(sql`
+        SELECT v.slug, t.notation, t.iri, t.pref_label_unique FROM terms t JOIN vocabularies v ON v.id = t.vocabulary_id ORDER BY t.id`),
+    );
+    expect(moved).toEqual([
+      { slug: 'default', notation: first, iri: `urn:uuid:${first}`, pref_label_unique: true },
+      { slug: 'default', notation: second, iri: `urn:uuid:${second}`, pref_label_unique: true },
+    ]);
+    expect(
+      rowsOf<{ type: string; strength: number; vocabulary_id: string }>(
+        await database.db.execute(sql`SELECT type, strength, vocabulary_id::text FROM relationships`),
+      ),
+    ).toEqual([
+      {
+        type: 'part_of',
+        strength: expect.closeTo(0.8, 5),
+        vocabulary_id: '00000000-0000-4000-8000-000000000001',
+      },
+    ]);
+
+    const config = testConfig({}, url);
+    const app = await buildApp({
+      config,
+      database,
+      logger: pino({ level: 'silent' }),
+      clock: new ManualClock(),
+    });
+    cleanup.push(() => app.close());
+    await app.ready();
+    const reader = await createUser({ app, database, config, close: async () => {} });
+    const listed = await app.inject({
+      method: 'GET',
+      url: '/api/terms?vocabulary=default',
+      headers: reader.auth,
+    });
+    expect(
+      listed
+        .json()
+        .items.map((item: { id: string }) => item.id)
+        .sort(),
+    ).toEqual([first, second]);
+    const read = await app.inject({ method: 'GET', url: `/api/terms/${first}`, headers: reader.auth });
+    expect(read.json()).toMatchObject({
+      term: 'Réseau de neurones',
+      status: 'validated',
+      version: 4,
+      created_at: '2025-03-01T10:00:00.123Z',
+      iri: `urn:uuid:${first}`,
+    });
+    // The same name in the same domain is still refused in the default vocabulary, as before.
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/terms',
+      headers: reader.auth,
+      payload: {
+        term: 'neurone',
+        definition: 'Une autre définition assez longue pour compter.',
+        domain: 'ia',
+      },
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('term-exists');
+    const related = await app.inject({
+      method: 'GET',
+      url: `/api/terms/${second}/related`,
+      headers: reader.auth,
+    });
+    expect(
+      related
+        .json()
+        .nodes.map((node: { id: string }) => node.id)
+        .sort(),
+    ).toEqual([first, second]);
+  });
+});

@@ -46,6 +46,12 @@ export const problemCodes = [
   'relation-exists',
   'relation-cycle',
   'ambiguous-term',
+  'vocabulary-exists',
+  'vocabulary-not-empty',
+  'notation-exists',
+  'relation-across-vocabularies',
+  'duplicate-pref-labels',
+  'last-owner',
   // signing in with a provider
   'oauth-provider-not-configured',
   'oauth-denied',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idSchema, labelSchema, proseSchema } from './text.ts';
 import { overrideFindingsBodySchema } from './validation.ts';
 import { statusTransitions, termLevels, termStatuses } from './vocabulary.ts';
+import { vocabularySlugSchema } from './vocabularies.ts';
 
 export { statusTransitions };
 
@@ -14,8 +15,20 @@ export const termStatusSchema = z.enum(termStatuses).meta({ id: 'TermStatus' });
 
 export const termIdParamsSchema = z.object({ id: idSchema });
 
+/** A concept's name within its vocabulary, the last part of its IRI: letters, digits and `._~-`. */
+export const notationSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._~-]{1,64}$/, 'Use 1 to 64 letters, digits, ".", "_", "~" or "-", such as "c1042".')
+  .meta({ id: 'Notation', example: 'c1042' });
+
 export const createTermBodySchema = z
   .object({
+    vocabulary: vocabularySlugSchema.optional().meta({
+      description: 'The slug of the vocabulary it belongs to; the default vocabulary when left out.',
+    }),
+    notation: notationSchema.optional().meta({
+      description: "Its name in the vocabulary, the end of its IRI; the term's id when left out.",
+    }),
     term: labelSchema(TERM_MAX_LENGTH),
     definition: proseSchema(DEFINITION_MAX_LENGTH),
     domain: labelSchema(DOMAIN_MAX_LENGTH).nullable().optional(),
@@ -60,6 +73,9 @@ export const updateTermBodySchema = z
 export const termSchema = z
   .object({
     id: z.uuid(),
+    vocabulary_id: z.uuid(),
+    notation: z.string(),
+    iri: z.string().meta({ description: "Minted once from the vocabulary's base IRI; never changes." }),
     term: z.string(),
     definition: z.string(),
     domain: z.string().nullable(),
@@ -85,6 +101,9 @@ export const listTermsQuerySchema = z
       .max(200)
       .optional()
       .meta({ description: 'Full-text search over term and definition.' }),
+    vocabulary: vocabularySlugSchema.optional().meta({
+      description: 'Only this vocabulary; every vocabulary the caller may read when left out.',
+    }),
     domain: z.string().trim().min(1).max(DOMAIN_MAX_LENGTH).optional(),
     level: termLevelSchema.optional(),
     status: termStatusSchema.optional(),

@@ -12,6 +12,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Opt-out of authentication. Routes are protected unless they say otherwise. */
     public?: boolean;
+    /**
+     * Readable without signing in (public vocabularies), but a token that is sent must be valid: a client
+     * whose session expired gets a 401 and refreshes, rather than silently reading as a stranger.
+     */
+    anonymous?: boolean;
   }
 }
 
@@ -29,6 +34,7 @@ export const authGuard = fp(
           request.user = await tryAuthenticate(request, options.accessTokens);
         return;
       }
+      if (request.routeOptions.config.anonymous === true && !request.headers.authorization) return;
       request.user = await authenticate(request, options.accessTokens);
     });
   },
@@ -52,6 +58,11 @@ async function tryAuthenticate(
   } catch {
     return null;
   }
+}
+
+/** The caller of a route open to anonymous readers: null when no token was sent. */
+export function optionalUser(request: FastifyRequest): AuthUser | null {
+  return request.user;
 }
 
 /** The authenticated user of a protected route (the guard guarantees it is set). */

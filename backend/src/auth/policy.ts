@@ -1,12 +1,29 @@
+import type {
+  VocabularyContribution,
+  VocabularyPermissions,
+  VocabularyRole,
+  VocabularyVisibility,
+} from '@lexikon/contracts/vocabularies';
 import { errors } from '../platform/errors.ts';
 import type { AuthUser } from './tokens.ts';
 
 /**
- * Who may do what, decided in one place. Every service asks here; the rules are few today — a reviewer
- * (administrator) may do anything, an author may change what they created — and the vocabulary roles of
- * wave 2 extend them here rather than in each service.
+ * Who may do what, decided in one place. Every service asks here, and the web app reads the same
+ * answers (a vocabulary's `permissions`). Administrators may do anything. Within a vocabulary, a role:
+ * owner (settings, members, everything below), editor (write any concept), reviewer (validate, override
+ * findings), viewer (read a private vocabulary). A vocabulary open to contribution (the default one) also
+ * lets any signed-in user add concepts and change the ones they made, as before vocabularies existed.
  */
 export type Actor = Pick<AuthUser, 'id' | 'role'>;
+
+/** A vocabulary as the policy sees it, with the caller's role in it. */
+export interface VocabularyAccess {
+  visibility: VocabularyVisibility;
+  contribution: VocabularyContribution;
+  role: VocabularyRole | null;
+  /** The default vocabulary cannot be deleted. */
+  isDefault: boolean;
+}
 
 /** Anything with an author: a term, a relation. */
 interface Authored {
@@ -19,22 +36,51 @@ export const policy = {
     return actor.role === 'admin';
   },
 
-  /** Edit, delete, relate from, or validate now: the author, or a reviewer. */
-  mayChange(actor: Actor, subject: Authored): boolean {
-    return policy.isReviewer(actor) || (subject.createdBy !== null && subject.createdBy === actor.id);
+  /** Everything the caller (null: anonymous) may do in a vocabulary. */
+  vocabulary(actor: Actor | null, access: VocabularyAccess): VocabularyPermissions {
+    const admin = actor !== null && policy.isReviewer(actor);
+    const role = actor === null ? null : access.role;
+    const read =
+      admin ||
+      role !== null ||
+      access.visibility === 'public' ||
+      (actor !== null && access.visibility === 'internal');
+    const owner = admin || role === 'owner';
+    const editor = owner || role === 'editor';
+    return {
+      read,
+      create_terms: editor || (actor !== null && read && access.contribution === 'signed_in'),
+      edit_terms: editor,
+      review: owner || role === 'reviewer',
+      edit_settings: owner,
+      manage_members: owner,
+      delete: owner && !access.isDefault,
+    };
   },
 
-  /** A relation: its author, the author of either end, or a reviewer. */
-  mayRemoveRelation(actor: Actor, relation: Authored, ends: readonly (Authored | undefined)[]): boolean {
+  /**
+   * A relation: whoever may edit the vocabulary's concepts, or — where contribution is open — its author
+   * or the author of either end.
+   */
+  mayRemoveRelation(
+    actor: Actor,
+    permissions: VocabularyPermissions,
+    relation: Authored,
+    ends: readonly (Authored | undefined)[],
+  ): boolean {
+    const authored = (subject: Authored | undefined) =>
+      subject !== undefined && subject.createdBy !== null && subject.createdBy === actor.id;
     return (
-      policy.mayChange(actor, relation) ||
-      ends.some((end) => end !== undefined && policy.mayChange(actor, end))
+      permissions.edit_terms || (permissions.create_terms && (authored(relation) || ends.some(authored)))
     );
   },
 
-  /** A validated term's text changed by someone who is not a reviewer goes back to review. */
-  editNeedsReview(actor: Actor): boolean {
-    return !policy.isReviewer(actor);
+  /** A concept: anyone who may edit the vocabulary's concepts, or its author where contribution is open. */
+  mayChangeTerm(actor: Actor, permissions: VocabularyPermissions, term: Authored): boolean {
+    return (
+      permissions.edit_terms ||
+      (permissions.create_terms && term.createdBy !== null && term.createdBy === actor.id)
+    );
   },
 
   // ---- the same, as guards that answer 403 --------------------------------------------------------------
@@ -43,7 +89,8 @@ export const policy = {
     if (!policy.isReviewer(actor)) throw errors.forbidden(detail);
   },
 
-  assertMayChange(actor: Actor, subject: Authored, detail: string): void {
-    if (!policy.mayChange(actor, subject)) throw errors.forbidden(detail);
+  /** What the caller may not read does not exist for them: 404, not 403, so nothing leaks. */
+  assertRead(permissions: VocabularyPermissions, detail = 'No term with this id.'): void {
+    if (!permissions.read) throw errors.notFound(detail);
   },
 };

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { currentUser } from '../auth/guard.ts';
 import { problemResponses } from '../platform/http/problem-responses.ts';
 import { termIdParamsSchema } from '../terms/schemas.ts';
 import { subgraphSchema, traversalByNameQuerySchema, traversalQuerySchema } from './schemas.ts';
@@ -17,7 +18,7 @@ export const termGraphRoutes: FastifyPluginAsyncZod<{ service: GraphService }> =
         response: { 200: subgraphSchema, ...problemResponses(400, 401, 404, 431, 503) },
       },
     },
-    async (request) => service.relatedById(request.params.id, request.query),
+    async (request) => service.relatedById(request.params.id, request.query, currentUser(request)),
   );
 };
 
@@ -35,7 +36,7 @@ export const graphRoutes: FastifyPluginAsyncZod<{ service: GraphService }> = asy
     },
     async (request) => {
       const { term, domain, ...traversal } = request.query;
-      return service.relatedByName(term, domain, traversal);
+      return service.relatedByName(term, domain, traversal, currentUser(request));
     },
   );
 };

@@ -1,7 +1,9 @@
 import type { GraphMetrics } from '../observability/metrics.ts';
 import type { Db } from '../platform/database/client.ts';
 import { errors } from '../platform/errors.ts';
+import type { Actor } from '../auth/policy.ts';
 import type { TermReader } from '../terms/reader.ts';
+import type { VocabularyReader } from '../vocabularies/reader.ts';
 import type { GraphStore } from './port.ts';
 import type { SubgraphResponse, TraversalQuery } from './schemas.ts';
 
@@ -12,10 +14,12 @@ export class GraphService {
   readonly #maxNodes: number;
   readonly #maxEdges: number;
   readonly #metrics: GraphMetrics | undefined;
+  readonly #vocabularies: VocabularyReader;
 
   constructor(deps: {
     db: Db;
     terms: TermReader;
+    vocabularies: VocabularyReader;
     store: GraphStore;
     maxNodes: number;
     maxEdges: number;
@@ -23,13 +27,25 @@ export class GraphService {
   }) {
     this.#db = deps.db;
     this.#terms = deps.terms;
+    this.#vocabularies = deps.vocabularies;
     this.#store = deps.store;
     this.#maxNodes = deps.maxNodes;
     this.#maxEdges = deps.maxEdges;
     this.#metrics = deps.metrics;
   }
 
-  async relatedById(startId: string, query: TraversalQuery): Promise<SubgraphResponse> {
+  /**
+   * Relations never cross vocabularies (the database's foreign keys), so a reader who may read the start
+   * term may read everything the traversal reaches.
+   */
+  async relatedById(startId: string, query: TraversalQuery, actor: Actor | null): Promise<SubgraphResponse> {
+    const term = await this.#terms.findById(this.#db, startId);
+    if (!term || !(await this.#mayRead(term.vocabularyId, actor)))
+      throw errors.notFound('No term with this id.');
+    return this.#traverse(startId, query);
+  }
+
+  async #traverse(startId: string, query: TraversalQuery): Promise<SubgraphResponse> {
     const { engine = this.#store.name, ...subgraph } = await this.#store.related(startId, {
       depth: query.depth,
       types: query.types,
@@ -54,8 +70,11 @@ export class GraphService {
     name: string,
     domain: string | undefined,
     query: TraversalQuery,
+    actor: Actor | null,
   ): Promise<SubgraphResponse> {
-    const matches = await this.#terms.findByName(this.#db, name, domain);
+    const found = await this.#terms.findByName(this.#db, name, domain);
+    const readable = await Promise.all(found.map((term) => this.#mayRead(term.vocabularyId, actor)));
+    const matches = found.filter((_term, index) => readable[index]);
     if (matches.length === 0)
       throw errors.notFound(`No term named "${name}"${domain ? ` in "${domain}"` : ''}.`);
     if (matches.length > 1)
@@ -63,6 +82,10 @@ export class GraphService {
         name,
         matches.map((term) => ({ id: term.id, domain: term.domain })),
       );
-    return this.relatedById(matches[0]!.id, query);
+    return this.#traverse(matches[0]!.id, query);
+  }
+
+  async #mayRead(vocabularyId: string, actor: Actor | null): Promise<boolean> {
+    return (await this.#vocabularies.byId(this.#db, vocabularyId, actor))?.permissions.read ?? false;
   }
 }

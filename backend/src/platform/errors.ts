@@ -223,6 +223,50 @@ export const errors = {
     }),
   unsupportedMediaType: (detail = 'Send the body as application/json.') =>
     new AppError({ code: 'unsupported-media-type', status: 415, title: 'Unsupported media type', detail }),
+  vocabularyExists: (slug: string) =>
+    new AppError({
+      code: 'vocabulary-exists',
+      status: 409,
+      title: 'Conflict',
+      detail: `A vocabulary "${slug}" already exists; choose another slug.`,
+    }),
+  vocabularyNotEmpty: (slug: string, terms: number) =>
+    new AppError({
+      code: 'vocabulary-not-empty',
+      status: 409,
+      title: 'Conflict',
+      detail: `The vocabulary "${slug}" still has ${terms} term(s): delete or move them first.`,
+      extensions: { term_count: terms },
+    }),
+  notationExists: (notation: string) =>
+    new AppError({
+      code: 'notation-exists',
+      status: 409,
+      title: 'Conflict',
+      detail: `Another concept of this vocabulary already has the notation "${notation}".`,
+    }),
+  relationAcrossVocabularies: () =>
+    new AppError({
+      code: 'relation-across-vocabularies',
+      status: 422,
+      title: 'Unprocessable request',
+      detail:
+        'Typed relations link concepts of one vocabulary; link a concept of another vocabulary with a mapping.',
+    }),
+  duplicatePrefLabels: () =>
+    new AppError({
+      code: 'duplicate-pref-labels',
+      status: 409,
+      title: 'Conflict',
+      detail: 'Some concepts of one domain share a preferred label: rename them before making labels unique.',
+    }),
+  lastOwner: () =>
+    new AppError({
+      code: 'last-owner',
+      status: 409,
+      title: 'Conflict',
+      detail: 'A vocabulary keeps at least one owner: make someone else owner first.',
+    }),
   selfRelation: () =>
     new AppError({
       code: 'self-relation',

@@ -66,6 +66,7 @@ function selectWithEnds(db: Db) {
   return db
     .select({
       id: relationships.id,
+      vocabularyId: relationships.vocabularyId,
       sourceId: relationships.sourceId,
       targetId: relationships.targetId,
       type: relationships.type,

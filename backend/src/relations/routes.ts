@@ -50,7 +50,7 @@ export const relationRoutes: FastifyPluginAsyncZod<{ service: RelationsService }
         response: { 200: relationListSchema, ...problemResponses(400, 401, 404, 503) },
       },
     },
-    async (request) => ({ items: await service.list(request.params.id) }),
+    async (request) => ({ items: await service.list(request.params.id, currentUser(request)) }),
   );
 
   app.delete(

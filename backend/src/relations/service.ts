@@ -1,3 +1,4 @@
+import type { Actor } from '../auth/policy.ts';
 import type { AuthUser } from '../auth/tokens.ts';
 import type { GraphChangeRecorder } from '../graph/outbox/recorder.ts';
 import type { Db } from '../platform/database/client.ts';
@@ -5,6 +6,8 @@ import { classifyDatabaseError, isUniqueViolation } from '../platform/database/e
 import { errors } from '../platform/errors.ts';
 import type { TermReader } from '../terms/reader.ts';
 import { policy } from '../auth/policy.ts';
+import type { VocabularyReader } from '../vocabularies/reader.ts';
+import type { VocabularyPermissions } from '../vocabularies/schemas.ts';
 import type { RelationsRepository, RelationWithEnds } from './repository.ts';
 import {
   hierarchicalRelationTypes,
@@ -26,6 +29,7 @@ export class RelationsService {
   readonly #terms: TermReader;
   readonly #validation: RelationValidationHooks;
   readonly #graphChanges: GraphChangeRecorder;
+  readonly #vocabularies: VocabularyReader;
 
   constructor(deps: {
     db: Db;
@@ -33,7 +37,9 @@ export class RelationsService {
     terms: TermReader;
     validation: RelationValidationHooks;
     graphChanges: GraphChangeRecorder;
+    vocabularies: VocabularyReader;
   }) {
+    this.#vocabularies = deps.vocabularies;
     this.#db = deps.db;
     this.#repository = deps.repository;
     this.#terms = deps.terms;
@@ -50,14 +56,15 @@ export class RelationsService {
         // the advisory lock after a row lock would let two opposite inserts deadlock.
         if (hierarchical) await this.#repository.lockHierarchy(tx, body.type);
         const source = await this.#terms.findById(tx, sourceId);
-        if (!source) throw errors.notFound('No term with this id.');
-        policy.assertMayChange(
-          user,
-          source,
-          'Only the creator of a term or an administrator may add relations from it.',
-        );
+        const permissions = source && (await this.#permissions(tx, source.vocabularyId, user));
+        if (!source || !permissions?.read) throw errors.notFound('No term with this id.');
+        if (!policy.mayChangeTerm(user, permissions, source))
+          throw errors.forbidden(
+            'Only the creator of a term or an editor of its vocabulary may add relations from it.',
+          );
         const target = await this.#terms.findById(tx, body.target_id);
         if (!target) throw errors.unknownTarget(body.target_id);
+        if (target.vocabularyId !== source.vocabularyId) throw errors.relationAcrossVocabularies();
         if (hierarchical) {
           const cycle = await findCycle(this.#repository, tx, sourceId, body.target_id, body.type);
           if (cycle) {
@@ -70,6 +77,7 @@ export class RelationsService {
           }
         }
         const row = await this.#repository.insert(tx, {
+          vocabularyId: source.vocabularyId,
           sourceId,
           targetId: body.target_id,
           type: body.type,
@@ -86,15 +94,9 @@ export class RelationsService {
     } catch (error) {
       // Either end deleted between our check and the insert (a concurrent delete).
       const failure = classifyDatabaseError(error);
-      if (
-        failure?.kind === 'foreign-key-violation' &&
-        failure.constraint === 'relationships_target_id_terms_id_fk'
-      )
+      if (failure?.kind === 'foreign-key-violation' && failure.constraint === 'relationships_target_fk')
         throw errors.unknownTarget(body.target_id, 'The target term does not exist (it was just deleted).');
-      if (
-        failure?.kind === 'foreign-key-violation' &&
-        failure.constraint === 'relationships_source_id_terms_id_fk'
-      )
+      if (failure?.kind === 'foreign-key-violation' && failure.constraint === 'relationships_source_fk')
         throw errors.notFound('No term with this id (it was just deleted).');
       if (isUniqueViolation(error, 'relationships_pair_key'))
         throw errors.relationExists(body.type, symmetricRelationTypes.includes(body.type));
@@ -102,26 +104,27 @@ export class RelationsService {
     }
   }
 
-  async list(termId: string): Promise<Relation[]> {
-    if (!(await this.#terms.findById(this.#db, termId))) throw errors.notFound('No term with this id.');
+  async list(termId: string, actor: Actor | null): Promise<Relation[]> {
+    const term = await this.#terms.findById(this.#db, termId);
+    if (!term || !(await this.#permissions(this.#db, term.vocabularyId, actor)).read)
+      throw errors.notFound('No term with this id.');
     return (await this.#repository.listForTerm(this.#db, termId)).map(toRelation);
   }
 
   async delete(termId: string, relationId: string, user: AuthUser): Promise<void> {
     await this.#db.transaction(async (tx) => {
       const relation = await this.#repository.findById(tx, relationId);
-      if (!relation || (relation.sourceId !== termId && relation.targetId !== termId))
+      const permissions = relation && (await this.#permissions(tx, relation.vocabularyId, user));
+      if (!relation || !permissions?.read || (relation.sourceId !== termId && relation.targetId !== termId))
         throw errors.notFound('This term has no relation with this id.');
-      if (!policy.mayChange(user, relation)) {
-        const ends = await Promise.all([
-          this.#terms.findById(tx, relation.sourceId),
-          this.#terms.findById(tx, relation.targetId),
-        ]);
-        if (!policy.mayRemoveRelation(user, relation, ends))
-          throw errors.forbidden(
-            'Only the relation’s creator, the creator of either term, or an administrator may remove it.',
-          );
-      }
+      const ends = await Promise.all([
+        this.#terms.findById(tx, relation.sourceId),
+        this.#terms.findById(tx, relation.targetId),
+      ]);
+      if (!policy.mayRemoveRelation(user, permissions, relation, ends))
+        throw errors.forbidden(
+          'Only the relation’s creator, the creator of either term, or an editor of the vocabulary may remove it.',
+        );
       await this.#repository.delete(tx, relationId);
       await this.#graphChanges.relationsChanged(tx, [
         {
@@ -134,6 +137,10 @@ export class RelationsService {
       ]);
       await this.#validation.relationsChanged(tx, [relation.sourceId, relation.targetId]);
     });
+  }
+
+  async #permissions(db: Db, vocabularyId: string, actor: Actor | null): Promise<VocabularyPermissions> {
+    return (await this.#vocabularies.byId(db, vocabularyId, actor))!.permissions;
   }
 }
 

@@ -8,6 +8,12 @@ export type TermRow = Omit<typeof terms.$inferSelect, 'searchVector'>;
 export type NewTermRow = typeof terms.$inferInsert;
 
 export interface TermFilters {
+  /**
+   * Whose reading: the vocabularies they may read (public ones, internal ones when signed in, private
+   * ones they are a member of), or every one. The same rule as policy.vocabulary's `read`.
+   */
+  readableBy: { userId: string | null; everything: boolean };
+  vocabularyId?: string | undefined;
   q?: string | undefined;
   domain?: string | undefined;
   level?: TermRow['level'] | undefined;
@@ -39,6 +45,13 @@ export function searchQuery(q: string): SQL | null {
   if (words.length === 0) return null;
   const prefixes = words.map((word) => `${word}:*`).join(' & ');
   return sql`(websearch_to_tsquery('french'::regconfig, lexikon_fold(${q})) || websearch_to_tsquery('english'::regconfig, lexikon_fold(${q})) || to_tsquery('simple'::regconfig, ${prefixes}))`;
+}
+
+/** Terms of the vocabularies a reader may read (see TermFilters.readableBy). */
+function readableVocabularies(userId: string | null): SQL {
+  if (userId === null)
+    return sql`${terms.vocabularyId} IN (SELECT id FROM vocabularies WHERE visibility = 'public')`;
+  return sql`${terms.vocabularyId} IN (SELECT id FROM vocabularies WHERE visibility <> 'private' UNION ALL SELECT vocabulary_id FROM vocabulary_members WHERE user_id = ${userId}::uuid)`;
 }
 
 export const termsRepository = {
@@ -128,6 +141,8 @@ export const termsRepository = {
     after: Keyset | undefined,
   ): Promise<{ rows: TermRow[]; keys: Keyset[] }> {
     const conditions: (SQL | undefined)[] = [];
+    if (filters.vocabularyId !== undefined) conditions.push(eq(terms.vocabularyId, filters.vocabularyId));
+    if (!filters.readableBy.everything) conditions.push(readableVocabularies(filters.readableBy.userId));
     if (filters.domain !== undefined)
       conditions.push(sql`lexikon_fold(coalesce(${terms.domain}, '')) = lexikon_fold(${filters.domain})`);
     if (filters.level !== undefined) conditions.push(eq(terms.level, filters.level));

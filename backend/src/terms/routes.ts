@@ -1,8 +1,10 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser } from '../auth/guard.ts';
+import { currentUser, optionalUser } from '../auth/guard.ts';
+import { vocabularySlugParamsSchema } from '../vocabularies/schemas.ts';
 import { errors } from '../platform/errors.ts';
+import { expectedVersion, ifMatchHeaders } from '../platform/http/if-match.ts';
 import { BODY_PROBLEMS, problemResponses } from '../platform/http/problem-responses.ts';
 import {
   createTermBodySchema,
@@ -15,14 +17,6 @@ import {
   type Term,
 } from './schemas.ts';
 import type { TermsService } from './service.ts';
-
-const ifMatchHeaders = z.object({
-  'if-match': z
-    .string()
-    .max(100)
-    .optional()
-    .meta({ description: 'ETag of the version being changed, e.g. "3".' }),
-});
 
 export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = async (app, { service }) => {
   const tags = ['terms'];
@@ -55,7 +49,7 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
         response: { 200: termPageSchema, ...problemResponses(400, 401, 431, 503) },
       },
     },
-    async (request) => service.list(request.query),
+    async (request) => service.list(request.query, currentUser(request)),
   );
 
   app.get(
@@ -70,7 +64,7 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
       },
     },
     async (request, reply) => {
-      const term = await service.get(request.params.id);
+      const term = await service.get(request.params.id, currentUser(request));
       return withEtag(reply, term).send(term);
     },
   );
@@ -125,6 +119,51 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
   );
 };
 
+/**
+ * Mounted at /api/vocabularies: a vocabulary's concepts, readable without signing in when the vocabulary
+ * is public (the /api/terms routes keep the seed's rule: a bearer token for every read).
+ */
+export const vocabularyTermRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = async (
+  app,
+  { service },
+) => {
+  const tags = ['terms', 'vocabularies'];
+  app.get(
+    '/:slug/terms',
+    {
+      config: { anonymous: true },
+      schema: {
+        tags,
+        operationId: 'listVocabularyTerms',
+        summary: "List and search a vocabulary's terms (public vocabularies without signing in)",
+        params: vocabularySlugParamsSchema,
+        querystring: listTermsQuerySchema.omit({ vocabulary: true }),
+        response: { 200: termPageSchema, ...problemResponses(400, 401, 404, 431, 503) },
+      },
+    },
+    async (request) =>
+      service.list({ ...request.query, vocabulary: request.params.slug }, optionalUser(request)),
+  );
+
+  app.get(
+    '/:slug/terms/:id',
+    {
+      config: { anonymous: true },
+      schema: {
+        tags,
+        operationId: 'getVocabularyTerm',
+        summary: 'Read a term of a vocabulary (public vocabularies without signing in)',
+        params: vocabularySlugParamsSchema.extend(termIdParamsSchema.shape),
+        response: { 200: termSchema, ...problemResponses(400, 401, 404, 503) },
+      },
+    },
+    async (request, reply) => {
+      const term = await service.get(request.params.id, optionalUser(request), request.params.slug);
+      return withEtag(reply, term).send(term);
+    },
+  );
+};
+
 /** Mounted at /api/domains: the domains in use, for suggestions while typing and the list filter. */
 export const domainRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = async (app, { service }) => {
   app.get(
@@ -143,20 +182,4 @@ export const domainRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = as
 
 function withEtag(reply: FastifyReply, term: Term): FastifyReply {
   return reply.header('etag', `"${term.version}"`);
-}
-
-function expectedVersion(
-  request: FastifyRequest,
-  bodyVersion: number | undefined,
-): { version: number; source: 'if-match' | 'body' } | undefined {
-  const header = request.headers['if-match'];
-  if (typeof header === 'string') {
-    const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
-    if (!match?.[1])
-      throw errors.validation([
-        { path: 'headers.if-match', message: 'Expected an ETag such as "3", as returned by GET.' },
-      ]);
-    return { version: Number(match[1]), source: 'if-match' };
-  }
-  return bodyVersion === undefined ? undefined : { version: bodyVersion, source: 'body' };
 }

@@ -1,3 +1,4 @@
+import type { Actor } from '../auth/policy.ts';
 import type { AuthUser } from '../auth/tokens.ts';
 import type { GraphChangeRecorder } from '../graph/outbox/recorder.ts';
 import type { Db } from '../platform/database/client.ts';
@@ -5,6 +6,8 @@ import { isUniqueViolation } from '../platform/database/errors.ts';
 import { errors } from '../platform/errors.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { policy } from '../auth/policy.ts';
+import type { VocabularyInScope, VocabularyReader } from '../vocabularies/reader.ts';
+import { DEFAULT_VOCABULARY_SLUG, type VocabularyPermissions } from '../vocabularies/schemas.ts';
 import type { TermRow, TermsRepository } from './repository.ts';
 import {
   statusTransitions,
@@ -47,15 +50,18 @@ export class TermsService {
   readonly #repository: TermsRepository;
   readonly #validation: TermValidationHooks;
   readonly #graphChanges: GraphChangeRecorder;
+  readonly #vocabularies: VocabularyReader;
 
   constructor(deps: {
     db: Db;
     repository: TermsRepository;
     validation: TermValidationHooks;
     graphChanges: GraphChangeRecorder;
+    vocabularies: VocabularyReader;
   }) {
     this.#db = deps.db;
     this.#repository = deps.repository;
+    this.#vocabularies = deps.vocabularies;
     this.#validation = deps.validation;
     this.#graphChanges = deps.graphChanges;
   }
@@ -63,7 +69,14 @@ export class TermsService {
   async create(body: CreateTermBody, user: AuthUser): Promise<Term> {
     try {
       const row = await this.#db.transaction(async (tx) => {
+        const slug = body.vocabulary ?? DEFAULT_VOCABULARY_SLUG;
+        const vocabulary = await this.#vocabularies.bySlug(tx, slug, user);
+        if (!vocabulary?.permissions.read) throw errors.notFound(`No vocabulary "${slug}".`);
+        if (!vocabulary.permissions.create_terms)
+          throw errors.forbidden(`Only the editors of the vocabulary "${slug}" may add terms to it.`);
         const inserted = await this.#repository.insert(tx, {
+          vocabularyId: vocabulary.id,
+          ...(body.notation === undefined ? {} : { notation: body.notation }),
           term: body.term,
           definition: body.definition,
           domain: await this.#canonicalDomain(tx, body.domain ?? null),
@@ -77,7 +90,7 @@ export class TermsService {
       });
       return toTerm(row);
     } catch (error) {
-      throw this.#translateUniqueViolation(error, body.term, body.domain ?? null);
+      throw this.#translateUniqueViolation(error, body.term, body.domain ?? null, body.notation);
     }
   }
 
@@ -85,22 +98,36 @@ export class TermsService {
     return this.#repository.domains(this.#db);
   }
 
-  async get(id: string): Promise<Term> {
+  /** A term the caller may read; with `vocabularySlug`, only if it belongs to that vocabulary. */
+  async get(id: string, actor: Actor | null, vocabularySlug?: string): Promise<Term> {
     const row = await this.#repository.findById(this.#db, id);
-    if (!row) throw errors.notFound('No term with this id.');
+    const vocabulary = row && (await this.#vocabularies.byId(this.#db, row.vocabularyId, actor));
+    if (
+      !row ||
+      !vocabulary?.permissions.read ||
+      (vocabularySlug !== undefined && vocabulary.slug !== vocabularySlug)
+    )
+      throw errors.notFound('No term with this id.');
     return toTerm(row);
   }
 
-  async list(query: ListTermsQuery): Promise<TermPage> {
+  async list(query: ListTermsQuery, actor: Actor | null): Promise<TermPage> {
     const sort = query.sort ?? (query.q === undefined ? 'recent' : 'relevance');
     if (sort === 'relevance' && query.q === undefined)
       throw errors.validation([
         { path: 'query.sort', message: 'Sorting by relevance needs a search query `q`.' },
       ]);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, sort);
+    let vocabulary: VocabularyInScope | undefined;
+    if (query.vocabulary !== undefined) {
+      vocabulary = await this.#vocabularies.bySlug(this.#db, query.vocabulary, actor);
+      if (!vocabulary?.permissions.read) throw errors.notFound(`No vocabulary "${query.vocabulary}".`);
+    }
     const { rows, keys } = await this.#repository.list(
       this.#db,
       {
+        readableBy: { userId: actor?.id ?? null, everything: actor !== null && policy.isReviewer(actor) },
+        vocabularyId: vocabulary?.id,
         q: query.q,
         domain: query.domain,
         level: query.level,
@@ -134,9 +161,14 @@ export class TermsService {
     const { version: _version, override_findings: override, ...changes } = body;
     try {
       return await this.#db.transaction(async (tx) => {
-        const current = await this.#repository.findById(tx, id, { lock: true });
-        if (!current) throw errors.notFound('No term with this id.');
-        assertMayChange(current, user);
+        // A reviewer who may not edit the text may still move the status (to validated, back to draft).
+        const statusOnly = Object.keys(changes).every((key) => key === 'status');
+        const { term: current, permissions } = await this.#changeable(
+          tx,
+          await this.#repository.findById(tx, id, { lock: true }),
+          user,
+          { statusOnly },
+        );
         if (current.version !== expected.version) {
           const detail = `You edited version ${expected.version}, but the term is now at version ${current.version}. Reload it and apply your change again.`;
           const extensions = { current: toTerm(current) };
@@ -159,12 +191,12 @@ export class TermsService {
         if (
           current.status === 'validated' &&
           changes.status === undefined &&
-          policy.editNeedsReview(user) &&
+          !permissions.review &&
           (textChanged || (changes.level !== undefined && changes.level !== current.level))
         )
           changes.status = 'in_review';
         if (changes.status !== undefined && changes.status !== current.status) {
-          assertTransition(current.status, changes.status, user);
+          assertTransition(current.status, changes.status, permissions);
           if (changes.status === 'validated')
             await this.#validation.beforeValidated(
               tx,
@@ -192,9 +224,11 @@ export class TermsService {
 
   async delete(id: string, user: AuthUser, expectedVersion?: number): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      const current = await this.#repository.findById(tx, id, { lock: true });
-      if (!current) throw errors.notFound('No term with this id.');
-      assertMayChange(current, user);
+      const { term: current } = await this.#changeable(
+        tx,
+        await this.#repository.findById(tx, id, { lock: true }),
+        user,
+      );
       if (expectedVersion !== undefined && current.version !== expectedVersion)
         throw errors.preconditionFailed(
           `You are deleting version ${expectedVersion}, but the term is now at version ${current.version}.`,
@@ -213,30 +247,60 @@ export class TermsService {
     return (await this.#repository.existingDomainSpelling(tx, domain, termId)) ?? domain;
   }
 
-  #translateUniqueViolation(error: unknown, term: string, domain: string | null): unknown {
+  #translateUniqueViolation(error: unknown, term: string, domain: string | null, notation?: string): unknown {
+    if (
+      isUniqueViolation(error, 'terms_vocabulary_notation_key') ||
+      isUniqueViolation(error, 'terms_iri_key')
+    )
+      return errors.notationExists(notation ?? '');
     if (!isUniqueViolation(error, 'terms_domain_term_key')) return error;
     return errors.termExists(term, domain);
   }
+
+  async #permissions(db: Db, term: TermRow, actor: Actor | null): Promise<VocabularyPermissions> {
+    const vocabulary = await this.#vocabularies.byId(db, term.vocabularyId, actor);
+    return vocabulary!.permissions;
+  }
+
+  /** The caller's permissions in the term's vocabulary, when they may change it: 404 or 403 otherwise. */
+  async #changeable(
+    db: Db,
+    term: TermRow | undefined,
+    user: AuthUser,
+    options: { statusOnly?: boolean } = {},
+  ): Promise<{ term: TermRow; permissions: VocabularyPermissions }> {
+    if (!term) throw errors.notFound('No term with this id.');
+    const permissions = await this.#permissions(db, term, user);
+    if (!permissions.read) throw errors.notFound('No term with this id.');
+    if (!policy.mayChangeTerm(user, permissions, term) && !(options.statusOnly && permissions.review))
+      throw errors.forbidden(
+        permissions.create_terms
+          ? 'Only the creator of a term or an editor of its vocabulary may change or delete it.'
+          : 'Only the editors of this vocabulary may change or delete its terms.',
+      );
+    return { term, permissions };
+  }
 }
 
-function assertMayChange(term: TermRow, user: AuthUser): void {
-  policy.assertMayChange(
-    user,
-    term,
-    'Only the creator of a term or an administrator may change or delete it.',
-  );
-}
-
-function assertTransition(from: TermRow['status'], to: TermRow['status'], user: AuthUser): void {
+function assertTransition(
+  from: TermRow['status'],
+  to: TermRow['status'],
+  permissions: VocabularyPermissions,
+): void {
   const allowed = statusTransitions[from];
   if (!allowed.includes(to)) throw errors.invalidStatusTransition(from, to, allowed);
-  if (to === 'validated')
-    policy.assertReviewer(user, 'Only a reviewer (administrator) may mark a term as validated.');
+  if (to === 'validated' && !permissions.review)
+    throw errors.forbidden(
+      'Only a reviewer of this vocabulary (or an administrator) may mark a term as validated.',
+    );
 }
 
 export function toTerm(row: TermRow): Term {
   return {
     id: row.id,
+    vocabulary_id: row.vocabularyId,
+    notation: row.notation,
+    iri: row.iri,
     term: row.term,
     definition: row.definition,
     domain: row.domain,

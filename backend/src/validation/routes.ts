@@ -55,7 +55,7 @@ export const termValidationRoutes: FastifyPluginAsyncZod<{ service: ValidationSe
         response: { 200: validationPageSchema, ...problemResponses(400, 401, 404, 431, 503) },
       },
     },
-    async (request) => service.list(request.params.id, request.query),
+    async (request) => service.list(request.params.id, request.query, currentUser(request)),
   );
 };
 

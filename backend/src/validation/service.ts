@@ -6,6 +6,8 @@ import type { Db } from '../platform/database/client.ts';
 import { classifyDatabaseError } from '../platform/database/errors.ts';
 import { errors } from '../platform/errors.ts';
 import type { TermReader, TermRow } from '../terms/reader.ts';
+import type { VocabularyReader } from '../vocabularies/reader.ts';
+import type { Actor } from '../auth/policy.ts';
 import { policy } from '../auth/policy.ts';
 import type { TermValidationHooks } from '../terms/service.ts';
 import type { ClaimedJob, JobRow, JobsRepository, NewJob } from './jobs/repository.ts';
@@ -61,6 +63,7 @@ export class ValidationService implements TermValidationHooks {
   readonly #rules: Validator;
   readonly #llm: LlmValidator | null;
   readonly #terms: TermReader;
+  readonly #vocabularies: VocabularyReader;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #options: ValidationServiceOptions;
@@ -70,6 +73,7 @@ export class ValidationService implements TermValidationHooks {
     repository: ValidationRepository;
     jobs: JobsRepository;
     terms: TermReader;
+    vocabularies: VocabularyReader;
     rules: Validator;
     llm: LlmValidator | null;
     clock: Clock;
@@ -80,6 +84,7 @@ export class ValidationService implements TermValidationHooks {
     this.#repository = deps.repository;
     this.#jobs = deps.jobs;
     this.#terms = deps.terms;
+    this.#vocabularies = deps.vocabularies;
     this.#rules = deps.rules;
     this.#llm = deps.llm;
     this.#clock = deps.clock;
@@ -198,12 +203,13 @@ export class ValidationService implements TermValidationHooks {
   /** "Validate now": the rules, then the LLM (if configured) within the synchronous budget. */
   async validateNow(termId: string, user: AuthUser): Promise<ValidationRecord> {
     const term = await this.#terms.findById(this.#db, termId);
-    if (!term) throw errors.notFound('No term with this id.');
-    policy.assertMayChange(
-      user,
-      term,
-      'Only the creator of a term or a reviewer (administrator) may validate it.',
-    );
+    const permissions =
+      term && (await this.#vocabularies.byId(this.#db, term.vocabularyId, user))!.permissions;
+    if (!term || !permissions?.read) throw errors.notFound('No term with this id.');
+    if (!policy.mayChangeTerm(user, permissions, term) && !permissions.review)
+      throw errors.forbidden(
+        'Only the creator of a term, an editor or a reviewer of its vocabulary may validate it.',
+      );
     const subject = await this.#subject(term);
     const result = await this.#run(subject, {
       endpoint: 'validate_term',
@@ -224,9 +230,10 @@ export class ValidationService implements TermValidationHooks {
     return toRecord(row, await this.#repository.findingsOf(this.#db, [id]), contentHash(term));
   }
 
-  async list(termId: string, query: ListValidationsQuery): Promise<ValidationPage> {
+  async list(termId: string, query: ListValidationsQuery, actor: Actor | null): Promise<ValidationPage> {
     const term = await this.#terms.findById(this.#db, termId);
-    if (!term) throw errors.notFound('No term with this id.');
+    if (!term || !(await this.#vocabularies.byId(this.#db, term.vocabularyId, actor))?.permissions.read)
+      throw errors.notFound('No term with this id.');
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const { rows, keys } = await this.#repository.list(this.#db, termId, query.limit, after);
     const page = rows.slice(0, query.limit);

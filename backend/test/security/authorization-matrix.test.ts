@@ -32,6 +32,8 @@ type Row = { cells: Cells; request: (world: World) => Promise<Fixture> };
 
 interface World {
   owner: TestUser;
+  /** A private vocabulary the owner owns, with one viewer (`member`), fresh for each cell. */
+  vocabulary(options?: { empty?: boolean }): Promise<{ slug: string; member: TestUser; termId: string }>;
   /** A term of the owner's (fresh for each cell, since cells may edit or delete it). */
   term(): Promise<{ id: string; term: string }>;
   relation(): Promise<{ termId: string; id: string }>;
@@ -119,6 +121,69 @@ const MATRIX: Record<string, Row> = {
     cells: signedIn(404),
     request: async () => ({ url: '/api/auth/oauth/github' }),
   },
+  'GET /api/vocabularies': { cells: everyone(200), request: async () => ({ url: '/api/vocabularies' }) },
+  'POST /api/vocabularies': {
+    cells: signedIn(201),
+    request: async () => ({
+      url: '/api/vocabularies',
+      payload: { slug: `matrix-${randomUUID()}`, title: { en: 'Matrix' }, default_language: 'en' },
+    }),
+  },
+  // Private: it does not exist for those who are not members.
+  'GET /api/vocabularies/:slug': {
+    cells: [404, 200, 404, 200],
+    request: async (world) => ({ url: `/api/vocabularies/${(await world.vocabulary()).slug}` }),
+  },
+  'PATCH /api/vocabularies/:slug': {
+    cells: [401, 200, 404, 200],
+    request: async (world) => ({
+      url: `/api/vocabularies/${(await world.vocabulary()).slug}`,
+      payload: { license: 'CC0-1.0', version: 1 },
+    }),
+  },
+  'DELETE /api/vocabularies/:slug': {
+    cells: [401, 204, 404, 204],
+    request: async (world) => ({
+      url: `/api/vocabularies/${(await world.vocabulary({ empty: true })).slug}`,
+    }),
+  },
+  // Anonymous readers may browse public vocabularies' concepts here; this one is private.
+  'GET /api/vocabularies/:slug/terms': {
+    cells: [404, 200, 404, 200],
+    request: async (world) => ({ url: `/api/vocabularies/${(await world.vocabulary()).slug}/terms` }),
+  },
+  'GET /api/vocabularies/:slug/terms/:id': {
+    cells: [404, 200, 404, 200],
+    request: async (world) => {
+      const { slug, termId } = await world.vocabulary();
+      return { url: `/api/vocabularies/${slug}/terms/${termId}` };
+    },
+  },
+  'GET /api/vocabularies/:slug/members': {
+    cells: [401, 200, 404, 200],
+    request: async (world) => ({ url: `/api/vocabularies/${(await world.vocabulary()).slug}/members` }),
+  },
+  'POST /api/vocabularies/:slug/members': {
+    cells: [401, 200, 404, 200],
+    request: async (world) => {
+      const { slug, member } = await world.vocabulary();
+      return { url: `/api/vocabularies/${slug}/members`, payload: { email: member.email, role: 'editor' } };
+    },
+  },
+  'PUT /api/vocabularies/:slug/members/:userId': {
+    cells: [401, 200, 404, 200],
+    request: async (world) => {
+      const { slug, member } = await world.vocabulary();
+      return { url: `/api/vocabularies/${slug}/members/${member.id}`, payload: { role: 'reviewer' } };
+    },
+  },
+  'DELETE /api/vocabularies/:slug/members/:userId': {
+    cells: [401, 204, 404, 204],
+    request: async (world) => {
+      const { slug, member } = await world.vocabulary();
+      return { url: `/api/vocabularies/${slug}/members/${member.id}` };
+    },
+  },
   'POST /api/terms': {
     cells: signedIn(201),
     request: async () => ({
@@ -192,6 +257,7 @@ const MATRIX: Record<string, Row> = {
 
 let context: TestContext;
 let users: Record<Exclude<Role, 'anonymous'>, TestUser>;
+let member: TestUser;
 
 beforeAll(async () => {
   context = await createTestContext({
@@ -204,6 +270,7 @@ beforeAll(async () => {
     other: await createUser(context),
     admin: await createUser(context, { role: 'admin' }),
   };
+  member = await createUser(context);
 });
 afterAll(() => context.close());
 
@@ -246,6 +313,27 @@ describe('the authorization matrix', () => {
 
     const world = (): World => ({
       owner: users.owner,
+      async vocabulary(options = {}) {
+        const slug = `matrix-${randomUUID()}`;
+        await context.app.inject({
+          method: 'POST',
+          url: '/api/vocabularies',
+          headers: users.owner.auth,
+          payload: { slug, title: { en: 'Matrix' }, default_language: 'en' },
+        });
+        await context.app.inject({
+          method: 'POST',
+          url: `/api/vocabularies/${slug}/members`,
+          headers: users.owner.auth,
+          payload: { email: member.email, role: 'viewer' },
+        });
+        if (options.empty) return { slug, member, termId: '' };
+        const term = await createTerm(context, users.owner, {
+          term: `Matrix ${randomUUID()}`,
+          vocabulary: slug,
+        });
+        return { slug, member, termId: term.id };
+      },
       term: () => createTerm(context, users.owner, { term: `Matrix term ${randomUUID()}` }),
       async relation() {
         const source = await createTerm(context, users.owner, { term: `Matrix source ${randomUUID()}` });
@@ -299,4 +387,248 @@ describe('the authorization matrix', () => {
     );
     expect(mismatches).toEqual([]);
   });
+
+  it('answers every vocabulary role as the policy says, on every route that acts within a vocabulary', async () => {
+    const record = await trackReliability({
+      id: 'control-vocabulary-role-matrix',
+      kind: 'control',
+      title: 'Vocabulary roles × the routes that act within a vocabulary',
+      injected:
+        'Each route that reads or writes a vocabulary or its concepts, called on a private vocabulary as anonymous, its owner, an editor, a reviewer, a viewer, a signed-in stranger and an administrator',
+      expected:
+        'The status in the role matrix for each cell; a stranger meets 404 (nothing leaks), a member without the right 403',
+    });
+    const roleUsers = {
+      owner: users.owner,
+      editor: await createUser(context),
+      reviewer: await createUser(context),
+      viewer: await createUser(context),
+      other: users.other,
+      admin: users.admin,
+    };
+    const mismatches: string[] = [];
+    for (const [label, row] of Object.entries(VOCABULARY_MATRIX)) {
+      for (const [index, role] of VOCABULARY_ROLES.entries()) {
+        const scope = await vocabularyScope(roleUsers);
+        const fixture = await row.request(scope);
+        const response = await context.app.inject({
+          method: row.method,
+          url: fixture.url,
+          ...(fixture.payload ? { payload: fixture.payload } : {}),
+          headers: role === 'anonymous' ? {} : roleUsers[role].auth,
+        });
+        record.add('requests');
+        const expected = row.cells[index]!;
+        if (response.statusCode !== expected)
+          mismatches.push(`${label} as ${role}: ${response.statusCode}, expected ${expected}`);
+        if (response.statusCode >= 500) record.add('unexpected 5xx');
+      }
+    }
+    record.set('rows', Object.keys(VOCABULARY_MATRIX).length);
+    record.set('cells', record.count('requests'));
+    record.set('mismatches', mismatches.length);
+    record.observe(
+      mismatches.length === 0
+        ? `${Object.keys(VOCABULARY_MATRIX).length} routes × ${VOCABULARY_ROLES.length} callers: every cell as expected`
+        : `${mismatches.length} cells differ: ${mismatches.slice(0, 5).join('; ')}`,
+    );
+    expect(mismatches).toEqual([]);
+  });
 });
+
+const VOCABULARY_ROLES = ['anonymous', 'owner', 'editor', 'reviewer', 'viewer', 'other', 'admin'] as const;
+type VocabularyCaller = Exclude<(typeof VOCABULARY_ROLES)[number], 'anonymous'>;
+type VocabularyCells = [
+  anonymous: number,
+  owner: number,
+  editor: number,
+  reviewer: number,
+  viewer: number,
+  other: number,
+  admin: number,
+];
+
+/** A private vocabulary with one member per role, a concept and a relation of the owner's, and a spare member. */
+interface VocabularyScope {
+  slug: string;
+  termId: string;
+  targetId: string;
+  relationId: string;
+  spare: TestUser;
+}
+
+async function vocabularyScope(roleUsers: Record<VocabularyCaller, TestUser>): Promise<VocabularyScope> {
+  const slug = `roles-${randomUUID()}`;
+  const as = (user: TestUser, method: 'POST', url: string, payload: Record<string, unknown>) =>
+    context.app.inject({ method, url, headers: user.auth, payload });
+  await as(roleUsers.owner, 'POST', '/api/vocabularies', {
+    slug,
+    title: { en: 'Roles' },
+    default_language: 'en',
+  });
+  for (const role of ['editor', 'reviewer', 'viewer'] as const)
+    await as(roleUsers.owner, 'POST', `/api/vocabularies/${slug}/members`, {
+      email: roleUsers[role].email,
+      role,
+    });
+  await as(roleUsers.owner, 'POST', `/api/vocabularies/${slug}/members`, {
+    email: member.email,
+    role: 'viewer',
+  });
+  const term = await createTerm(context, roleUsers.owner, {
+    term: `Role term ${randomUUID()}`,
+    vocabulary: slug,
+  });
+  const target = await createTerm(context, roleUsers.owner, {
+    term: `Role target ${randomUUID()}`,
+    vocabulary: slug,
+  });
+  const relation = await relate(context, roleUsers.owner, term.id, target.id, 'related_to');
+  return { slug, termId: term.id, targetId: target.id, relationId: String(relation.body.id), spare: member };
+}
+
+type VocabularyRow = {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  cells: VocabularyCells;
+  request: (scope: VocabularyScope) => Promise<Fixture>;
+};
+
+//                                       anon owner editor reviewer viewer other admin
+// The seed's /api/terms routes need a token; the vocabulary-scoped ones are open to anonymous readers.
+const readers: VocabularyCells = [401, 200, 200, 200, 200, 404, 200];
+const browsers: VocabularyCells = [404, 200, 200, 200, 200, 404, 200];
+const owners = (status: number): VocabularyCells => [401, status, 403, 403, 403, 404, status];
+const writers = (status: number): VocabularyCells => [401, status, status, 403, 403, 404, status];
+
+const VOCABULARY_MATRIX: Record<string, VocabularyRow> = {
+  'GET /api/vocabularies/:slug': {
+    method: 'GET',
+    cells: browsers,
+    request: async ({ slug }) => ({ url: `/api/vocabularies/${slug}` }),
+  },
+  'PATCH /api/vocabularies/:slug': {
+    method: 'PATCH',
+    cells: owners(200),
+    request: async ({ slug }) => ({
+      url: `/api/vocabularies/${slug}`,
+      payload: { license: 'CC0-1.0', version: 1 },
+    }),
+  },
+  'DELETE /api/vocabularies/:slug (not empty)': {
+    method: 'DELETE',
+    cells: owners(409),
+    request: async ({ slug }) => ({ url: `/api/vocabularies/${slug}` }),
+  },
+  'GET /api/vocabularies/:slug/members': {
+    method: 'GET',
+    cells: [401, 200, 200, 200, 200, 404, 200],
+    request: async ({ slug }) => ({ url: `/api/vocabularies/${slug}/members` }),
+  },
+  'POST /api/vocabularies/:slug/members': {
+    method: 'POST',
+    cells: owners(200),
+    request: async ({ slug, spare }) => ({
+      url: `/api/vocabularies/${slug}/members`,
+      payload: { email: spare.email, role: 'editor' },
+    }),
+  },
+  'PUT /api/vocabularies/:slug/members/:userId': {
+    method: 'PUT',
+    cells: owners(200),
+    request: async ({ slug, spare }) => ({
+      url: `/api/vocabularies/${slug}/members/${spare.id}`,
+      payload: { role: 'reviewer' },
+    }),
+  },
+  'DELETE /api/vocabularies/:slug/members/:userId': {
+    method: 'DELETE',
+    cells: owners(204),
+    request: async ({ slug, spare }) => ({ url: `/api/vocabularies/${slug}/members/${spare.id}` }),
+  },
+  'POST /api/terms': {
+    method: 'POST',
+    cells: writers(201),
+    request: async ({ slug }) => ({
+      url: '/api/terms',
+      payload: {
+        term: `Matrix ${randomUUID()}`,
+        definition: 'A term written by the role matrix.',
+        vocabulary: slug,
+      },
+    }),
+  },
+  'GET /api/vocabularies/:slug/terms': {
+    method: 'GET',
+    cells: browsers,
+    request: async ({ slug }) => ({ url: `/api/vocabularies/${slug}/terms` }),
+  },
+  'GET /api/vocabularies/:slug/terms/:id': {
+    method: 'GET',
+    cells: browsers,
+    request: async ({ slug, termId }) => ({ url: `/api/vocabularies/${slug}/terms/${termId}` }),
+  },
+  'GET /api/terms?vocabulary=': {
+    method: 'GET',
+    cells: readers,
+    request: async ({ slug }) => ({ url: `/api/terms?vocabulary=${slug}` }),
+  },
+  'GET /api/terms/:id': {
+    method: 'GET',
+    cells: readers,
+    request: async ({ termId }) => ({ url: `/api/terms/${termId}` }),
+  },
+  'PATCH /api/terms/:id': {
+    method: 'PATCH',
+    cells: writers(200),
+    request: async ({ termId }) => ({
+      url: `/api/terms/${termId}`,
+      payload: { definition: 'An edited definition, long enough to be a real one.', version: 1 },
+    }),
+  },
+  'PATCH /api/terms/:id (status only)': {
+    method: 'PATCH',
+    cells: [401, 200, 200, 200, 403, 404, 200],
+    request: async ({ termId }) => ({
+      url: `/api/terms/${termId}`,
+      payload: { status: 'proposed', version: 1 },
+    }),
+  },
+  'DELETE /api/terms/:id': {
+    method: 'DELETE',
+    cells: writers(204),
+    request: async ({ termId }) => ({ url: `/api/terms/${termId}` }),
+  },
+  'POST /api/terms/:id/relations': {
+    method: 'POST',
+    cells: writers(201),
+    request: async ({ termId, targetId }) => ({
+      url: `/api/terms/${termId}/relations`,
+      payload: { target_id: targetId, type: 'causes' },
+    }),
+  },
+  'GET /api/terms/:id/relations': {
+    method: 'GET',
+    cells: readers,
+    request: async ({ termId }) => ({ url: `/api/terms/${termId}/relations` }),
+  },
+  'DELETE /api/terms/:id/relations/:relationId': {
+    method: 'DELETE',
+    cells: writers(204),
+    request: async ({ termId, relationId }) => ({ url: `/api/terms/${termId}/relations/${relationId}` }),
+  },
+  'GET /api/terms/:id/related': {
+    method: 'GET',
+    cells: readers,
+    request: async ({ termId }) => ({ url: `/api/terms/${termId}/related` }),
+  },
+  'POST /api/terms/:id/validate': {
+    method: 'POST',
+    cells: [401, 201, 201, 201, 403, 404, 201],
+    request: async ({ termId }) => ({ url: `/api/terms/${termId}/validate` }),
+  },
+  'GET /api/terms/:id/validations': {
+    method: 'GET',
+    cells: readers,
+    request: async ({ termId }) => ({ url: `/api/terms/${termId}/validations` }),
+  },
+};

@@ -13,6 +13,7 @@ import { GraphService } from '../../src/graph/service.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import type { Db } from '../../src/platform/database/client.ts';
 import type { TermReader, TermRow } from '../../src/terms/reader.ts';
+import type { VocabularyReader } from '../../src/vocabularies/reader.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 
 const node = (id: string, depth: number) => ({
@@ -49,7 +50,9 @@ class ScriptedStore implements GraphStore {
   }
 }
 
-function readerOf(rows: Pick<TermRow, 'id' | 'term' | 'domain'>[]): TermReader {
+type KnownTerm = Pick<TermRow, 'id' | 'term' | 'domain' | 'vocabularyId'>;
+
+function readerOf(rows: KnownTerm[]): TermReader {
   const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
   return {
     findById: async (_db, id) => rows.find((row) => row.id === id) as TermRow | undefined,
@@ -62,13 +65,44 @@ function readerOf(rows: Pick<TermRow, 'id' | 'term' | 'domain'>[]): TermReader {
 }
 
 const noDatabase = {} as Db;
+const everything = {
+  create_terms: false,
+  edit_terms: false,
+  review: false,
+  edit_settings: false,
+  manage_members: false,
+  delete: false,
+};
+
+/** Vocabularies "open" and "closed": the caller may read the first only. */
+const vocabularies: VocabularyReader = {
+  byId: async (_db, id) => ({
+    id,
+    slug: id,
+    defaultLanguage: 'en',
+    permissions: { ...everything, read: id === 'open' },
+  }),
+  bySlug: async () => undefined,
+};
+const term = (
+  id: string,
+  name = `term ${id}`,
+  domain: string | null = null,
+  vocabularyId = 'open',
+): KnownTerm => ({
+  id,
+  term: name,
+  domain,
+  vocabularyId,
+});
 const query: TraversalQuery = { depth: 2, direction: 'both', types: ['is_a'] };
 
-function graphService(store: GraphStore, rows: Pick<TermRow, 'id' | 'term' | 'domain'>[] = []) {
+function graphService(store: GraphStore, rows: KnownTerm[] = [term('a'), term('missing')]) {
   const metrics = createMetrics();
   const service = new GraphService({
     db: noDatabase,
     terms: readerOf(rows),
+    vocabularies,
     store,
     maxNodes: 500,
     maxEdges: 2000,
@@ -88,7 +122,7 @@ describe('GraphService', () => {
   it('asks the store with the configured caps and answers the start, the limits and the engine', async () => {
     const store = new ScriptedStore('postgres');
     const { service, metrics } = graphService(store);
-    const answer = await service.relatedById('a', query);
+    const answer = await service.relatedById('a', query, null);
     expect(store.calls).toEqual([
       {
         startId: 'a',
@@ -109,15 +143,26 @@ describe('GraphService', () => {
     const store = new ScriptedStore('neo4j');
     store.answer = { ...subgraph(['a']), engine: 'postgres' };
     const { service, metrics } = graphService(store);
-    expect((await service.relatedById('a', query)).engine).toBe('postgres');
+    expect((await service.relatedById('a', query, null)).engine).toBe('postgres');
     expect(await counted(metrics, 'graph_traversals_total')).toEqual({ postgres: 1 });
+  });
+
+  it('answers 404 for a start term in a vocabulary the caller may not read, without asking the store', async () => {
+    const store = new ScriptedStore('postgres');
+    const { service } = graphService(store, [term('s', 'Secret', null, 'closed')]);
+    await expect(service.relatedById('s', query, null)).rejects.toMatchObject({ status: 404 });
+    await expect(service.relatedById('nowhere', query, null)).rejects.toMatchObject({ status: 404 });
+    await expect(service.relatedByName('secret', undefined, query, null)).rejects.toMatchObject({
+      status: 404,
+    });
+    expect(store.calls).toEqual([]);
   });
 
   it('answers 404 when the start term is not in the answer (it does not exist), and counts nothing', async () => {
     const store = new ScriptedStore('postgres');
     store.answer = subgraph([]);
     const { service, metrics } = graphService(store);
-    await expect(service.relatedById('missing', query)).rejects.toMatchObject({
+    await expect(service.relatedById('missing', query, null)).rejects.toMatchObject({
       status: 404,
       code: 'not-found',
     });
@@ -127,17 +172,18 @@ describe('GraphService', () => {
   it('finds the start by name without case or accents, and asks for a domain when the name is ambiguous', async () => {
     const store = new ScriptedStore('postgres');
     const { service } = graphService(store, [
-      { id: 'a', term: 'Réseau', domain: 'ml' },
-      { id: 'b', term: 'reseau', domain: 'telecom' },
-      { id: 'c', term: 'Neurone', domain: null },
+      term('a', 'Réseau', 'ml'),
+      term('b', 'reseau', 'telecom'),
+      term('c', 'Neurone'),
+      term('d', 'Réseau', 'secret', 'closed'),
     ]);
     store.answer = subgraph(['c']);
-    await service.relatedByName('NEURONE', undefined, query);
+    await service.relatedByName('NEURONE', undefined, query, null);
     store.answer = subgraph(['a']);
-    await service.relatedByName('reseau', 'ml', query);
+    await service.relatedByName('reseau', 'ml', query, null);
     expect(store.calls.map((call) => call.startId)).toEqual(['c', 'a']);
 
-    await expect(service.relatedByName('réseau', undefined, query)).rejects.toMatchObject({
+    await expect(service.relatedByName('réseau', undefined, query, null)).rejects.toMatchObject({
       status: 409,
       code: 'ambiguous-term',
       extensions: {
@@ -147,7 +193,7 @@ describe('GraphService', () => {
         ],
       },
     });
-    await expect(service.relatedByName('reseau', 'biology', query)).rejects.toMatchObject({
+    await expect(service.relatedByName('reseau', 'biology', query, null)).rejects.toMatchObject({
       status: 404,
       detail: 'No term named "reseau" in "biology".',
     });

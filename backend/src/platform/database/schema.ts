@@ -1,8 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   check,
   customType,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -22,6 +24,11 @@ import {
   type FindingTranslations,
 } from '@lexikon/contracts/validation';
 import { relationTypes, termLevels, termStatuses, userRoles } from '@lexikon/contracts/vocabulary';
+import {
+  vocabularyContributions,
+  vocabularyRoles,
+  vocabularyVisibilities,
+} from '@lexikon/contracts/vocabularies';
 
 /**
  * The one schema of Lexikon, for PGlite and PostgreSQL alike. Every statement must be accepted by both
@@ -37,6 +44,9 @@ export const termStatus = pgEnum('term_status', termStatuses);
 export const relationType = pgEnum('relation_type', relationTypes);
 export const semanticErrorType = pgEnum('semantic_error_type', semanticErrorTypes);
 export const findingSeverity = pgEnum('finding_severity', findingSeverities);
+export const vocabularyVisibility = pgEnum('vocabulary_visibility', vocabularyVisibilities);
+export const vocabularyRole = pgEnum('vocabulary_role', vocabularyRoles);
+export const vocabularyContribution = pgEnum('vocabulary_contribution', vocabularyContributions);
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -128,10 +138,89 @@ export const rateLimitBuckets = pgTable('rate_limit_buckets', {
   hits: integer('hits').notNull(),
 });
 
+/** The vocabulary migration 0007 moved every existing term into (slug "default"). */
+export const DEFAULT_VOCABULARY_ID = '00000000-0000-4000-8000-000000000001';
+
+// A rough shape of a BCP 47 tag, the database's own guard: the API checks tags fully (Intl) and
+// canonicalises them before they get here.
+const LANGUAGE_TAG_SQL = `'^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$'`;
+
+/** SKOS concept schemes. Titles and descriptions are JSON objects keyed by language tag. */
+export const vocabularies = pgTable(
+  'vocabularies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull(),
+    title: jsonb('title').$type<Record<string, string>>().notNull(),
+    description: jsonb('description').$type<Record<string, string>>().notNull().default({}),
+    defaultLanguage: text('default_language').notNull(),
+    languages: text('languages').array().notNull(),
+    baseIri: text('base_iri').notNull(),
+    license: text('license'),
+    visibility: vocabularyVisibility('visibility').notNull().default('private'),
+    contribution: vocabularyContribution('contribution').notNull().default('members'),
+    // true: two concepts of one domain may not share a preferred label. Copied onto each term (see there).
+    uniquePrefLabels: boolean('unique_pref_labels').notNull().default(true),
+    version: integer('version').notNull().default(1),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    uniqueIndex('vocabularies_slug_key').on(table.slug),
+    // The target of terms' (vocabulary_id, pref_label_unique) foreign key.
+    uniqueIndex('vocabularies_id_unique_labels_key').on(table.id, table.uniquePrefLabels),
+    check('vocabularies_slug_format', sql.raw(`slug ~ '^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$'`)),
+    check('vocabularies_default_language_listed', sql`${table.defaultLanguage} = ANY (${table.languages})`),
+    check(
+      'vocabularies_language_tags',
+      sql.raw(
+        `default_language ~ ${LANGUAGE_TAG_SQL} AND array_to_string(languages, ' ') ~ '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*( [A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*)*$'`,
+      ),
+    ),
+    check('vocabularies_title_object', sql`jsonb_typeof(${table.title}) = 'object'`),
+    check('vocabularies_description_object', sql`jsonb_typeof(${table.description}) = 'object'`),
+    check('vocabularies_version_positive', sql`${table.version} > 0`),
+  ],
+);
+
+/** Roles per vocabulary; administrators need none. */
+export const vocabularyMembers = pgTable(
+  'vocabulary_members',
+  {
+    vocabularyId: uuid('vocabulary_id')
+      .notNull()
+      .references(() => vocabularies.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: vocabularyRole('role').notNull(),
+    grantedBy: uuid('granted_by').references(() => users.id, { onDelete: 'set null' }),
+    grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.vocabularyId, table.userId] }),
+    index('vocabulary_members_user_idx').on(table.userId),
+  ],
+);
+
 export const terms = pgTable(
   'terms',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    // Left out, the default vocabulary: what the seed's API, the CLI import and scripts write to.
+    vocabularyId: uuid('vocabulary_id').notNull().default(DEFAULT_VOCABULARY_ID),
+    // The concept's name within its vocabulary, and the IRI minted from it: neither changes on rename.
+    // Left out, a trigger (migration 0007) mints them: the id as notation, the vocabulary's base IRI first.
+    notation: text('notation')
+      .notNull()
+      .default(sql`NULL`),
+    iri: text('iri')
+      .notNull()
+      .default(sql`NULL`),
+    // The vocabulary's uniquePrefLabels, kept equal by the foreign key below (ON UPDATE CASCADE), so the
+    // partial unique index on labels can follow the vocabulary's choice.
+    prefLabelUnique: boolean('pref_label_unique').notNull().default(true),
     term: text('term').notNull(),
     definition: text('definition').notNull(),
     domain: text('domain'),
@@ -149,10 +238,21 @@ export const terms = pgTable(
       ),
   },
   (table) => [
-    uniqueIndex('terms_domain_term_key').on(
-      fold(sql`coalesce(${table.domain}, '')`),
-      fold(sql`${table.term}`),
-    ),
+    foreignKey({
+      name: 'terms_vocabulary_fk',
+      columns: [table.vocabularyId, table.prefLabelUnique],
+      foreignColumns: [vocabularies.id, vocabularies.uniquePrefLabels],
+    })
+      .onUpdate('cascade')
+      .onDelete('restrict'),
+    uniqueIndex('terms_domain_term_key')
+      .on(table.vocabularyId, fold(sql`coalesce(${table.domain}, '')`), fold(sql`${table.term}`))
+      .where(sql`${table.prefLabelUnique}`),
+    uniqueIndex('terms_vocabulary_id_key').on(table.vocabularyId, table.id),
+    uniqueIndex('terms_vocabulary_notation_key').on(table.vocabularyId, table.notation),
+    uniqueIndex('terms_iri_key').on(table.iri),
+    index('terms_vocabulary_created_idx').on(table.vocabularyId, table.createdAt.desc(), table.id.desc()),
+    check('terms_notation_format', sql.raw(`notation ~ '^[A-Za-z0-9._~-]{1,64}$'`)),
     index('terms_term_idx').on(table.term),
     index('terms_created_idx').on(table.createdAt.desc(), table.id.desc()),
     index('terms_folded_term_idx').on(fold(sql`${table.term}`), table.id),
@@ -169,18 +269,28 @@ export const relationships = pgTable(
   'relationships',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    sourceId: uuid('source_id')
+    // Filled from the source term by a trigger (migration 0007); both ends must be in it (foreign keys).
+    vocabularyId: uuid('vocabulary_id')
       .notNull()
-      .references(() => terms.id, { onDelete: 'cascade' }),
-    targetId: uuid('target_id')
-      .notNull()
-      .references(() => terms.id, { onDelete: 'cascade' }),
+      .default(sql`NULL`),
+    sourceId: uuid('source_id').notNull(),
+    targetId: uuid('target_id').notNull(),
     type: relationType('type').notNull(),
     strength: real('strength'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
   (table) => [
+    foreignKey({
+      name: 'relationships_source_fk',
+      columns: [table.vocabularyId, table.sourceId],
+      foreignColumns: [terms.vocabularyId, terms.id],
+    }).onDelete('cascade'),
+    foreignKey({
+      name: 'relationships_target_fk',
+      columns: [table.vocabularyId, table.targetId],
+      foreignColumns: [terms.vocabularyId, terms.id],
+    }).onDelete('cascade'),
     // A symmetric relation is one fact whichever end it was entered from.
     uniqueIndex('relationships_pair_key').on(
       sql`(CASE WHEN ${table.type} IN ('related_to', 'synonym', 'opposes') THEN least(${table.sourceId}, ${table.targetId}) ELSE ${table.sourceId} END)`,

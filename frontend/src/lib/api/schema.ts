@@ -196,6 +196,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/vocabularies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The vocabularies the caller may read (public ones without signing in) */
+        get: operations["listVocabularies"];
+        put?: never;
+        /** Create a vocabulary (the caller becomes its owner) */
+        post: operations["createVocabulary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vocabularies/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a vocabulary, with the caller's role and permissions in it */
+        get: operations["getVocabulary"];
+        put?: never;
+        post?: never;
+        /** Delete an empty vocabulary (owners) */
+        delete: operations["deleteVocabulary"];
+        options?: never;
+        head?: never;
+        /** Change a vocabulary's settings (owners); needs the edited version as If-Match or `version` */
+        patch: operations["updateVocabulary"];
+        trace?: never;
+    };
+    "/api/vocabularies/{slug}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members and their roles, with who granted them */
+        get: operations["listVocabularyMembers"];
+        put?: never;
+        /** Grant a role to a user, named by e-mail or id (owners); changes it if they have one */
+        post: operations["grantVocabularyRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vocabularies/{slug}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a member's role (owners) */
+        put: operations["changeVocabularyRole"];
+        post?: never;
+        /** Revoke a role (owners), or leave a vocabulary (oneself) */
+        delete: operations["revokeVocabularyRole"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/terms": {
         parameters: {
             query?: never;
@@ -415,7 +488,7 @@ export interface components {
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ProblemCodeInput: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
+        ProblemCodeInput: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
         /** @description RFC 9457 problem details. */
         ProblemInput: {
             /** @description URI reference identifying the problem type. */
@@ -601,11 +674,159 @@ export interface components {
             /** @description Validations queued (as background work, after anything people wait for). */
             queued: number;
         };
+        /**
+         * @description Must be a BCP 47 language tag, such as "fr", "en-GB" or "zh-Hant".
+         * @example fr
+         */
+        LanguageTagInput: string;
+        /** @example medical-terms */
+        VocabularySlugInput: string;
+        /**
+         * @description `private`: members only; `internal`: any signed-in user may read; `public`: anyone may read, without signing in.
+         * @enum {string}
+         */
+        VocabularyVisibilityInput: "private" | "internal" | "public";
+        /**
+         * @description `owner`: settings, members, releases and everything below; `editor`: create and edit concepts; `reviewer`: validate concepts and override findings; `viewer`: read a private vocabulary.
+         * @enum {string}
+         */
+        VocabularyRoleInput: "owner" | "editor" | "reviewer" | "viewer";
+        /**
+         * @description `members`: editors and owners write concepts; `signed_in`: any signed-in user may also add concepts and change the ones they made (the default vocabulary).
+         * @enum {string}
+         */
+        VocabularyContributionInput: "members" | "signed_in";
+        /**
+         * @description `domain`: two concepts of one domain may not share a preferred label (409); `none`: they may (imported vocabularies repeat labels across branches), and each repeat is reported for review.
+         * @enum {string}
+         */
+        PrefLabelUniquenessInput: "domain" | "none";
+        /** @example https://vocab.example.org/medical/ */
+        BaseIriInput: string;
+        CreateVocabularyInput: {
+            slug: components["schemas"]["VocabularySlugInput"];
+            title: {
+                [key: string]: string;
+            };
+            description?: {
+                [key: string]: string;
+            };
+            default_language: components["schemas"]["LanguageTagInput"];
+            /** @description The content languages; the default language when left out. */
+            languages?: components["schemas"]["LanguageTagInput"][];
+            /** @description Defaults to this server's web address followed by "/vocabularies/<slug>/". */
+            base_iri?: components["schemas"]["BaseIriInput"];
+            /** @description An SPDX identifier or a licence URL, such as "CC-BY-4.0". */
+            license?: string | null;
+            /** @default private */
+            visibility: components["schemas"]["VocabularyVisibilityInput"];
+            /** @default members */
+            contribution: components["schemas"]["VocabularyContributionInput"];
+            /** @default domain */
+            pref_label_uniqueness: components["schemas"]["PrefLabelUniquenessInput"];
+        };
+        UpdateVocabularyInput: {
+            title?: {
+                [key: string]: string;
+            };
+            description?: {
+                [key: string]: string;
+            };
+            default_language?: components["schemas"]["LanguageTagInput"];
+            languages?: components["schemas"]["LanguageTagInput"][];
+            /** @description Concepts minted from now on use it; existing concepts keep their IRI. */
+            base_iri?: components["schemas"]["BaseIriInput"];
+            /** @description An SPDX identifier or a licence URL, such as "CC-BY-4.0". */
+            license?: string | null;
+            visibility?: components["schemas"]["VocabularyVisibilityInput"];
+            contribution?: components["schemas"]["VocabularyContributionInput"];
+            pref_label_uniqueness?: components["schemas"]["PrefLabelUniquenessInput"];
+            /** @description The version being edited; alternatively send it as an If-Match header. */
+            version?: number;
+        };
+        VocabularyPermissionsInput: {
+            read: boolean;
+            create_terms: boolean;
+            /** @description Edit any concept, not only one's own. */
+            edit_terms: boolean;
+            review: boolean;
+            edit_settings: boolean;
+            manage_members: boolean;
+            delete: boolean;
+        };
+        VocabularyInput: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            title: {
+                [key: string]: string;
+            };
+            description: {
+                [key: string]: string;
+            };
+            default_language: string;
+            languages: string[];
+            base_iri: string;
+            license: string | null;
+            visibility: components["schemas"]["VocabularyVisibilityInput"];
+            contribution: components["schemas"]["VocabularyContributionInput"];
+            pref_label_uniqueness: components["schemas"]["PrefLabelUniquenessInput"];
+            term_count: number;
+            version: number;
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The caller's role, if they are a member. */
+            my_role: components["schemas"]["VocabularyRoleInput"] | null;
+            permissions: components["schemas"]["VocabularyPermissionsInput"];
+        };
+        VocabularyListInput: {
+            items: components["schemas"]["VocabularyInput"][];
+        };
+        VocabularyMemberInput: {
+            user: {
+                /** Format: uuid */
+                id: string;
+                username: string | null;
+                full_name: string | null;
+                /** @description Shown to those who may manage members. */
+                email: string | null;
+            };
+            role: components["schemas"]["VocabularyRoleInput"];
+            granted_by: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            /** Format: date-time */
+            granted_at: string;
+        };
+        VocabularyMemberListInput: {
+            items: components["schemas"]["VocabularyMemberInput"][];
+        };
+        GrantRoleInput: {
+            /** Format: email */
+            email?: string;
+            /** Format: uuid */
+            user_id?: string;
+            role: components["schemas"]["VocabularyRoleInput"];
+        };
+        ChangeRoleInput: {
+            role: components["schemas"]["VocabularyRoleInput"];
+        };
         /** @enum {string} */
         TermLevelInput: "beginner" | "intermediate" | "advanced" | "expert";
         /** @enum {string} */
         TermStatusInput: "draft" | "proposed" | "in_review" | "validated" | "deprecated";
+        /** @example c1042 */
+        NotationInput: string;
         CreateTermInput: {
+            /** @description The slug of the vocabulary it belongs to; the default vocabulary when left out. */
+            vocabulary?: components["schemas"]["VocabularySlugInput"];
+            /** @description Its name in the vocabulary, the end of its IRI; the term's id when left out. */
+            notation?: components["schemas"]["NotationInput"];
             term: string;
             definition: string;
             domain?: string | null;
@@ -632,6 +853,11 @@ export interface components {
         TermInput: {
             /** Format: uuid */
             id: string;
+            /** Format: uuid */
+            vocabulary_id: string;
+            notation: string;
+            /** @description Minted once from the vocabulary's base IRI; never changes. */
+            iri: string;
             term: string;
             definition: string;
             domain: string | null;
@@ -739,7 +965,7 @@ export interface components {
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ProblemCode: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
+        ProblemCode: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** @description URI reference identifying the problem type. */
@@ -925,11 +1151,151 @@ export interface components {
             /** @description Validations queued (as background work, after anything people wait for). */
             queued: number;
         };
+        /**
+         * @description Must be a BCP 47 language tag, such as "fr", "en-GB" or "zh-Hant".
+         * @example fr
+         */
+        LanguageTag: unknown;
+        /** @example medical-terms */
+        VocabularySlug: string;
+        /**
+         * @description `private`: members only; `internal`: any signed-in user may read; `public`: anyone may read, without signing in.
+         * @enum {string}
+         */
+        VocabularyVisibility: "private" | "internal" | "public";
+        /**
+         * @description `owner`: settings, members, releases and everything below; `editor`: create and edit concepts; `reviewer`: validate concepts and override findings; `viewer`: read a private vocabulary.
+         * @enum {string}
+         */
+        VocabularyRole: "owner" | "editor" | "reviewer" | "viewer";
+        /**
+         * @description `members`: editors and owners write concepts; `signed_in`: any signed-in user may also add concepts and change the ones they made (the default vocabulary).
+         * @enum {string}
+         */
+        VocabularyContribution: "members" | "signed_in";
+        /**
+         * @description `domain`: two concepts of one domain may not share a preferred label (409); `none`: they may (imported vocabularies repeat labels across branches), and each repeat is reported for review.
+         * @enum {string}
+         */
+        PrefLabelUniqueness: "domain" | "none";
+        /** @example https://vocab.example.org/medical/ */
+        BaseIri: string;
+        CreateVocabulary: {
+            slug: components["schemas"]["VocabularySlug"];
+            title: unknown;
+            /** @default {} */
+            description: unknown;
+            default_language: components["schemas"]["LanguageTag"];
+            /** @description The content languages; the default language when left out. */
+            languages?: components["schemas"]["LanguageTag"][];
+            /** @description Defaults to this server's web address followed by "/vocabularies/<slug>/". */
+            base_iri?: components["schemas"]["BaseIri"];
+            /** @description An SPDX identifier or a licence URL, such as "CC-BY-4.0". */
+            license?: string | null;
+            /** @default private */
+            visibility: components["schemas"]["VocabularyVisibility"];
+            /** @default members */
+            contribution: components["schemas"]["VocabularyContribution"];
+            /** @default domain */
+            pref_label_uniqueness: components["schemas"]["PrefLabelUniqueness"];
+        };
+        UpdateVocabulary: {
+            title?: unknown;
+            description?: unknown;
+            default_language?: components["schemas"]["LanguageTag"];
+            languages?: components["schemas"]["LanguageTag"][];
+            /** @description Concepts minted from now on use it; existing concepts keep their IRI. */
+            base_iri?: components["schemas"]["BaseIri"];
+            /** @description An SPDX identifier or a licence URL, such as "CC-BY-4.0". */
+            license?: string | null;
+            visibility?: components["schemas"]["VocabularyVisibility"];
+            contribution?: components["schemas"]["VocabularyContribution"];
+            pref_label_uniqueness?: components["schemas"]["PrefLabelUniqueness"];
+            /** @description The version being edited; alternatively send it as an If-Match header. */
+            version?: number;
+        };
+        VocabularyPermissions: {
+            read: boolean;
+            create_terms: boolean;
+            /** @description Edit any concept, not only one's own. */
+            edit_terms: boolean;
+            review: boolean;
+            edit_settings: boolean;
+            manage_members: boolean;
+            delete: boolean;
+        };
+        Vocabulary: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            title: {
+                [key: string]: string;
+            };
+            description: {
+                [key: string]: string;
+            };
+            default_language: string;
+            languages: string[];
+            base_iri: string;
+            license: string | null;
+            visibility: components["schemas"]["VocabularyVisibility"];
+            contribution: components["schemas"]["VocabularyContribution"];
+            pref_label_uniqueness: components["schemas"]["PrefLabelUniqueness"];
+            term_count: number;
+            version: number;
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The caller's role, if they are a member. */
+            my_role: components["schemas"]["VocabularyRole"] | null;
+            permissions: components["schemas"]["VocabularyPermissions"];
+        };
+        VocabularyList: {
+            items: components["schemas"]["Vocabulary"][];
+        };
+        VocabularyMember: {
+            user: {
+                /** Format: uuid */
+                id: string;
+                username: string | null;
+                full_name: string | null;
+                /** @description Shown to those who may manage members. */
+                email: string | null;
+            };
+            role: components["schemas"]["VocabularyRole"];
+            granted_by: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            /** Format: date-time */
+            granted_at: string;
+        };
+        VocabularyMemberList: {
+            items: components["schemas"]["VocabularyMember"][];
+        };
+        GrantRole: {
+            /** Format: email */
+            email?: string;
+            user_id?: unknown;
+            role: components["schemas"]["VocabularyRole"];
+        };
+        ChangeRole: {
+            role: components["schemas"]["VocabularyRole"];
+        };
         /** @enum {string} */
         TermLevel: "beginner" | "intermediate" | "advanced" | "expert";
         /** @enum {string} */
         TermStatus: "draft" | "proposed" | "in_review" | "validated" | "deprecated";
+        /** @example c1042 */
+        Notation: string;
         CreateTerm: {
+            /** @description The slug of the vocabulary it belongs to; the default vocabulary when left out. */
+            vocabulary?: components["schemas"]["VocabularySlug"];
+            /** @description Its name in the vocabulary, the end of its IRI; the term's id when left out. */
+            notation?: components["schemas"]["Notation"];
             term: string;
             definition: string;
             domain?: string | null;
@@ -956,6 +1322,11 @@ export interface components {
         Term: {
             /** Format: uuid */
             id: string;
+            /** Format: uuid */
+            vocabulary_id: string;
+            notation: string;
+            /** @description Minted once from the vocabulary's base IRI; never changes. */
+            iri: string;
             term: string;
             definition: string;
             domain: string | null;
@@ -1996,6 +2367,832 @@ export interface operations {
             };
         };
     };
+    listVocabularies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VocabularyList"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createVocabulary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateVocabularyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vocabulary"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getVocabulary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vocabulary"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteVocabulary: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version being changed, e.g. "3". */
+                "if-match"?: string;
+            };
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version sent (If-Match or `version`) is not the current one. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateVocabulary: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version being changed, e.g. "3". */
+                "if-match"?: string;
+            };
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateVocabularyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vocabulary"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version sent (If-Match or `version`) is not the current one. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version being edited is required (If-Match or `version`). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listVocabularyMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VocabularyMemberList"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    grantVocabularyRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantRoleInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VocabularyMember"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeVocabularyRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeRoleInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VocabularyMember"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeVocabularyRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listTerms: {
         parameters: {
             query?: {
@@ -2004,6 +3201,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Full-text search over term and definition. */
                 q?: string;
+                vocabulary?: components["schemas"]["VocabularySlugInput"];
                 domain?: string;
                 level?: components["schemas"]["TermLevelInput"];
                 status?: components["schemas"]["TermStatusInput"];

@@ -1,0 +1,39 @@
+import { policy, type Actor } from '../auth/policy.ts';
+import type { Db } from '../platform/database/client.ts';
+import { vocabulariesRepository, type VocabularyWithRole } from './repository.ts';
+import type { VocabularyPermissions } from './schemas.ts';
+import { accessOf } from './service.ts';
+
+/** A vocabulary as other features need it: what it is called, and what the caller may do in it. */
+export interface VocabularyInScope {
+  id: string;
+  slug: string;
+  defaultLanguage: string;
+  permissions: VocabularyPermissions;
+}
+
+/**
+ * What terms, relations, the graph and validation may read of vocabularies: a narrow port (they never
+ * reach into the vocabularies repository), answering with the policy's permissions for the caller.
+ */
+export interface VocabularyReader {
+  byId(db: Db, id: string, actor: Actor | null): Promise<VocabularyInScope | undefined>;
+  bySlug(db: Db, slug: string, actor: Actor | null): Promise<VocabularyInScope | undefined>;
+}
+
+function inScope(row: VocabularyWithRole | undefined, actor: Actor | null): VocabularyInScope | undefined {
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    slug: row.slug,
+    defaultLanguage: row.defaultLanguage,
+    permissions: policy.vocabulary(actor, accessOf(row)),
+  };
+}
+
+export const vocabularyReader: VocabularyReader = {
+  byId: async (db, id, actor) =>
+    inScope(await vocabulariesRepository.findById(db, id, actor?.id ?? null), actor),
+  bySlug: async (db, slug, actor) =>
+    inScope(await vocabulariesRepository.findBySlug(db, slug, actor?.id ?? null), actor),
+};
