@@ -11,6 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { promoteToAdmin, type TestUser } from '../support/api.ts';
 import { newContext, signIn, waitForHydration } from '../support/browser.ts';
 import { apiClient, stackUrls, useBrowser } from '../support/e2e.ts';
+import { holdQueuedJob, releaseJob } from '../support/jobs.ts';
 
 const browser = useBrowser();
 
@@ -30,20 +31,31 @@ async function signedIn(
 
 describe('the term page', () => {
   it('shows the background validation when it arrives, in the UI language, without a reload', async () => {
-    const id = randomUUID().slice(0, 8);
-    const author = await apiClient().createUser('poll');
-    const { context, page } = await signedIn(author, 'en', '/terms/new');
-    await page.locator('#field-term').fill(`Gadget ${id}`);
-    // Vague wording in a French definition: the rules' explanation exists in English too.
-    await page
-      .locator('#field-definition')
-      .fill('Un gadget est un truc utilisé pour diverses choses dans de nombreuses situations du quotidien.');
-    await page.locator('#field-domain').fill(`Objets ${id}`);
-    await page.getByTestId('new-term-form').locator('button').last().click();
-    await page.waitForURL((url) => /^\/terms\/[0-9a-f-]{36}$/.test(url.pathname));
+    const api = apiClient();
+    const author = await api.createUser('poll');
+    const { access_token: token } = await api.login(author);
+    // The worker may take a new term's job at once: hold one back (a fresh term if it was too quick).
+    let termId = '';
+    let jobId: string | null = null;
+    for (let attempt = 0; attempt < 5 && jobId === null; attempt++) {
+      const id = randomUUID().slice(0, 8);
+      // Vague wording in a French definition: the rules' explanation exists in English too.
+      const term = await api.createTerm(token, {
+        term: `Gadget ${id}`,
+        definition:
+          'Un gadget est un truc utilisé pour diverses choses dans de nombreuses situations du quotidien.',
+        domain: `Objets ${id}`,
+      });
+      termId = term.id;
+      jobId = await holdQueuedJob(inject('databaseUrl'), termId);
+    }
+    expect(jobId, 'a queued job to hold back').not.toBeNull();
+    const { context, page } = await signedIn(author, 'en', `/terms/${termId}`);
+    await page.getByTestId('quality-pending').waitFor();
     const loadedAt = await page.evaluate(() => performance.timeOrigin);
+    await releaseJob(inject('databaseUrl'), jobId!);
 
-    // Queued, then shown when the worker is done (it polls every 2 s), on the same page.
+    // Shown when the worker is done (the page polls with backoff), on the same page.
     const finding = page.locator('[data-testid="quality"] [data-testid="finding"][data-type="too_vague"]');
     await finding.first().waitFor({ timeout: 30_000 });
     expect(await page.evaluate(() => performance.timeOrigin)).toBe(loadedAt);
