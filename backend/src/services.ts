@@ -17,6 +17,7 @@ import { RelationsService } from './relations/service.ts';
 import { systemRepository } from './system/repository.ts';
 import { SystemService } from './system/service.ts';
 import { termReader } from './terms/reader.ts';
+import { conceptPartsRepository } from './terms/parts-repository.ts';
 import { termsRepository } from './terms/repository.ts';
 import { TermsService } from './terms/service.ts';
 import { jobsRepository } from './validation/jobs/repository.ts';
@@ -108,6 +109,7 @@ export function buildServices(deps: {
     terms: new TermsService({
       db,
       repository: termsRepository,
+      parts: conceptPartsRepository,
       vocabularies: vocabularyReader,
       validation: validation.service,
       graphChanges: graph.changes,

@@ -211,3 +211,52 @@ describe('0007: vocabularies', () => {
     ).toEqual([first, second]);
   });
 });
+
+describe('0008: concept parts', () => {
+  it('adds the label, definition, source, note, mapping and replacement tables around 0007’s concepts, unchanged', async () => {
+    const { database, url } = await databaseAt('0007_vocabularies');
+    const id = '6e7f8091-3333-4000-8000-000000000001';
+    await database.db.execute(sql`
+      INSERT INTO terms (id, term, definition, domain, status, version) VALUES
+        (${id}, 'Apprentissage', 'Le fait d’acquérir une compétence par l’expérience ou l’étude.', 'IA', 'validated', 3)`);
+    const snapshot = async () =>
+      rowsOf<Record<string, unknown>>(
+        await database.db.execute(
+          sql`SELECT id, term, definition, status, version, notation, iri, updated_at::text FROM terms`,
+        ),
+      );
+    const before = await snapshot();
+
+    await runMigrations(database);
+
+    expect(await snapshot()).toEqual(before);
+    const config = testConfig({}, url);
+    const app = await buildApp({
+      config,
+      database,
+      logger: pino({ level: 'silent' }),
+      clock: new ManualClock(),
+    });
+    cleanup.push(() => app.close());
+    await app.ready();
+    const reader = await createUser({ app, database, config, close: async () => {} });
+    const read = await app.inject({ method: 'GET', url: `/api/terms/${id}`, headers: reader.auth });
+    expect(read.json()).toMatchObject({
+      term: 'Apprentissage',
+      version: 3,
+      language: 'fr',
+      pref_labels: {},
+      alt_labels: [],
+      definitions: {},
+      replaced_by: [],
+    });
+    const edited = await app.inject({
+      method: 'PATCH',
+      url: `/api/terms/${id}`,
+      headers: reader.auth,
+      payload: { pref_labels: { en: 'Learning' }, version: 3 },
+    });
+    // The default vocabulary's terms are changed by their creator or an administrator: this one has none.
+    expect(edited.statusCode).toBe(403);
+  });
+});

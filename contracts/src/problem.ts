@@ -52,6 +52,8 @@ export const problemCodes = [
   'relation-across-vocabularies',
   'duplicate-pref-labels',
   'last-owner',
+  'default-language-fixed',
+  'language-in-use',
   // signing in with a provider
   'oauth-provider-not-configured',
   'oauth-denied',

@@ -3,6 +3,7 @@ import { idSchema, labelSchema, proseSchema } from './text.ts';
 import { overrideFindingsBodySchema } from './validation.ts';
 import { statusTransitions, termLevels, termStatuses } from './vocabulary.ts';
 import { vocabularySlugSchema } from './vocabularies.ts';
+import { conceptPartsBodySchema, conceptPartsSchema } from './concepts.ts';
 
 export { statusTransitions };
 
@@ -37,6 +38,7 @@ export const createTermBodySchema = z
       .enum(['draft', 'proposed'])
       .default('draft')
       .meta({ description: 'New terms start as draft or proposed.' }),
+    ...conceptPartsBodySchema.shape,
   })
   .strict()
   .meta({ id: 'CreateTerm' });
@@ -58,6 +60,7 @@ export const updateTermBodySchema = z
       description:
         'With `status: "validated"`: a reviewer accepts the open findings of the latest validation, saying why (recorded).',
     }),
+    ...conceptPartsBodySchema.shape,
   })
   .strict()
   .refine(
@@ -87,6 +90,9 @@ export const termSchema = z
     updated_at: z.iso.datetime({ offset: true }),
   })
   .meta({ id: 'Term' });
+
+/** A term with all its parts: what reading, creating or editing one term answers. */
+export const conceptSchema = termSchema.extend(conceptPartsSchema.shape).meta({ id: 'Concept' });
 
 export const termSorts = ['relevance', 'recent', 'term'] as const;
 
@@ -135,6 +141,7 @@ export const domainListSchema = z
   .meta({ id: 'DomainList' });
 
 export type Term = z.infer<typeof termSchema>;
+export type Concept = z.infer<typeof conceptSchema>;
 export type CreateTermBody = z.infer<typeof createTermBodySchema>;
 export type UpdateTermBody = z.infer<typeof updateTermBodySchema>;
 export type ListTermsQuery = z.infer<typeof listTermsQuerySchema>;

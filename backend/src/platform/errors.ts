@@ -260,6 +260,21 @@ export const errors = {
       title: 'Conflict',
       detail: 'Some concepts of one domain share a preferred label: rename them before making labels unique.',
     }),
+  defaultLanguageFixed: (language: string) =>
+    new AppError({
+      code: 'default-language-fixed',
+      status: 409,
+      title: 'Conflict',
+      detail: `The vocabulary has concepts whose preferred labels are in "${language}": its default language stays.`,
+    }),
+  languageInUse: (languages: string[]) =>
+    new AppError({
+      code: 'language-in-use',
+      status: 409,
+      title: 'Conflict',
+      detail: `Concepts still have labels, definitions, sources or notes in ${languages.map((language) => `"${language}"`).join(', ')}: remove them first.`,
+      extensions: { languages },
+    }),
   lastOwner: () =>
     new AppError({
       code: 'last-owner',

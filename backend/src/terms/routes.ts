@@ -12,7 +12,7 @@ import {
   listTermsQuerySchema,
   termIdParamsSchema,
   termPageSchema,
-  termSchema,
+  conceptSchema,
   updateTermBodySchema,
   type Term,
 } from './schemas.ts';
@@ -29,7 +29,7 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
         operationId: 'createTerm',
         summary: 'Create a term',
         body: createTermBodySchema,
-        response: { 201: termSchema, ...problemResponses(...BODY_PROBLEMS, 401, 409, 503) },
+        response: { 201: conceptSchema, ...problemResponses(...BODY_PROBLEMS, 401, 409, 503) },
       },
     },
     async (request, reply) => {
@@ -60,7 +60,7 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
         operationId: 'getTerm',
         summary: 'Read a term',
         params: termIdParamsSchema,
-        response: { 200: termSchema, ...problemResponses(400, 401, 404, 503) },
+        response: { 200: conceptSchema, ...problemResponses(400, 401, 404, 503) },
       },
     },
     async (request, reply) => {
@@ -80,7 +80,7 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
         headers: ifMatchHeaders,
         body: updateTermBodySchema,
         response: {
-          200: termSchema,
+          200: conceptSchema,
           ...problemResponses(...BODY_PROBLEMS, 401, 403, 404, 409, 412, 422, 428, 503),
         },
       },
@@ -154,7 +154,7 @@ export const vocabularyTermRoutes: FastifyPluginAsyncZod<{ service: TermsService
         operationId: 'getVocabularyTerm',
         summary: 'Read a term of a vocabulary (public vocabularies without signing in)',
         params: vocabularySlugParamsSchema.extend(termIdParamsSchema.shape),
-        response: { 200: termSchema, ...problemResponses(400, 401, 404, 503) },
+        response: { 200: conceptSchema, ...problemResponses(400, 401, 404, 503) },
       },
     },
     async (request, reply) => {

@@ -1,2 +1,3 @@
 // The payloads of this feature are shared with the web app: one definition, in @lexikon/contracts.
 export * from '@lexikon/contracts/terms';
+export * from '@lexikon/contracts/concepts';

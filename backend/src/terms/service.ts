@@ -8,9 +8,13 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import { policy } from '../auth/policy.ts';
 import type { VocabularyInScope, VocabularyReader } from '../vocabularies/reader.ts';
 import { DEFAULT_VOCABULARY_SLUG, type VocabularyPermissions } from '../vocabularies/schemas.ts';
+import { planConceptParts, type TargetConcept } from './concept-parts.ts';
+import type { ConceptPartsRepository, StoredParts } from './parts-repository.ts';
 import type { TermRow, TermsRepository } from './repository.ts';
 import {
   statusTransitions,
+  type Concept,
+  type ConceptPartsBody,
   type CreateTermBody,
   type ListTermsQuery,
   type Term,
@@ -51,10 +55,12 @@ export class TermsService {
   readonly #validation: TermValidationHooks;
   readonly #graphChanges: GraphChangeRecorder;
   readonly #vocabularies: VocabularyReader;
+  readonly #parts: ConceptPartsRepository;
 
   constructor(deps: {
     db: Db;
     repository: TermsRepository;
+    parts: ConceptPartsRepository;
     validation: TermValidationHooks;
     graphChanges: GraphChangeRecorder;
     vocabularies: VocabularyReader;
@@ -62,18 +68,25 @@ export class TermsService {
     this.#db = deps.db;
     this.#repository = deps.repository;
     this.#vocabularies = deps.vocabularies;
+    this.#parts = deps.parts;
     this.#validation = deps.validation;
     this.#graphChanges = deps.graphChanges;
   }
 
-  async create(body: CreateTermBody, user: AuthUser): Promise<Term> {
+  async create(body: CreateTermBody, user: AuthUser): Promise<Concept> {
     try {
-      const row = await this.#db.transaction(async (tx) => {
+      return await this.#db.transaction(async (tx) => {
         const slug = body.vocabulary ?? DEFAULT_VOCABULARY_SLUG;
         const vocabulary = await this.#vocabularies.bySlug(tx, slug, user);
         if (!vocabulary?.permissions.read) throw errors.notFound(`No vocabulary "${slug}".`);
         if (!vocabulary.permissions.create_terms)
           throw errors.forbidden(`Only the editors of the vocabulary "${slug}" may add terms to it.`);
+        const parts = await planConceptParts(body, {
+          termId: null,
+          vocabulary,
+          status: body.status,
+          targets: (ids) => this.#targets(tx, ids, user),
+        });
         const inserted = await this.#repository.insert(tx, {
           vocabularyId: vocabulary.id,
           ...(body.notation === undefined ? {} : { notation: body.notation }),
@@ -84,11 +97,11 @@ export class TermsService {
           status: body.status,
           createdBy: user.id,
         });
+        await this.#parts.replace(tx, inserted.id, parts);
         await this.#validation.contentChanged(tx, inserted);
         await this.#graphChanges.termsChanged(tx, [{ termId: inserted.id, change: 'created' }]);
-        return inserted;
+        return this.#concept(tx, inserted, vocabulary.defaultLanguage);
       });
-      return toTerm(row);
     } catch (error) {
       throw this.#translateUniqueViolation(error, body.term, body.domain ?? null, body.notation);
     }
@@ -99,7 +112,7 @@ export class TermsService {
   }
 
   /** A term the caller may read; with `vocabularySlug`, only if it belongs to that vocabulary. */
-  async get(id: string, actor: Actor | null, vocabularySlug?: string): Promise<Term> {
+  async get(id: string, actor: Actor | null, vocabularySlug?: string): Promise<Concept> {
     const row = await this.#repository.findById(this.#db, id);
     const vocabulary = row && (await this.#vocabularies.byId(this.#db, row.vocabularyId, actor));
     if (
@@ -108,7 +121,7 @@ export class TermsService {
       (vocabularySlug !== undefined && vocabulary.slug !== vocabularySlug)
     )
       throw errors.notFound('No term with this id.');
-    return toTerm(row);
+    return this.#concept(this.#db, row, vocabulary.defaultLanguage);
   }
 
   async list(query: ListTermsQuery, actor: Actor | null): Promise<TermPage> {
@@ -157,18 +170,42 @@ export class TermsService {
     body: UpdateTermBody,
     expected: { version: number; source: 'if-match' | 'body' },
     user: AuthUser,
-  ): Promise<Term> {
-    const { version: _version, override_findings: override, ...changes } = body;
+  ): Promise<Concept> {
+    const {
+      version: _version,
+      override_findings: override,
+      pref_labels,
+      alt_labels,
+      hidden_labels,
+      definitions,
+      sources,
+      notes,
+      mappings,
+      replaced_by,
+      ...changes
+    } = body;
+    const partsBody: ConceptPartsBody = {
+      pref_labels,
+      alt_labels,
+      hidden_labels,
+      definitions,
+      sources,
+      notes,
+      mappings,
+      replaced_by,
+    };
+    const partsSent = Object.values(partsBody).some((part) => part !== undefined);
     try {
       return await this.#db.transaction(async (tx) => {
         // A reviewer who may not edit the text may still move the status (to validated, back to draft).
-        const statusOnly = Object.keys(changes).every((key) => key === 'status');
-        const { term: current, permissions } = await this.#changeable(
-          tx,
-          await this.#repository.findById(tx, id, { lock: true }),
-          user,
-          { statusOnly },
-        );
+        const statusOnly = !partsSent && Object.keys(changes).every((key) => key === 'status');
+        const {
+          term: current,
+          permissions,
+          vocabulary,
+        } = await this.#changeable(tx, await this.#repository.findById(tx, id, { lock: true }), user, {
+          statusOnly,
+        });
         if (current.version !== expected.version) {
           const detail = `You edited version ${expected.version}, but the term is now at version ${current.version}. Reload it and apply your change again.`;
           const extensions = { current: toTerm(current) };
@@ -205,6 +242,12 @@ export class TermsService {
               override,
             );
         }
+        const parts = await planConceptParts(partsBody, {
+          termId: id,
+          vocabulary,
+          status: changes.status ?? current.status,
+          targets: (ids) => this.#targets(tx, ids, user),
+        });
         const row = await this.#repository.update(tx, id, {
           ...(changes.term === undefined ? {} : { term: changes.term }),
           ...(changes.definition === undefined ? {} : { definition: changes.definition }),
@@ -213,9 +256,10 @@ export class TermsService {
           ...(changes.status === undefined ? {} : { status: changes.status }),
         });
         await this.#graphChanges.termsChanged(tx, [{ termId: id, change: 'updated' }]);
+        await this.#parts.replace(tx, id, parts);
         // Status and level changes keep the text: its validations still apply, nothing to queue.
         if (textChanged) await this.#validation.contentChanged(tx, row);
-        return toTerm(row);
+        return this.#concept(tx, row, vocabulary.defaultLanguage);
       });
     } catch (error) {
       throw this.#translateUniqueViolation(error, body.term ?? '', body.domain ?? null);
@@ -257,9 +301,31 @@ export class TermsService {
     return errors.termExists(term, domain);
   }
 
-  async #permissions(db: Db, term: TermRow, actor: Actor | null): Promise<VocabularyPermissions> {
-    const vocabulary = await this.#vocabularies.byId(db, term.vocabularyId, actor);
-    return vocabulary!.permissions;
+  async #concept(db: Db, row: TermRow, language: string): Promise<Concept> {
+    const parts = (await this.#parts.read(db, [row.id])).get(row.id)!;
+    return toConcept(row, parts, language);
+  }
+
+  /** The concepts a mapping or a replacement names, and whether the caller may read each. */
+  async #targets(db: Db, ids: readonly string[], actor: Actor): Promise<Map<string, TargetConcept>> {
+    const rows = await this.#repository.findByIds(db, [...new Set(ids)]);
+    const readable = new Map<string, boolean>();
+    for (const vocabularyId of new Set(rows.map((row) => row.vocabularyId)))
+      readable.set(
+        vocabularyId,
+        (await this.#vocabularies.byId(db, vocabularyId, actor))?.permissions.read ?? false,
+      );
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          id: row.id,
+          vocabularyId: row.vocabularyId,
+          iri: row.iri,
+          readable: readable.get(row.vocabularyId)!,
+        },
+      ]),
+    );
   }
 
   /** The caller's permissions in the term's vocabulary, when they may change it: 404 or 403 otherwise. */
@@ -268,9 +334,10 @@ export class TermsService {
     term: TermRow | undefined,
     user: AuthUser,
     options: { statusOnly?: boolean } = {},
-  ): Promise<{ term: TermRow; permissions: VocabularyPermissions }> {
+  ): Promise<{ term: TermRow; permissions: VocabularyPermissions; vocabulary: VocabularyInScope }> {
     if (!term) throw errors.notFound('No term with this id.');
-    const permissions = await this.#permissions(db, term, user);
+    const vocabulary = (await this.#vocabularies.byId(db, term.vocabularyId, user))!;
+    const permissions = vocabulary.permissions;
     if (!permissions.read) throw errors.notFound('No term with this id.');
     if (!policy.mayChangeTerm(user, permissions, term) && !(options.statusOnly && permissions.review))
       throw errors.forbidden(
@@ -278,7 +345,7 @@ export class TermsService {
           ? 'Only the creator of a term or an editor of its vocabulary may change or delete it.'
           : 'Only the editors of this vocabulary may change or delete its terms.',
       );
-    return { term, permissions };
+    return { term, permissions, vocabulary };
   }
 }
 
@@ -293,6 +360,10 @@ function assertTransition(
     throw errors.forbidden(
       'Only a reviewer of this vocabulary (or an administrator) may mark a term as validated.',
     );
+}
+
+export function toConcept(row: TermRow, parts: StoredParts, language: string): Concept {
+  return { ...toTerm(row), language, ...parts };
 }
 
 export function toTerm(row: TermRow): Term {

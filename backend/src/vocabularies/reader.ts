@@ -9,6 +9,8 @@ export interface VocabularyInScope {
   id: string;
   slug: string;
   defaultLanguage: string;
+  /** The content languages, the default one among them. */
+  languages: string[];
   permissions: VocabularyPermissions;
 }
 
@@ -27,6 +29,7 @@ function inScope(row: VocabularyWithRole | undefined, actor: Actor | null): Voca
     id: row.id,
     slug: row.slug,
     defaultLanguage: row.defaultLanguage,
+    languages: row.languages,
     permissions: policy.vocabulary(actor, accessOf(row)),
   };
 }

@@ -133,6 +133,20 @@ export const vocabulariesRepository = {
     return row?.role ?? null;
   },
 
+  /** The languages the vocabulary's concepts use in their labels, definitions, sources and notes. */
+  async languagesInUse(db: Db, vocabularyId: string): Promise<string[]> {
+    const result = await db.execute(sql`
+      SELECT DISTINCT p.language FROM terms t
+      JOIN LATERAL (
+        SELECT language FROM term_labels WHERE term_id = t.id
+        UNION SELECT language FROM term_definitions WHERE term_id = t.id
+        UNION SELECT language FROM term_sources WHERE term_id = t.id
+        UNION SELECT language FROM term_notes WHERE term_id = t.id
+      ) p ON true
+      WHERE t.vocabulary_id = ${vocabularyId}::uuid`);
+    return rowsOf<{ language: string }>(result).map((row) => row.language);
+  },
+
   async ownerCount(db: Db, vocabularyId: string): Promise<number> {
     const result = await db.execute(sql`
       SELECT count(*)::int AS n FROM vocabulary_members

@@ -82,7 +82,7 @@ export class VocabulariesService {
     const { version: _version, ...changes } = body;
     try {
       await this.#db.transaction(async (tx) => {
-        const current = await this.#readable(tx, slug, actor, { lock: true });
+        const current = await this.#readable(tx, slug, actor, { lock: true, count: true });
         if (!permissionsOf(actor, current).edit_settings)
           throw errors.forbidden('Only the owners of this vocabulary may change its settings.');
         if (current.version !== expectedVersion)
@@ -109,6 +109,15 @@ export class VocabulariesService {
               ]),
         ];
         if (problems.length > 0) throw errors.validation(problems);
+        // `term` and `definition` are in the default language: it cannot change under them.
+        if (defaultLanguage !== current.defaultLanguage && current.termCount > 0)
+          throw errors.defaultLanguageFixed(current.defaultLanguage);
+        const removed = current.languages.filter((language) => !languages.includes(language));
+        if (removed.length > 0) {
+          const inUse = await this.#repository.languagesInUse(tx, current.id);
+          const stillUsed = removed.filter((language) => inUse.includes(language));
+          if (stillUsed.length > 0) throw errors.languageInUse(stillUsed);
+        }
         await this.#repository.update(tx, current.id, {
           ...(changes.title !== undefined && { title: changes.title }),
           ...(changes.description !== undefined && { description: changes.description }),

@@ -80,6 +80,7 @@ const vocabularies: VocabularyReader = {
     id,
     slug: id,
     defaultLanguage: 'en',
+    languages: ['en'],
     permissions: { ...everything, read: id === 'open' },
   }),
   bySlug: async () => undefined,

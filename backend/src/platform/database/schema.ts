@@ -24,6 +24,7 @@ import {
   type FindingTranslations,
 } from '@lexikon/contracts/validation';
 import { relationTypes, termLevels, termStatuses, userRoles } from '@lexikon/contracts/vocabulary';
+import { altLabelKinds, hiddenLabelKinds, mappingTypes, noteKinds } from '@lexikon/contracts/concepts';
 import {
   vocabularyContributions,
   vocabularyRoles,
@@ -47,6 +48,10 @@ export const findingSeverity = pgEnum('finding_severity', findingSeverities);
 export const vocabularyVisibility = pgEnum('vocabulary_visibility', vocabularyVisibilities);
 export const vocabularyRole = pgEnum('vocabulary_role', vocabularyRoles);
 export const vocabularyContribution = pgEnum('vocabulary_contribution', vocabularyContributions);
+export const labelKind = pgEnum('label_kind', ['pref', 'alt', 'hidden']);
+export const labelVariant = pgEnum('label_variant', [...altLabelKinds, ...hiddenLabelKinds]);
+export const noteKind = pgEnum('note_kind', noteKinds);
+export const mappingType = pgEnum('mapping_type', mappingTypes);
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -262,6 +267,128 @@ export const terms = pgTable(
     // Exact duplicates of a definition, found by the validation rules without reading every row.
     index('terms_definition_hash_idx').on(sql`md5(lexikon_fold(${table.definition}))`),
     check('terms_version_positive', sql`${table.version} > 0`),
+  ],
+);
+
+const termReference = (name: string) =>
+  uuid(name)
+    .notNull()
+    .references(() => terms.id, { onDelete: 'cascade' });
+const languageColumn = () => text('language').notNull();
+const languageCheck = (name: string) => check(name, sql.raw(`language ~ ${LANGUAGE_TAG_SQL}`));
+
+/**
+ * Labels other than the preferred label in the vocabulary's default language (that one is `terms.term`):
+ * preferred labels in the other languages (one per language), alternative and hidden labels with their
+ * kind. Compared accent- and case-folded: a concept does not list one label twice.
+ */
+export const termLabels = pgTable(
+  'term_labels',
+  {
+    termId: termReference('term_id'),
+    kind: labelKind('kind').notNull(),
+    language: languageColumn(),
+    position: smallint('position').notNull(),
+    text: text('text').notNull(),
+    variant: labelVariant('variant'),
+  },
+  (table) => [
+    primaryKey({ columns: [table.termId, table.kind, table.language, table.position] }),
+    uniqueIndex('term_labels_one_pref_key')
+      .on(table.termId, table.language)
+      .where(sql`${table.kind} = 'pref'`),
+    uniqueIndex('term_labels_text_key').on(
+      table.termId,
+      table.kind,
+      table.language,
+      fold(sql`${table.text}`),
+    ),
+    index('term_labels_folded_idx').on(fold(sql`${table.text}`)),
+    languageCheck('term_labels_language'),
+    check(
+      'term_labels_variant',
+      sql.raw(
+        `(kind = 'pref' AND variant IS NULL) OR (kind = 'alt' AND variant IN (${altLabelKinds.map((kind) => `'${kind}'`).join(', ')})) OR (kind = 'hidden' AND variant IN (${hiddenLabelKinds.map((kind) => `'${kind}'`).join(', ')}))`,
+      ),
+    ),
+  ],
+);
+
+/** Definitions in the languages other than the default (that one is `terms.definition`). */
+export const termDefinitions = pgTable(
+  'term_definitions',
+  {
+    termId: termReference('term_id'),
+    language: languageColumn(),
+    text: text('text').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.termId, table.language] }),
+    languageCheck('term_definitions_language'),
+  ],
+);
+
+/** Where a definition comes from: a citation, a URL, or both, per language of the definition. */
+export const termSources = pgTable(
+  'term_sources',
+  {
+    termId: termReference('term_id'),
+    language: languageColumn(),
+    position: smallint('position').notNull(),
+    citation: text('citation'),
+    url: text('url'),
+  },
+  (table) => [
+    primaryKey({ columns: [table.termId, table.language, table.position] }),
+    languageCheck('term_sources_language'),
+    check('term_sources_something', sql`${table.citation} IS NOT NULL OR ${table.url} IS NOT NULL`),
+  ],
+);
+
+/** Scope notes, examples and editorial notes, per language. */
+export const termNotes = pgTable(
+  'term_notes',
+  {
+    termId: termReference('term_id'),
+    kind: noteKind('kind').notNull(),
+    language: languageColumn(),
+    position: smallint('position').notNull(),
+    text: text('text').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.termId, table.kind, table.language, table.position] }),
+    languageCheck('term_notes_language'),
+  ],
+);
+
+/** SKOS mapping properties to concepts of other vocabularies, in Lexikon (term_id) or not (IRI only). */
+export const termMappings = pgTable(
+  'term_mappings',
+  {
+    termId: termReference('term_id'),
+    type: mappingType('type').notNull(),
+    targetIri: text('target_iri').notNull(),
+    // Kept when the target concept is deleted: the IRI still names it.
+    targetTermId: uuid('target_term_id').references(() => terms.id, { onDelete: 'set null' }),
+    label: text('label'),
+  },
+  (table) => [
+    primaryKey({ columns: [table.termId, table.type, table.targetIri] }),
+    index('term_mappings_target_idx').on(table.targetTermId),
+  ],
+);
+
+/** What replaces a deprecated concept (dct:isReplacedBy). */
+export const termReplacements = pgTable(
+  'term_replacements',
+  {
+    termId: termReference('term_id'),
+    replacedById: termReference('replaced_by_id'),
+  },
+  (table) => [
+    primaryKey({ columns: [table.termId, table.replacedById] }),
+    index('term_replacements_by_idx').on(table.replacedById),
+    check('term_replacements_not_self', sql`${table.termId} <> ${table.replacedById}`),
   ],
 );
 

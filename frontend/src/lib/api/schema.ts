@@ -269,6 +269,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/vocabularies/{slug}/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List and search a vocabulary's terms (public vocabularies without signing in) */
+        get: operations["listVocabularyTerms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vocabularies/{slug}/terms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a term of a vocabulary (public vocabularies without signing in) */
+        get: operations["getVocabularyTerm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/terms": {
         parameters: {
             query?: never;
@@ -488,7 +522,7 @@ export interface components {
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ProblemCodeInput: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
+        ProblemCodeInput: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "default-language-fixed" | "language-in-use" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
         /** @description RFC 9457 problem details. */
         ProblemInput: {
             /** @description URI reference identifying the problem type. */
@@ -816,6 +850,49 @@ export interface components {
         ChangeRoleInput: {
             role: components["schemas"]["VocabularyRoleInput"];
         };
+        AltLabelInput: {
+            language: components["schemas"]["LanguageTagInput"];
+            text: string;
+            /**
+             * @default synonym
+             * @enum {string}
+             */
+            kind: "synonym" | "abbreviation" | "acronym" | "variant";
+        };
+        HiddenLabelInput: {
+            language: components["schemas"]["LanguageTagInput"];
+            text: string;
+            /**
+             * @default other
+             * @enum {string}
+             */
+            kind: "misspelling" | "old_spelling" | "other";
+        };
+        DefinitionSourceInput: {
+            /** @description The language of the definition it supports. */
+            language: components["schemas"]["LanguageTagInput"];
+            citation?: string | null;
+            /** @default null */
+            url: string | null;
+        };
+        ConceptNoteInput: {
+            /** @enum {string} */
+            kind: "scope" | "example" | "editorial";
+            language: components["schemas"]["LanguageTagInput"];
+            text: string;
+        };
+        ConceptMappingInput: {
+            /** @enum {string} */
+            type: "exactMatch" | "closeMatch" | "broadMatch" | "narrowMatch" | "relatedMatch";
+            /** @description The concept of another vocabulary, outside Lexikon. */
+            iri?: string;
+            /**
+             * Format: uuid
+             * @description Or a concept of another Lexikon vocabulary.
+             */
+            term_id?: string;
+            label?: string | null;
+        };
         /** @enum {string} */
         TermLevelInput: "beginner" | "intermediate" | "advanced" | "expert";
         /** @enum {string} */
@@ -838,6 +915,21 @@ export interface components {
              * @enum {string}
              */
             status: "draft" | "proposed";
+            /** @description Preferred labels in the other content languages; the default language's is `term`. */
+            pref_labels?: {
+                [key: string]: string;
+            };
+            alt_labels?: components["schemas"]["AltLabelInput"][];
+            hidden_labels?: components["schemas"]["HiddenLabelInput"][];
+            /** @description Definitions in the other content languages; the default language's is `definition`. */
+            definitions?: {
+                [key: string]: string;
+            };
+            sources?: components["schemas"]["DefinitionSourceInput"][];
+            notes?: components["schemas"]["ConceptNoteInput"][];
+            mappings?: components["schemas"]["ConceptMappingInput"][];
+            /** @description What to use instead of a deprecated concept. */
+            replaced_by?: string[];
         };
         UpdateTermInput: {
             term?: string;
@@ -849,6 +941,21 @@ export interface components {
             version?: number;
             /** @description With `status: "validated"`: a reviewer accepts the open findings of the latest validation, saying why (recorded). */
             override_findings?: components["schemas"]["OverrideFindingsInput"];
+            /** @description Preferred labels in the other content languages; the default language's is `term`. */
+            pref_labels?: {
+                [key: string]: string;
+            };
+            alt_labels?: components["schemas"]["AltLabelInput"][];
+            hidden_labels?: components["schemas"]["HiddenLabelInput"][];
+            /** @description Definitions in the other content languages; the default language's is `definition`. */
+            definitions?: {
+                [key: string]: string;
+            };
+            sources?: components["schemas"]["DefinitionSourceInput"][];
+            notes?: components["schemas"]["ConceptNoteInput"][];
+            mappings?: components["schemas"]["ConceptMappingInput"][];
+            /** @description What to use instead of a deprecated concept. */
+            replaced_by?: string[];
         };
         TermInput: {
             /** Format: uuid */
@@ -869,6 +976,65 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        ConceptInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            vocabulary_id: string;
+            notation: string;
+            /** @description Minted once from the vocabulary's base IRI; never changes. */
+            iri: string;
+            term: string;
+            definition: string;
+            domain: string | null;
+            level: components["schemas"]["TermLevelInput"];
+            status: components["schemas"]["TermStatusInput"];
+            version: number;
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The language of `term` and `definition`: the vocabulary's default. */
+            language: string;
+            pref_labels: {
+                [key: string]: string;
+            };
+            alt_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "synonym" | "abbreviation" | "acronym" | "variant";
+            }[];
+            hidden_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "misspelling" | "old_spelling" | "other";
+            }[];
+            definitions: {
+                [key: string]: string;
+            };
+            sources: {
+                language: string;
+                citation: string | null;
+                url: string | null;
+            }[];
+            notes: {
+                /** @enum {string} */
+                kind: "scope" | "example" | "editorial";
+                language: string;
+                text: string;
+            }[];
+            mappings: {
+                /** @enum {string} */
+                type: "exactMatch" | "closeMatch" | "broadMatch" | "narrowMatch" | "relatedMatch";
+                iri: string;
+                term_id: string | null;
+                label: string | null;
+            }[];
+            replaced_by: string[];
         };
         TermPageInput: {
             items: components["schemas"]["TermInput"][];
@@ -965,7 +1131,7 @@ export interface components {
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ProblemCode: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
+        ProblemCode: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "default-language-fixed" | "language-in-use" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** @description URI reference identifying the problem type. */
@@ -1285,6 +1451,48 @@ export interface components {
         ChangeRole: {
             role: components["schemas"]["VocabularyRole"];
         };
+        AltLabel: {
+            language: components["schemas"]["LanguageTag"];
+            text: string;
+            /**
+             * @default synonym
+             * @enum {string}
+             */
+            kind: "synonym" | "abbreviation" | "acronym" | "variant";
+        };
+        HiddenLabel: {
+            language: components["schemas"]["LanguageTag"];
+            text: string;
+            /**
+             * @default other
+             * @enum {string}
+             */
+            kind: "misspelling" | "old_spelling" | "other";
+        };
+        DefinitionSource: {
+            /** @description The language of the definition it supports. */
+            language: components["schemas"]["LanguageTag"];
+            /** @default null */
+            citation: string | null;
+            /** @default null */
+            url: string | null;
+        };
+        ConceptNote: {
+            /** @enum {string} */
+            kind: "scope" | "example" | "editorial";
+            language: components["schemas"]["LanguageTag"];
+            text: string;
+        };
+        ConceptMapping: {
+            /** @enum {string} */
+            type: "exactMatch" | "closeMatch" | "broadMatch" | "narrowMatch" | "relatedMatch";
+            /** @description The concept of another vocabulary, outside Lexikon. */
+            iri?: string;
+            /** @description Or a concept of another Lexikon vocabulary. */
+            term_id?: unknown;
+            /** @default null */
+            label: string | null;
+        };
         /** @enum {string} */
         TermLevel: "beginner" | "intermediate" | "advanced" | "expert";
         /** @enum {string} */
@@ -1307,6 +1515,17 @@ export interface components {
              * @enum {string}
              */
             status: "draft" | "proposed";
+            /** @description Preferred labels in the other content languages; the default language's is `term`. */
+            pref_labels?: unknown;
+            alt_labels?: components["schemas"]["AltLabel"][];
+            hidden_labels?: components["schemas"]["HiddenLabel"][];
+            /** @description Definitions in the other content languages; the default language's is `definition`. */
+            definitions?: unknown;
+            sources?: components["schemas"]["DefinitionSource"][];
+            notes?: components["schemas"]["ConceptNote"][];
+            mappings?: components["schemas"]["ConceptMapping"][];
+            /** @description What to use instead of a deprecated concept. */
+            replaced_by?: unknown[];
         };
         UpdateTerm: {
             term?: string;
@@ -1318,6 +1537,17 @@ export interface components {
             version?: number;
             /** @description With `status: "validated"`: a reviewer accepts the open findings of the latest validation, saying why (recorded). */
             override_findings?: components["schemas"]["OverrideFindings"];
+            /** @description Preferred labels in the other content languages; the default language's is `term`. */
+            pref_labels?: unknown;
+            alt_labels?: components["schemas"]["AltLabel"][];
+            hidden_labels?: components["schemas"]["HiddenLabel"][];
+            /** @description Definitions in the other content languages; the default language's is `definition`. */
+            definitions?: unknown;
+            sources?: components["schemas"]["DefinitionSource"][];
+            notes?: components["schemas"]["ConceptNote"][];
+            mappings?: components["schemas"]["ConceptMapping"][];
+            /** @description What to use instead of a deprecated concept. */
+            replaced_by?: unknown[];
         };
         Term: {
             /** Format: uuid */
@@ -1338,6 +1568,65 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        Concept: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            vocabulary_id: string;
+            notation: string;
+            /** @description Minted once from the vocabulary's base IRI; never changes. */
+            iri: string;
+            term: string;
+            definition: string;
+            domain: string | null;
+            level: components["schemas"]["TermLevel"];
+            status: components["schemas"]["TermStatus"];
+            version: number;
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The language of `term` and `definition`: the vocabulary's default. */
+            language: string;
+            pref_labels: {
+                [key: string]: string;
+            };
+            alt_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "synonym" | "abbreviation" | "acronym" | "variant";
+            }[];
+            hidden_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "misspelling" | "old_spelling" | "other";
+            }[];
+            definitions: {
+                [key: string]: string;
+            };
+            sources: {
+                language: string;
+                citation: string | null;
+                url: string | null;
+            }[];
+            notes: {
+                /** @enum {string} */
+                kind: "scope" | "example" | "editorial";
+                language: string;
+                text: string;
+            }[];
+            mappings: {
+                /** @enum {string} */
+                type: "exactMatch" | "closeMatch" | "broadMatch" | "narrowMatch" | "relatedMatch";
+                iri: string;
+                term_id: string | null;
+                label: string | null;
+            }[];
+            replaced_by: string[];
         };
         TermPage: {
             items: components["schemas"]["Term"][];
@@ -3193,6 +3482,170 @@ export interface operations {
             };
         };
     };
+    listVocabularyTerms: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page. */
+                cursor?: string;
+                /** @description Full-text search over term and definition. */
+                q?: string;
+                domain?: string;
+                level?: components["schemas"]["TermLevelInput"];
+                status?: components["schemas"]["TermStatusInput"];
+                created_by?: string;
+                /** @description Default: relevance when `q` is given, otherwise recent (newest first). */
+                sort?: "relevance" | "recent" | "term";
+            };
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermPage"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getVocabularyTerm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Concept"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listTerms: {
         parameters: {
             query?: {
@@ -3294,7 +3747,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Term"];
+                    "application/json": components["schemas"]["Concept"];
                 };
             };
             /** @description The request is not valid: each offending field is listed in `errors`. */
@@ -3383,7 +3836,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Term"];
+                    "application/json": components["schemas"]["Concept"];
                 };
             };
             /** @description The request is not valid: each offending field is listed in `errors`. */
@@ -3569,7 +4022,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Term"];
+                    "application/json": components["schemas"]["Concept"];
                 };
             };
             /** @description The request is not valid: each offending field is listed in `errors`. */

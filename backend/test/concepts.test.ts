@@ -1,0 +1,243 @@
+/**
+ * A concept's SKOS parts over HTTP: preferred labels in every content language, alternative and hidden
+ * labels, definitions with their sources, notes, mappings and replacements — on PGlite and PostgreSQL.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTerm,
+  createTestContext,
+  createUser,
+  type TestContext,
+  type TestUser,
+} from './support/test-app.ts';
+
+let context: TestContext;
+let owner: TestUser;
+let reader: TestUser;
+let counter = 0;
+
+beforeAll(async () => {
+  context = await createTestContext();
+  owner = await createUser(context);
+  reader = await createUser(context);
+});
+afterAll(() => context.close());
+
+const call = (
+  user: TestUser | null,
+  method: 'GET' | 'POST' | 'PATCH',
+  url: string,
+  payload?: Record<string, unknown>,
+) => context.app.inject({ method, url, headers: user ? user.auth : {}, ...(payload ? { payload } : {}) });
+
+async function vocabulary(extra: Record<string, unknown> = {}): Promise<string> {
+  const slug = `concepts-${++counter}-${Date.now().toString(36)}`;
+  const response = await call(owner, 'POST', '/api/vocabularies', {
+    slug,
+    title: { en: 'Machine learning' },
+    default_language: 'en',
+    languages: ['en', 'fr', 'de'],
+    visibility: 'public',
+    ...extra,
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return slug;
+}
+
+const full = {
+  term: 'Machine learning',
+  definition: 'The study of algorithms that improve through experience with data.',
+  domain: 'Computing',
+  pref_labels: { fr: 'Apprentissage automatique', de: 'Maschinelles Lernen' },
+  alt_labels: [
+    { language: 'en', text: 'ML', kind: 'abbreviation' },
+    { language: 'fr', text: 'Apprentissage machine', kind: 'synonym' },
+  ],
+  hidden_labels: [{ language: 'en', text: 'machine lerning', kind: 'misspelling' }],
+  definitions: { fr: "L'étude des algorithmes qui s'améliorent par l'expérience des données." },
+  sources: [
+    { language: 'en', citation: 'Mitchell, T. (1997). Machine Learning. McGraw Hill.' },
+    { language: 'fr', url: 'https://fr.wikipedia.org/wiki/Apprentissage_automatique' },
+  ],
+  notes: [
+    { kind: 'scope', language: 'en', text: 'Statistical learning, not rote memorisation.' },
+    { kind: 'example', language: 'en', text: 'Spam filters learn from labelled e-mail.' },
+  ],
+  mappings: [{ type: 'exactMatch', iri: 'http://www.wikidata.org/entity/Q2539', label: 'machine learning' }],
+};
+
+describe('a concept with its SKOS parts', () => {
+  it('is created, read back whole, and readable anonymously in a public vocabulary', async () => {
+    const slug = await vocabulary();
+    const created = await call(owner, 'POST', '/api/terms', { ...full, vocabulary: slug });
+    expect(created.statusCode, created.body).toBe(201);
+    const expected = {
+      language: 'en',
+      term: 'Machine learning',
+      pref_labels: { fr: 'Apprentissage automatique', de: 'Maschinelles Lernen' },
+      alt_labels: [
+        { language: 'en', text: 'ML', kind: 'abbreviation' },
+        { language: 'fr', text: 'Apprentissage machine', kind: 'synonym' },
+      ],
+      hidden_labels: [{ language: 'en', text: 'machine lerning', kind: 'misspelling' }],
+      definitions: { fr: "L'étude des algorithmes qui s'améliorent par l'expérience des données." },
+      sources: [
+        { language: 'en', citation: 'Mitchell, T. (1997). Machine Learning. McGraw Hill.', url: null },
+        { language: 'fr', citation: null, url: 'https://fr.wikipedia.org/wiki/Apprentissage_automatique' },
+      ],
+      notes: [
+        { kind: 'scope', language: 'en', text: 'Statistical learning, not rote memorisation.' },
+        { kind: 'example', language: 'en', text: 'Spam filters learn from labelled e-mail.' },
+      ],
+      mappings: [
+        {
+          type: 'exactMatch',
+          iri: 'http://www.wikidata.org/entity/Q2539',
+          term_id: null,
+          label: 'machine learning',
+        },
+      ],
+      replaced_by: [],
+    };
+    expect(created.json()).toMatchObject(expected);
+    const id = created.json().id as string;
+    expect((await call(reader, 'GET', `/api/terms/${id}`)).json()).toMatchObject(expected);
+    expect((await call(null, 'GET', `/api/vocabularies/${slug}/terms/${id}`)).json()).toMatchObject(expected);
+  });
+
+  it('replaces the parts an edit sends, keeps the others, and bumps the version', async () => {
+    const slug = await vocabulary();
+    const term = await createTerm(context, owner, { ...full, vocabulary: slug });
+    const edited = await call(owner, 'PATCH', `/api/terms/${term.id}`, {
+      alt_labels: [{ language: 'de', text: 'ML', kind: 'abbreviation' }],
+      version: 1,
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json()).toMatchObject({
+      version: 2,
+      alt_labels: [{ language: 'de', text: 'ML', kind: 'abbreviation' }],
+      pref_labels: full.pref_labels,
+      hidden_labels: full.hidden_labels,
+    });
+    // A stale version changes nothing.
+    const stale = await call(owner, 'PATCH', `/api/terms/${term.id}`, { alt_labels: [], version: 1 });
+    expect(stale.statusCode).toBe(409);
+    expect((await call(owner, 'GET', `/api/terms/${term.id}`)).json().alt_labels).toHaveLength(1);
+  });
+
+  it('refuses parts outside the vocabulary’s languages, a second preferred label in the default language, and repeats', async () => {
+    const slug = await vocabulary();
+    const response = await call(owner, 'POST', '/api/terms', {
+      term: 'Neural network',
+      definition: 'A model made of layers of connected artificial neurons.',
+      vocabulary: slug,
+      pref_labels: { en: 'Neural net', it: 'Rete neurale', 'EN-x-bad': 'x' },
+      alt_labels: [
+        { language: 'en', text: 'NN', kind: 'acronym' },
+        { language: 'en', text: 'nn', kind: 'acronym' },
+      ],
+      sources: [{ language: 'en' }],
+      notes: [{ kind: 'history', language: 'en', text: 'x' }],
+    });
+    expect(response.statusCode).toBe(400);
+    const paths = (response.json().errors as { path: string }[]).map((error) => error.path);
+    expect(paths).toEqual(expect.arrayContaining(['body.sources.0', 'body.notes.0.kind']));
+    const semantic = await call(owner, 'POST', '/api/terms', {
+      term: 'Neural network',
+      definition: 'A model made of layers of connected artificial neurons.',
+      vocabulary: slug,
+      pref_labels: { en: 'Neural net', it: 'Rete neurale' },
+      alt_labels: [
+        { language: 'en', text: 'NN', kind: 'acronym' },
+        { language: 'en', text: 'nn', kind: 'acronym' },
+      ],
+    });
+    expect(semantic.statusCode).toBe(400);
+    expect((semantic.json().errors as { path: string }[]).map((error) => error.path)).toEqual([
+      'body.pref_labels.en',
+      'body.pref_labels.it',
+      'body.alt_labels.1.text',
+    ]);
+    expect((await call(owner, 'GET', `/api/terms?vocabulary=${slug}`)).json().items).toEqual([]);
+  });
+
+  it('keeps one preferred label per language in the database, whoever writes', async () => {
+    const slug = await vocabulary();
+    const term = await createTerm(context, owner, {
+      term: 'Overfitting',
+      vocabulary: slug,
+      pref_labels: { fr: 'Surapprentissage' },
+    });
+    const attempt = (language: string) =>
+      context.database.db
+        .execute(
+          sql`INSERT INTO term_labels (term_id, kind, language, position, text) VALUES (${term.id}::uuid, 'pref', ${language}, 1, 'Another')`,
+        )
+        .then(
+          () => 'accepted',
+          (error: Error) => String((error.cause as Error | undefined)?.message ?? error.message),
+        );
+    expect(await attempt('fr')).toMatch(/duplicate key|unique/);
+    expect(await attempt('en')).toMatch(/preferred label and definition are the term/);
+  });
+
+  it('deprecates a concept with its replacement, and maps to a concept of another vocabulary', async () => {
+    const slug = await vocabulary();
+    const other = await vocabulary();
+    const old = await createTerm(context, owner, { term: 'Data mining (old sense)', vocabulary: slug });
+    const replacement = await createTerm(context, owner, { term: 'Knowledge discovery', vocabulary: slug });
+    const elsewhere = await createTerm(context, owner, { term: 'Fouille de données', vocabulary: other });
+    const notYet = await call(owner, 'PATCH', `/api/terms/${old.id}`, {
+      replaced_by: [replacement.id],
+      version: 1,
+    });
+    expect(notYet.statusCode).toBe(400);
+    const deprecated = await call(owner, 'PATCH', `/api/terms/${old.id}`, {
+      status: 'deprecated',
+      replaced_by: [replacement.id],
+      mappings: [{ type: 'closeMatch', term_id: elsewhere.id }],
+      version: 1,
+    });
+    expect(deprecated.statusCode, deprecated.body).toBe(200);
+    expect(deprecated.json()).toMatchObject({
+      status: 'deprecated',
+      replaced_by: [replacement.id],
+      mappings: [{ type: 'closeMatch', term_id: elsewhere.id, iri: elsewhere.iri, label: null }],
+    });
+    // Still resolvable, by id and in its vocabulary.
+    expect((await call(null, 'GET', `/api/vocabularies/${slug}/terms/${old.id}`)).json().status).toBe(
+      'deprecated',
+    );
+    // Revived as a draft, it no longer names a replacement.
+    const revived = await call(owner, 'PATCH', `/api/terms/${old.id}`, { status: 'draft', version: 2 });
+    expect(revived.json()).toMatchObject({ status: 'draft', replaced_by: [] });
+  });
+
+  it('keeps the default language while concepts use it, and a content language while parts use it', async () => {
+    const slug = await vocabulary();
+    await createTerm(context, owner, {
+      term: 'Gradient descent',
+      vocabulary: slug,
+      definitions: { de: 'Ein Optimierungsverfahren.' },
+    });
+    const moveDefault = await call(owner, 'PATCH', `/api/vocabularies/${slug}`, {
+      default_language: 'fr',
+      title: { en: 'ML', fr: 'AA' },
+      version: 1,
+    });
+    expect(moveDefault.statusCode).toBe(409);
+    expect(moveDefault.json().code).toBe('default-language-fixed');
+    const dropGerman = await call(owner, 'PATCH', `/api/vocabularies/${slug}`, {
+      languages: ['en', 'fr'],
+      version: 1,
+    });
+    expect(dropGerman.statusCode).toBe(409);
+    expect(dropGerman.json()).toMatchObject({ code: 'language-in-use', languages: ['de'] });
+    const dropFrench = await call(owner, 'PATCH', `/api/vocabularies/${slug}`, {
+      languages: ['en', 'de'],
+      version: 1,
+    });
+    expect(dropFrench.statusCode).toBe(200);
+  });
+});
