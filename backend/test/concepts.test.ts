@@ -241,3 +241,60 @@ describe('a concept with its SKOS parts', () => {
     expect(dropFrench.statusCode).toBe(200);
   });
 });
+
+describe('search over labels and definitions', () => {
+  it('finds a concept by any label in any content language, stemmed and folded, and says what matched', async () => {
+    const slug = await vocabulary();
+    const term = await createTerm(context, owner, {
+      ...full,
+      term: 'Supervised learning',
+      vocabulary: slug,
+      pref_labels: { fr: 'Apprentissage supervisé', de: 'Überwachtes Lernen' },
+      alt_labels: [{ language: 'en', text: 'SL', kind: 'abbreviation' }],
+      hidden_labels: [{ language: 'en', text: 'suppervised lurning', kind: 'misspelling' }],
+      mappings: [],
+    });
+    const search = async (q: string, extra = '') => {
+      const response = await call(
+        reader,
+        'GET',
+        `/api/terms?vocabulary=${slug}&q=${encodeURIComponent(q)}${extra}`,
+      );
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json().items as {
+        id: string;
+        match: { text: string; language: string; kind: string } | null;
+      }[];
+    };
+    expect((await search('supervised'))[0]).toMatchObject({
+      id: term.id,
+      match: { text: 'Supervised learning', language: 'en', kind: 'pref' },
+    });
+    // French stemming and accent folding: plurals, and "supervises" finds "supervisé".
+    expect((await search('apprentissages supervises'))[0]?.match).toMatchObject({
+      text: 'Apprentissage supervisé',
+      language: 'fr',
+      kind: 'pref',
+    });
+    // German: "Uberwacht" (no umlaut) is a prefix of the folded label.
+    expect((await search('uberwacht'))[0]?.match).toMatchObject({ language: 'de', kind: 'pref' });
+    expect((await search('sl'))[0]?.match).toMatchObject({ text: 'SL', kind: 'alt' });
+    expect((await search('lurning'))[0]?.match).toMatchObject({ kind: 'hidden' });
+    expect((await search('améliorent'))[0]?.match).toMatchObject({ language: 'fr', kind: 'definition' });
+    // A language filter searches that language only.
+    expect(await search('learning', '&language=fr')).toEqual([]);
+    expect((await search('apprentissage', '&language=fr'))[0]?.id).toBe(term.id);
+    const unknown = await call(reader, 'GET', `/api/terms?q=x&language=klingon`);
+    expect(unknown.statusCode).toBe(400);
+  });
+
+  it('uses a text-search configuration that the server has for every language it maps', async () => {
+    const { rows } = (await context.database.db.execute(sql`
+      SELECT tag, lexikon_regconfig(tag)::text AS config FROM unnest(ARRAY['ar','da','nl','en','fi','fr','de','el','hu','id','ga','it','lt','ne','nb','pt','ro','ru','es','sv','ta','tr','ja','zh-Hant']) AS tag`)) as unknown as {
+      rows: { tag: string; config: string }[];
+    };
+    expect(rows.find((row) => row.tag === 'ja')?.config).toBe('simple');
+    expect(rows.find((row) => row.tag === 'pt')?.config).toBe('portuguese');
+    expect(new Set(rows.map((row) => row.config)).size).toBe(23);
+  });
+});

@@ -260,3 +260,41 @@ describe('0008: concept parts', () => {
     expect(edited.statusCode).toBe(403);
   });
 });
+
+describe('0009: label search', () => {
+  it('indexes the labels and definitions 0008 stored, in their language, and the app finds them', async () => {
+    const { database, url } = await databaseAt('0008_concept_parts');
+    const id = '7f8091a2-4444-4000-8000-000000000001';
+    await database.db.execute(sql`
+      INSERT INTO terms (id, term, definition) VALUES (${id}, 'Apprentissage profond', 'Des réseaux de neurones à plusieurs couches.')`);
+    await database.db.execute(sql`
+      INSERT INTO term_labels (term_id, kind, language, position, text) VALUES (${id}, 'pref', 'en', 0, 'Deep learning')`);
+    await database.db.execute(sql`
+      INSERT INTO term_definitions (term_id, language, text) VALUES (${id}, 'en', 'Neural networks with many layers.')`);
+
+    await runMigrations(database);
+
+    expect(
+      rowsOf<{ text: string }>(
+        await database.db.execute(sql`SELECT text FROM term_labels WHERE term_id = ${id}::uuid`),
+      ),
+    ).toEqual([{ text: 'Deep learning' }]);
+    const config = testConfig({}, url);
+    const app = await buildApp({
+      config,
+      database,
+      logger: pino({ level: 'silent' }),
+      clock: new ManualClock(),
+    });
+    cleanup.push(() => app.close());
+    await app.ready();
+    const reader = await createUser({ app, database, config, close: async () => {} });
+    const found = await app.inject({ method: 'GET', url: '/api/terms?q=layers', headers: reader.auth });
+    expect(found.json().items).toEqual([
+      expect.objectContaining({
+        id,
+        match: { text: 'Neural networks with many layers.', language: 'en', kind: 'definition' },
+      }),
+    ]);
+  });
+});

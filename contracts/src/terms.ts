@@ -3,6 +3,7 @@ import { idSchema, labelSchema, proseSchema } from './text.ts';
 import { overrideFindingsBodySchema } from './validation.ts';
 import { statusTransitions, termLevels, termStatuses } from './vocabulary.ts';
 import { vocabularySlugSchema } from './vocabularies.ts';
+import { languageTagSchema } from './languages.ts';
 import { conceptPartsBodySchema, conceptPartsSchema } from './concepts.ts';
 
 export { statusTransitions };
@@ -100,15 +101,15 @@ export const listTermsQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().max(512).optional().meta({ description: 'Opaque cursor from a previous page.' }),
-    q: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .optional()
-      .meta({ description: 'Full-text search over term and definition.' }),
+    q: z.string().trim().min(1).max(200).optional().meta({
+      description:
+        'Full-text search over preferred, alternative and hidden labels and definitions, in every content language (stemmed per language, accents folded, prefixes of words).',
+    }),
     vocabulary: vocabularySlugSchema.optional().meta({
       description: 'Only this vocabulary; every vocabulary the caller may read when left out.',
+    }),
+    language: languageTagSchema.optional().meta({
+      description: 'Search only labels and definitions in this language.',
     }),
     domain: z.string().trim().min(1).max(DOMAIN_MAX_LENGTH).optional(),
     level: termLevelSchema.optional(),
@@ -121,9 +122,22 @@ export const listTermsQuerySchema = z
   })
   .strict();
 
+/** Which label (or definition) a search matched, and in which language. */
+export const searchMatchSchema = z
+  .object({
+    text: z.string(),
+    language: z.string(),
+    kind: z.enum(['pref', 'alt', 'hidden', 'definition']),
+  })
+  .meta({ id: 'SearchMatch' });
+
 export const termPageSchema = z
   .object({
-    items: z.array(termSchema),
+    items: z.array(
+      termSchema.extend({
+        match: searchMatchSchema.nullable().optional().meta({ description: 'With `q`: what matched.' }),
+      }),
+    ),
     next_cursor: z.string().nullable(),
     limit: z.number().int(),
   })
@@ -142,6 +156,7 @@ export const domainListSchema = z
 
 export type Term = z.infer<typeof termSchema>;
 export type Concept = z.infer<typeof conceptSchema>;
+export type SearchMatch = z.infer<typeof searchMatchSchema>;
 export type CreateTermBody = z.infer<typeof createTermBodySchema>;
 export type UpdateTermBody = z.infer<typeof updateTermBodySchema>;
 export type ListTermsQuery = z.infer<typeof listTermsQuerySchema>;

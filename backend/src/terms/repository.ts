@@ -5,6 +5,11 @@ import type { TermSort } from './schemas.ts';
 
 const { searchVector: _searchVector, ...termColumns } = getTableColumns(terms);
 export type TermRow = Omit<typeof terms.$inferSelect, 'searchVector'>;
+export type SearchMatchRow = {
+  text: string;
+  language: string;
+  kind: 'pref' | 'alt' | 'hidden' | 'definition';
+};
 export type NewTermRow = typeof terms.$inferInsert;
 
 export interface TermFilters {
@@ -15,6 +20,10 @@ export interface TermFilters {
   readableBy: { userId: string | null; everything: boolean };
   vocabularyId?: string | undefined;
   q?: string | undefined;
+  /** Search labels and definitions in this language only. */
+  language?: string | undefined;
+  /** The languages whose stemming a search uses: the filter's, or every content language. */
+  searchLanguages?: readonly string[] | undefined;
   domain?: string | undefined;
   level?: TermRow['level'] | undefined;
   status?: TermRow['status'] | undefined;
@@ -54,7 +63,30 @@ function readableVocabularies(userId: string | null): SQL {
   return sql`${terms.vocabularyId} IN (SELECT id FROM vocabularies WHERE visibility <> 'private' UNION ALL SELECT vocabulary_id FROM vocabulary_members WHERE user_id = ${userId}::uuid)`;
 }
 
+/**
+ * The search of labels and definitions in other languages: the words stemmed in each content language,
+ * plus the same prefixes as searchQuery. Built from constants, so the GIN indexes serve it.
+ */
+export function labelQuery(q: string, languages: readonly string[]): SQL | null {
+  const prefixes = searchQuery(q);
+  if (!prefixes) return null;
+  const stemmed = languages.map(
+    (language) => sql`websearch_to_tsquery(lexikon_regconfig(${language}), lexikon_fold(${q}))`,
+  );
+  return sql`(${sql.join([...stemmed, prefixes], sql` || `)})`;
+}
+
+const defaultLanguage = sql<string>`(SELECT v.default_language FROM vocabularies v WHERE v.id = ${terms.vocabularyId})`;
+
 export const termsRepository = {
+  /** Every content language of every vocabulary. */
+  async contentLanguages(db: Db): Promise<string[]> {
+    const result = await db.execute(
+      sql`SELECT DISTINCT unnest(languages) AS language FROM vocabularies ORDER BY 1`,
+    );
+    return rowsOf<{ language: string }>(result).map((row) => row.language);
+  },
+
   async insert(db: Db, values: NewTermRow): Promise<TermRow> {
     const [row] = await db.insert(terms).values(values).returning(termColumns);
     return row!;
@@ -139,7 +171,7 @@ export const termsRepository = {
     sort: TermSort,
     limit: number,
     after: Keyset | undefined,
-  ): Promise<{ rows: TermRow[]; keys: Keyset[] }> {
+  ): Promise<{ rows: (TermRow & { match: SearchMatchRow | null })[]; keys: Keyset[] }> {
     const conditions: (SQL | undefined)[] = [];
     if (filters.vocabularyId !== undefined) conditions.push(eq(terms.vocabularyId, filters.vocabularyId));
     if (!filters.readableBy.everything) conditions.push(readableVocabularies(filters.readableBy.userId));
@@ -150,14 +182,23 @@ export const termsRepository = {
     if (filters.createdBy !== undefined) conditions.push(eq(terms.createdBy, filters.createdBy));
 
     const tsquery = filters.q === undefined ? null : searchQuery(filters.q);
+    const labels = filters.q === undefined ? null : labelQuery(filters.q, filters.searchLanguages ?? []);
+    const inLanguage = (column: SQL) =>
+      filters.language === undefined ? sql`true` : sql`${column} = ${filters.language}`;
     if (filters.q !== undefined)
-      conditions.push(tsquery ? sql`${terms.searchVector} @@ ${tsquery}` : sql`false`);
+      conditions.push(
+        tsquery && labels
+          ? sql`((${terms.searchVector} @@ ${tsquery} AND ${inLanguage(defaultLanguage)})
+              OR ${terms.id} IN (SELECT l.term_id FROM term_labels l WHERE l.search_vector @@ ${labels} AND ${inLanguage(sql`l.language`)})
+              OR ${terms.id} IN (SELECT d.term_id FROM term_definitions d WHERE d.search_vector @@ ${labels} AND ${inLanguage(sql`d.language`)}))`
+          : sql`false`,
+      );
 
     let key: SQL;
     let order: SQL[];
     let afterCondition: SQL | undefined;
-    if (sort === 'relevance' && tsquery) {
-      key = sql`ts_rank(${terms.searchVector}, ${tsquery})`;
+    if (sort === 'relevance' && tsquery && labels) {
+      key = sql`greatest(ts_rank(${terms.searchVector}, ${tsquery}), coalesce((SELECT max(ts_rank(l.search_vector, ${labels})) FROM term_labels l WHERE l.term_id = ${terms.id}), 0))`;
       order = [sql`${key} DESC`, desc(terms.id)];
       if (after)
         afterCondition = sql`(${key}, ${terms.id}) < (${Number(after.key)}::real, ${after.id}::uuid)`;
@@ -176,8 +217,22 @@ export const termsRepository = {
     }
     conditions.push(afterCondition);
 
+    const match =
+      labels === null
+        ? sql<SearchMatchRow | null>`NULL::json`
+        : sql<SearchMatchRow | null>`CASE
+            WHEN (to_tsvector(lexikon_regconfig(${defaultLanguage}), lexikon_fold(${terms.term})) || to_tsvector('simple'::regconfig, lexikon_fold(${terms.term}))) @@ ${labels} AND ${inLanguage(defaultLanguage)}
+              THEN json_build_object('text', ${terms.term}, 'language', ${defaultLanguage}, 'kind', 'pref')
+            ELSE coalesce(
+              (SELECT json_build_object('text', l.text, 'language', l.language, 'kind', l.kind) FROM term_labels l
+               WHERE l.term_id = ${terms.id} AND l.search_vector @@ ${labels} AND ${inLanguage(sql`l.language`)}
+               ORDER BY array_position(ARRAY['pref', 'alt', 'hidden']::label_kind[], l.kind), l.language, l.position LIMIT 1),
+              (SELECT json_build_object('text', d.text, 'language', d.language, 'kind', 'definition') FROM term_definitions d
+               WHERE d.term_id = ${terms.id} AND d.search_vector @@ ${labels} AND ${inLanguage(sql`d.language`)} ORDER BY d.language LIMIT 1),
+              json_build_object('text', ${terms.definition}, 'language', ${defaultLanguage}, 'kind', 'definition'))
+          END`;
     const rows = await db
-      .select({ ...termColumns, sortKey: sql<string | number>`${key}` })
+      .select({ ...termColumns, sortKey: sql<string | number>`${key}`, match })
       .from(terms)
       .where(and(...conditions))
       .orderBy(...order)

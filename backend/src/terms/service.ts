@@ -14,6 +14,7 @@ import type { TermRow, TermsRepository } from './repository.ts';
 import {
   statusTransitions,
   type Concept,
+  type SearchMatch,
   type ConceptPartsBody,
   type CreateTermBody,
   type ListTermsQuery,
@@ -44,7 +45,7 @@ export interface TermValidationHooks {
 }
 
 export interface TermPage {
-  items: Term[];
+  items: (Term & { match?: SearchMatch | null })[];
   next_cursor: string | null;
   limit: number;
 }
@@ -142,6 +143,13 @@ export class TermsService {
         readableBy: { userId: actor?.id ?? null, everything: actor !== null && policy.isReviewer(actor) },
         vocabularyId: vocabulary?.id,
         q: query.q,
+        language: query.language,
+        searchLanguages:
+          query.q === undefined
+            ? undefined
+            : query.language !== undefined
+              ? [query.language]
+              : (vocabulary?.languages ?? (await this.#repository.contentLanguages(this.#db))),
         domain: query.domain,
         level: query.level,
         status: query.status,
@@ -155,7 +163,7 @@ export class TermsService {
     const page = rows.slice(0, query.limit);
     const last = keys[page.length - 1];
     return {
-      items: page.map(toTerm),
+      items: page.map((row) => ({ ...toTerm(row), ...(query.q === undefined ? {} : { match: row.match }) })),
       next_cursor: hasMore && last ? encodeCursor(sort, last) : null,
       limit: query.limit,
     };

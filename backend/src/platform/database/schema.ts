@@ -275,6 +275,10 @@ const termReference = (name: string) =>
     .notNull()
     .references(() => terms.id, { onDelete: 'cascade' });
 const languageColumn = () => text('language').notNull();
+const languageVector = (column: string) =>
+  sql.raw(
+    `to_tsvector(lexikon_regconfig(language), lexikon_fold(${column})) || to_tsvector('simple'::regconfig, lexikon_fold(${column}))`,
+  );
 const languageCheck = (name: string) => check(name, sql.raw(`language ~ ${LANGUAGE_TAG_SQL}`));
 
 /**
@@ -291,8 +295,11 @@ export const termLabels = pgTable(
     position: smallint('position').notNull(),
     text: text('text').notNull(),
     variant: labelVariant('variant'),
+    // Stemmed in the label's own language (lexikon_regconfig, migration 0009) and as raw words.
+    searchVector: tsvector('search_vector').notNull().generatedAlwaysAs(languageVector('text')),
   },
   (table) => [
+    index('term_labels_search_idx').using('gin', table.searchVector),
     primaryKey({ columns: [table.termId, table.kind, table.language, table.position] }),
     uniqueIndex('term_labels_one_pref_key')
       .on(table.termId, table.language)
@@ -321,10 +328,12 @@ export const termDefinitions = pgTable(
     termId: termReference('term_id'),
     language: languageColumn(),
     text: text('text').notNull(),
+    searchVector: tsvector('search_vector').notNull().generatedAlwaysAs(languageVector('text')),
   },
   (table) => [
     primaryKey({ columns: [table.termId, table.language] }),
     languageCheck('term_definitions_language'),
+    index('term_definitions_search_idx').using('gin', table.searchVector),
   ],
 );
 

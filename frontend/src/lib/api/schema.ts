@@ -1036,8 +1036,35 @@ export interface components {
             }[];
             replaced_by: string[];
         };
+        SearchMatchInput: {
+            text: string;
+            language: string;
+            /** @enum {string} */
+            kind: "pref" | "alt" | "hidden" | "definition";
+        };
         TermPageInput: {
-            items: components["schemas"]["TermInput"][];
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                vocabulary_id: string;
+                notation: string;
+                /** @description Minted once from the vocabulary's base IRI; never changes. */
+                iri: string;
+                term: string;
+                definition: string;
+                domain: string | null;
+                level: components["schemas"]["TermLevelInput"];
+                status: components["schemas"]["TermStatusInput"];
+                version: number;
+                created_by: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+                /** @description With `q`: what matched. */
+                match?: components["schemas"]["SearchMatchInput"] | null;
+            }[];
             next_cursor: string | null;
             limit: number;
         };
@@ -1628,8 +1655,35 @@ export interface components {
             }[];
             replaced_by: string[];
         };
+        SearchMatch: {
+            text: string;
+            language: string;
+            /** @enum {string} */
+            kind: "pref" | "alt" | "hidden" | "definition";
+        };
         TermPage: {
-            items: components["schemas"]["Term"][];
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                vocabulary_id: string;
+                notation: string;
+                /** @description Minted once from the vocabulary's base IRI; never changes. */
+                iri: string;
+                term: string;
+                definition: string;
+                domain: string | null;
+                level: components["schemas"]["TermLevel"];
+                status: components["schemas"]["TermStatus"];
+                version: number;
+                created_by: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+                /** @description With `q`: what matched. */
+                match?: components["schemas"]["SearchMatch"] | null;
+            }[];
             next_cursor: string | null;
             limit: number;
         };
@@ -3488,8 +3542,9 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from a previous page. */
                 cursor?: string;
-                /** @description Full-text search over term and definition. */
+                /** @description Full-text search over preferred, alternative and hidden labels and definitions, in every content language (stemmed per language, accents folded, prefixes of words). */
                 q?: string;
+                language?: components["schemas"]["LanguageTagInput"];
                 domain?: string;
                 level?: components["schemas"]["TermLevelInput"];
                 status?: components["schemas"]["TermStatusInput"];
@@ -3652,9 +3707,10 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from a previous page. */
                 cursor?: string;
-                /** @description Full-text search over term and definition. */
+                /** @description Full-text search over preferred, alternative and hidden labels and definitions, in every content language (stemmed per language, accents folded, prefixes of words). */
                 q?: string;
                 vocabulary?: components["schemas"]["VocabularySlugInput"];
+                language?: components["schemas"]["LanguageTagInput"];
                 domain?: string;
                 level?: components["schemas"]["TermLevelInput"];
                 status?: components["schemas"]["TermStatusInput"];
