@@ -29,7 +29,7 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
         operationId: 'createTerm',
         summary: 'Create a term',
         body: createTermBodySchema,
-        response: { 201: conceptSchema, ...problemResponses(...BODY_PROBLEMS, 401, 409, 503) },
+        response: { 201: conceptSchema, ...problemResponses(...BODY_PROBLEMS, 401, 403, 404, 409, 503) },
       },
     },
     async (request, reply) => {
@@ -46,7 +46,7 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
         operationId: 'listTerms',
         summary: 'List and search terms (keyset pagination)',
         querystring: listTermsQuerySchema,
-        response: { 200: termPageSchema, ...problemResponses(400, 401, 431, 503) },
+        response: { 200: termPageSchema, ...problemResponses(400, 401, 404, 431, 503) },
       },
     },
     async (request) => service.list(request.query, currentUser(request)),

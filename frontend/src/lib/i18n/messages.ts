@@ -2,14 +2,15 @@ import * as auth from './auth.ts';
 import * as common from './common.ts';
 import * as terms from './terms.ts';
 import * as validation from './validation.ts';
+import * as vocabularies from './vocabularies.ts';
 
 export const locales = ['fr', 'en'] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = 'fr';
 
 const dictionaries = {
-  fr: { ...common.fr, ...auth.fr, ...terms.fr, ...validation.fr },
-  en: { ...common.en, ...auth.en, ...terms.en, ...validation.en },
+  fr: { ...common.fr, ...auth.fr, ...terms.fr, ...validation.fr, ...vocabularies.fr },
+  en: { ...common.en, ...auth.en, ...terms.en, ...validation.en, ...vocabularies.en },
 };
 
 export type MessageKey = keyof typeof dictionaries.fr;

@@ -16,6 +16,8 @@ const MAX_QUERY_LENGTH = 200;
 const MAX_CURSOR_LENGTH = 512;
 
 export interface TermFilters {
+  /** A vocabulary's slug. */
+  vocabulary?: string;
   q?: string;
   domain?: string;
   level?: TermLevel;
@@ -37,6 +39,10 @@ function text(value: string | null, max: number): string | undefined {
 
 export function parseTermFilters(params: URLSearchParams): TermFilters {
   const filters: TermFilters = {};
+  const vocabulary = params.get('vocabulary')?.trim();
+  // The contracts' slug rule, repeated here to keep zod off the list page.
+  if (vocabulary && /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/.test(vocabulary))
+    filters.vocabulary = vocabulary;
   const q = text(params.get('q'), MAX_QUERY_LENGTH);
   if (q) filters.q = q;
   const domain = text(params.get('domain'), DOMAIN_MAX_LENGTH);
@@ -70,12 +76,15 @@ export function parseCursor(params: URLSearchParams): string | undefined {
 
 /** Filters that narrow the list (sort order and page size do not). */
 export function hasActiveFilters(filters: TermFilters): boolean {
-  return Boolean(filters.q || filters.domain || filters.level || filters.status || filters.mine);
+  return Boolean(
+    filters.vocabulary || filters.q || filters.domain || filters.level || filters.status || filters.mine,
+  );
 }
 
 /** `/terms?…` for these filters, optionally at a page given by its cursor. */
 export function termsHref(filters: TermFilters, cursor?: string): string {
   const params = new URLSearchParams();
+  if (filters.vocabulary) params.set('vocabulary', filters.vocabulary);
   if (filters.q) params.set('q', filters.q);
   if (filters.domain) params.set('domain', filters.domain);
   if (filters.level) params.set('level', filters.level);
@@ -91,6 +100,7 @@ export function termsHref(filters: TermFilters, cursor?: string): string {
 export interface ListTermsApiQuery {
   limit: number;
   cursor?: string;
+  vocabulary?: string;
   q?: string;
   domain?: string;
   level?: TermLevel;
@@ -108,6 +118,7 @@ export function listQuery(
   return {
     limit: filters.limit ?? DEFAULT_PAGE_SIZE,
     ...(cursor ? { cursor } : {}),
+    ...(filters.vocabulary ? { vocabulary: filters.vocabulary } : {}),
     ...(filters.q ? { q: filters.q } : {}),
     ...(filters.domain ? { domain: filters.domain } : {}),
     ...(filters.level ? { level: filters.level } : {}),
