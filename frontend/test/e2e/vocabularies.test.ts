@@ -91,3 +91,71 @@ describe('the vocabulary pages', () => {
     await theirs.close();
   });
 });
+
+describe('the term page of a concept', () => {
+  it('shows its labels per language, sources, notes, mappings and replacement, axe-clean', async () => {
+    const api = apiClient();
+    const owner = await api.createUser('concept-owner');
+    const { access_token: token } = await api.login(owner);
+    const slug = `parts-${randomUUID().slice(0, 8)}`;
+    await api.json('POST', '/api/vocabularies', {
+      token,
+      body: { slug, title: { en: 'Parts' }, default_language: 'en', languages: ['en', 'fr'] },
+    });
+    const replacement = await api.json<{ id: string }>('POST', '/api/terms', {
+      token,
+      body: {
+        vocabulary: slug,
+        term: 'Knowledge discovery',
+        definition: 'Finding useful patterns in large data.',
+      },
+    });
+    const concept = await api.json<{ id: string }>('POST', '/api/terms', {
+      token,
+      body: {
+        vocabulary: slug,
+        term: 'Data mining',
+        definition: 'The old name of the search for patterns in large collections of data.',
+        pref_labels: { fr: 'Exploration de données' },
+        alt_labels: [
+          { language: 'en', text: 'DM', kind: 'abbreviation' },
+          { language: 'fr', text: 'Fouille de données', kind: 'synonym' },
+        ],
+        hidden_labels: [{ language: 'en', text: 'datamining', kind: 'other' }],
+        definitions: { fr: 'L’ancien nom de la recherche de motifs dans de grandes masses de données.' },
+        sources: [{ language: 'en', citation: 'Fayyad et al. (1996)', url: 'https://example.org/kdd' }],
+        notes: [{ kind: 'scope', language: 'en', text: 'Superseded by knowledge discovery.' }],
+        mappings: [
+          { type: 'closeMatch', iri: 'http://www.wikidata.org/entity/Q172491', label: 'data mining' },
+        ],
+      },
+    });
+    await api.json('PATCH', `/api/terms/${concept.id}`, {
+      token,
+      body: { status: 'deprecated', replaced_by: [replacement.id], version: 1 },
+    });
+    const { webUrl } = stackUrls();
+    const context = await newContext(browser());
+    await context.addCookies([{ name: 'lexikon_locale', value: 'en', url: webUrl }]);
+    const page = await context.newPage();
+    await signIn(page, webUrl, owner.email, owner.password, `/terms/${concept.id}`);
+    const parts = page.getByTestId('concept-parts');
+    expect(await parts.getByTestId('labels-fr').textContent()).toContain('Exploration de données');
+    expect(await parts.getByTestId('labels-fr').textContent()).toContain('Fouille de données');
+    expect(await parts.getByTestId('labels-en').textContent()).toContain('abbreviation');
+    expect(await parts.getByTestId('sources').textContent()).toContain('Fayyad et al. (1996)');
+    expect(await parts.getByTestId('mappings').locator('a').getAttribute('href')).toBe(
+      'http://www.wikidata.org/entity/Q172491',
+    );
+    expect(await parts.getByTestId('replaced-by').getAttribute('href')).toBe(`/terms/${replacement.id}`);
+    const axe = await runAxe(page);
+    expect(axe.blocking, axe.report).toBe(0);
+    // At 360 px from the first paint (the graph's canvas is sized when the page loads).
+    const narrow = await context.newPage();
+    await narrow.setViewportSize({ width: 360, height: 800 });
+    await narrow.goto(`${webUrl}/terms/${concept.id}`);
+    await narrow.getByTestId('concept-parts').waitFor();
+    expect(await scrollWidth(narrow)).toBeLessThanOrEqual(360);
+    await context.close();
+  });
+});
