@@ -37,7 +37,7 @@ CREATE TABLE "vocabulary_members" (
 -- Every existing term moves into the default vocabulary, unchanged: its id becomes its notation and
 -- urn:uuid:<id> its IRI (stable, globally unique, and independent of any host name).
 INSERT INTO "vocabularies" ("id", "slug", "title", "description", "default_language", "languages", "base_iri", "visibility", "contribution", "unique_pref_labels")
-VALUES ('00000000-0000-4000-8000-000000000001', 'default', '{"fr": "Vocabulaire par défaut", "en": "Default vocabulary"}'::jsonb, '{"fr": "Les termes créés sans vocabulaire.", "en": "Terms created without a vocabulary."}'::jsonb, 'fr', ARRAY['fr', 'en'], 'urn:uuid:', 'internal', 'signed_in', true);
+VALUES ('00000000-0000-4000-8000-000000000001', 'default', '{"fr": "Vocabulaire par défaut", "en": "Default vocabulary"}'::jsonb, '{"fr": "Les termes créés sans vocabulaire.", "en": "Terms created without a vocabulary."}'::jsonb, 'fr', ARRAY['fr'], 'urn:uuid:', 'internal', 'signed_in', true);
 --> statement-breakpoint
 ALTER TABLE "relationships" DROP CONSTRAINT "relationships_source_id_terms_id_fk";
 --> statement-breakpoint

@@ -298,3 +298,33 @@ describe('search over labels and definitions', () => {
     expect(new Set(rows.map((row) => row.config)).size).toBe(23);
   });
 });
+
+describe('definition quality, per language and label-aware', () => {
+  it('reports missing translations, labels shared with other concepts and a definition by its own synonym', async () => {
+    const slug = await vocabulary({ pref_label_uniqueness: 'none' });
+    const other = await createTerm(context, owner, {
+      term: 'Regression',
+      vocabulary: slug,
+      domain: 'Statistics',
+    });
+    const term = await createTerm(context, owner, {
+      term: 'Regression',
+      definition: 'A supervised task that predicts a continuous quantity from input features.',
+      domain: 'Machine learning',
+      vocabulary: slug,
+      pref_labels: { fr: 'Régression' },
+      alt_labels: [{ language: 'en', text: 'continuous quantity', kind: 'synonym' }],
+    });
+    const validated = await call(owner, 'POST', `/api/terms/${term.id}/validate`);
+    expect(validated.statusCode, validated.body).toBe(201);
+    const findings = validated.json().findings as {
+      rule: string;
+      severity: string;
+      related_term_ids: string[];
+    }[];
+    const byRule = Object.fromEntries(findings.map((finding) => [finding.rule, finding]));
+    expect(byRule['missing-translation']).toMatchObject({ severity: 'info' });
+    expect(byRule['shared-pref-label']).toMatchObject({ severity: 'info', related_term_ids: [other.id] });
+    expect(byRule['circular-synonym']).toMatchObject({ severity: 'warning' });
+  });
+});

@@ -298,3 +298,37 @@ describe('0009: label search', () => {
     ]);
   });
 });
+
+describe('0010: finding types for labels', () => {
+  it('keeps the findings 0009 stored and accepts the two new types', async () => {
+    const { database } = await databaseAt('0009_label_search');
+    const id = '8091a2b3-5555-4000-8000-000000000001';
+    await database.db.execute(
+      sql`INSERT INTO terms (id, term, definition) VALUES (${id}, 'Ontologie', 'Une représentation formelle des concepts d’un domaine.')`,
+    );
+    await database.db.execute(sql`
+      INSERT INTO term_validations (id, term_id, term_version, content_hash, trigger, validators, status, latency_ms)
+      VALUES ('2c1d2e3f-0000-4000-8000-000000000001', ${id}, 1, 'h', 'job', '{rules}', 'ok', 3)`);
+    await database.db.execute(sql`
+      INSERT INTO validation_findings (validation_id, position, source, rule, type, severity, explanation)
+      VALUES ('2c1d2e3f-0000-4000-8000-000000000001', 0, 'rules', 'too-vague', 'too_vague', 'warning', 'Before 0010.')`);
+
+    await runMigrations(database);
+
+    await database.db.execute(sql`
+      INSERT INTO validation_findings (validation_id, position, source, rule, type, severity, explanation) VALUES
+        ('2c1d2e3f-0000-4000-8000-000000000001', 1, 'rules', 'missing-translation', 'missing_translation', 'info', 'After.'),
+        ('2c1d2e3f-0000-4000-8000-000000000001', 2, 'rules', 'shared-pref-label', 'ambiguous_label', 'info', 'After.')`);
+    expect(
+      rowsOf<{ type: string; explanation: string }>(
+        await database.db.execute(
+          sql`SELECT type::text, explanation FROM validation_findings ORDER BY position`,
+        ),
+      ),
+    ).toEqual([
+      { type: 'too_vague', explanation: 'Before 0010.' },
+      { type: 'missing_translation', explanation: 'After.' },
+      { type: 'ambiguous_label', explanation: 'After.' },
+    ]);
+  });
+});

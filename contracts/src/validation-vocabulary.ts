@@ -18,6 +18,8 @@ export const semanticErrorTypes = [
   'wrong_domain',
   'inconsistent_relations',
   'incorrect_definition',
+  'missing_translation',
+  'ambiguous_label',
 ] as const;
 export type SemanticErrorType = (typeof semanticErrorTypes)[number];
 
@@ -54,6 +56,8 @@ export const semanticErrorDescriptions: Record<SemanticErrorType, string> = {
   wrong_domain: 'The domain does not match what the definition describes.',
   inconsistent_relations: 'The relations contradict each other or the definition.',
   incorrect_definition: 'The definition states something false about the term.',
+  missing_translation: 'A content language of the vocabulary has no preferred label or no definition yet.',
+  ambiguous_label: 'A label is also the preferred label of another concept of the vocabulary.',
 };
 
 export const validatorNames = ['rules', 'llm'] as const;

@@ -203,6 +203,7 @@ export class TermsService {
       replaced_by,
     };
     const partsSent = Object.values(partsBody).some((part) => part !== undefined);
+    const labelsChanged = [pref_labels, alt_labels, definitions].some((part) => part !== undefined);
     try {
       return await this.#db.transaction(async (tx) => {
         // A reviewer who may not edit the text may still move the status (to validated, back to draft).
@@ -237,7 +238,7 @@ export class TermsService {
           current.status === 'validated' &&
           changes.status === undefined &&
           !permissions.review &&
-          (textChanged || (changes.level !== undefined && changes.level !== current.level))
+          (textChanged || partsSent || (changes.level !== undefined && changes.level !== current.level))
         )
           changes.status = 'in_review';
         if (changes.status !== undefined && changes.status !== current.status) {
@@ -266,7 +267,8 @@ export class TermsService {
         await this.#graphChanges.termsChanged(tx, [{ termId: id, change: 'updated' }]);
         await this.#parts.replace(tx, id, parts);
         // Status and level changes keep the text: its validations still apply, nothing to queue.
-        if (textChanged) await this.#validation.contentChanged(tx, row);
+        // Labels and definitions in other languages are judged too (the rules about labels).
+        if (textChanged || labelsChanged) await this.#validation.contentChanged(tx, row);
         return this.#concept(tx, row, vocabulary.defaultLanguage);
       });
     } catch (error) {

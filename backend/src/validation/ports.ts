@@ -38,11 +38,35 @@ export interface Neighbour {
   term: OtherTerm;
 }
 
+/** A label of another concept of the vocabulary that is the same (case and accents aside) as one of ours. */
+export interface LabelClash {
+  /** Our label, and whether it is our preferred or an alternative label. */
+  label: string;
+  kind: 'pref' | 'alt';
+  language: string;
+  /** The other concept, whose preferred label it is. */
+  termId: string;
+  term: string;
+}
+
+/** The concept's labels and definitions in every language of its vocabulary. */
+export interface ConceptContext {
+  defaultLanguage: string;
+  languages: string[];
+  /** Preferred labels and definitions by language, the default language's included. */
+  prefLabels: Record<string, string>;
+  definitions: Record<string, string>;
+  altLabels: { language: string; text: string }[];
+  clashes: LabelClash[];
+}
+
 /** What validators look at: the term, its relations, and terms whose definitions resemble its own. */
 export interface ValidationSubject {
   term: SubjectTerm;
   neighbours: Neighbour[];
   similar: OtherTerm[];
+  /** Its labels and definitions in other languages, when loaded (the rules about labels need them). */
+  concept?: ConceptContext;
 }
 
 /** A finding before it is stored (and given an id). */

@@ -7,7 +7,7 @@ import {
   validationOverrideFindings,
   validationOverrides,
 } from '../platform/database/schema.ts';
-import type { DraftFinding, Neighbour, OtherTerm, SubjectTerm } from './ports.ts';
+import type { ConceptContext, DraftFinding, LabelClash, Neighbour, OtherTerm, SubjectTerm } from './ports.ts';
 import { MIN_NEAR_DUPLICATE_WORDS, NEAR_DUPLICATE_SIMILARITY } from './rules/checks.ts';
 import { STOPWORDS } from './rules/lexicon.ts';
 import { words } from './rules/text.ts';
@@ -76,7 +76,61 @@ export function nearDuplicateQuery(definition: string): string | null {
 
 const cursorKey = sql<string>`to_char(${termValidations.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+const MAX_CLASHES = 20;
+
 export const validationRepository = {
+  /** The concept's labels and definitions, its vocabulary's languages, and labels it shares with others. */
+  async conceptContext(db: Db, termId: string): Promise<ConceptContext | undefined> {
+    const result = await db.execute(sql`
+      SELECT v.default_language, v.languages, t.term, t.definition,
+        (SELECT coalesce(json_agg(json_build_object('language', l.language, 'kind', l.kind, 'text', l.text)), '[]')
+           FROM term_labels l WHERE l.term_id = t.id AND l.kind IN ('pref', 'alt')) AS labels,
+        (SELECT coalesce(json_object_agg(d.language, d.text), '{}') FROM term_definitions d WHERE d.term_id = t.id) AS definitions
+      FROM terms t JOIN vocabularies v ON v.id = t.vocabulary_id
+      WHERE t.id = ${termId}::uuid`);
+    const [row] = rowsOf<{
+      default_language: string;
+      languages: string[];
+      term: string;
+      definition: string;
+      labels: { language: string; kind: 'pref' | 'alt'; text: string }[];
+      definitions: Record<string, string>;
+    }>(result);
+    if (!row) return undefined;
+    const clashes = await db.execute(sql`
+      WITH mine AS (
+        SELECT v.default_language AS language, t.term AS label, 'pref' AS kind, t.vocabulary_id
+        FROM terms t JOIN vocabularies v ON v.id = t.vocabulary_id WHERE t.id = ${termId}::uuid
+        UNION ALL
+        SELECT l.language, l.text, l.kind::text, t.vocabulary_id
+        FROM term_labels l JOIN terms t ON t.id = l.term_id
+        WHERE l.term_id = ${termId}::uuid AND l.kind IN ('pref', 'alt')
+      )
+      SELECT m.label, m.kind, m.language, o.id::text AS "termId", o.term
+      FROM mine m
+      JOIN vocabularies v ON v.id = m.vocabulary_id
+      JOIN terms o ON o.vocabulary_id = m.vocabulary_id AND o.id <> ${termId}::uuid
+        AND m.language = v.default_language AND lexikon_fold(o.term) = lexikon_fold(m.label)
+      UNION ALL
+      SELECT m.label, m.kind, m.language, o.id::text, o.term
+      FROM mine m
+      JOIN term_labels p ON p.kind = 'pref' AND p.language = m.language AND lexikon_fold(p.text) = lexikon_fold(m.label)
+      JOIN terms o ON o.id = p.term_id AND o.vocabulary_id = m.vocabulary_id AND o.id <> ${termId}::uuid
+      LIMIT ${MAX_CLASHES}`);
+    const prefLabels: Record<string, string> = { [row.default_language]: row.term };
+    for (const label of row.labels) if (label.kind === 'pref') prefLabels[label.language] = label.text;
+    return {
+      defaultLanguage: row.default_language,
+      languages: row.languages,
+      prefLabels,
+      definitions: { ...row.definitions, [row.default_language]: row.definition },
+      altLabels: row.labels
+        .filter((label) => label.kind === 'alt')
+        .map(({ language, text }) => ({ language, text })),
+      clashes: rowsOf<LabelClash>(clashes),
+    };
+  },
+
   /** Reads a term under a share lock: edits (which lock it for update) wait until the caller commits. */
   async lockTermShared(db: Db, termId: string): Promise<SubjectTerm | undefined> {
     const result = await db.execute(sql`

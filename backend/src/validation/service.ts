@@ -356,11 +356,12 @@ export class ValidationService implements TermValidationHooks {
       domain: term.domain,
       version: term.version,
     };
-    const [neighbours, similar] = await Promise.all([
+    const [neighbours, similar, concept] = await Promise.all([
       this.#repository.neighbours(this.#db, term.id),
       this.#repository.similarDefinitions(this.#db, subjectTerm),
+      this.#repository.conceptContext(this.#db, term.id),
     ]);
-    return { term: subjectTerm, neighbours, similar };
+    return { term: subjectTerm, neighbours, similar, ...(concept ? { concept } : {}) };
   }
 
   async #run(subject: ValidationSubject, run: ValidatorRun): Promise<RunResult> {

@@ -1,6 +1,7 @@
 import type { Metrics } from '../../observability/metrics.ts';
 import type { ValidationSubject, Validator, ValidatorOutcome } from '../ports.ts';
 import { rules } from './checks.ts';
+import { labelFindings } from './labels.ts';
 import { detectLanguage, foldText, tokenize } from './text.ts';
 
 /**
@@ -44,5 +45,5 @@ export function checkTerm(subject: ValidationSubject) {
     definition,
     tokens: tokenize(definition),
   };
-  return rules.flatMap((rule) => rule(context));
+  return [...rules.flatMap((rule) => rule(context)), ...labelFindings(subject, context.language)];
 }

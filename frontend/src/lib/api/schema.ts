@@ -577,7 +577,7 @@ export interface components {
             tokens: components["schemas"]["TokenPairInput"] | null;
         };
         /** @enum {string} */
-        SemanticErrorTypeInput: "missing_definition" | "definition_too_short" | "definition_too_long" | "circular_definition" | "too_vague" | "ambiguous_definition" | "duplicate_definition" | "missing_domain" | "wrong_domain" | "inconsistent_relations" | "incorrect_definition";
+        SemanticErrorTypeInput: "missing_definition" | "definition_too_short" | "definition_too_long" | "circular_definition" | "too_vague" | "ambiguous_definition" | "duplicate_definition" | "missing_domain" | "wrong_domain" | "inconsistent_relations" | "incorrect_definition" | "missing_translation" | "ambiguous_label";
         /** @enum {string} */
         FindingSeverityInput: "error" | "warning" | "info";
         /** @enum {string} */
@@ -1213,7 +1213,7 @@ export interface components {
             tokens: components["schemas"]["TokenPair"] | null;
         };
         /** @enum {string} */
-        SemanticErrorType: "missing_definition" | "definition_too_short" | "definition_too_long" | "circular_definition" | "too_vague" | "ambiguous_definition" | "duplicate_definition" | "missing_domain" | "wrong_domain" | "inconsistent_relations" | "incorrect_definition";
+        SemanticErrorType: "missing_definition" | "definition_too_short" | "definition_too_long" | "circular_definition" | "too_vague" | "ambiguous_definition" | "duplicate_definition" | "missing_domain" | "wrong_domain" | "inconsistent_relations" | "incorrect_definition" | "missing_translation" | "ambiguous_label";
         /** @enum {string} */
         FindingSeverity: "error" | "warning" | "info";
         /** @enum {string} */

@@ -69,6 +69,8 @@ export const fr = {
   'quality.type.wrong_domain': 'Mauvais domaine',
   'quality.type.inconsistent_relations': 'Relations incohérentes',
   'quality.type.incorrect_definition': 'Définition inexacte',
+  'quality.type.missing_translation': 'Traduction manquante',
+  'quality.type.ambiguous_label': 'Libellé ambigu',
   'quality.typeHelp.missing_definition': 'La définition est vide ou provisoire (« à définir », TODO…).',
   'quality.typeHelp.definition_too_short':
     'Trop peu de mots pour dire ce qu’est le terme et ce qui le distingue de ses voisins.',
@@ -85,6 +87,10 @@ export const fr = {
   'quality.typeHelp.wrong_domain': 'Le domaine ne correspond pas à ce que décrit la définition.',
   'quality.typeHelp.inconsistent_relations': 'Les relations se contredisent, ou contredisent la définition.',
   'quality.typeHelp.incorrect_definition': 'La définition affirme quelque chose de faux sur le terme.',
+  'quality.typeHelp.missing_translation':
+    'Une langue du vocabulaire n’a pas encore de libellé préféré ou de définition pour ce concept.',
+  'quality.typeHelp.ambiguous_label':
+    'Un libellé de ce concept est aussi le libellé préféré d’un autre concept : un lecteur ou un LLM peut les confondre.',
   'quality.validate.submit': 'Valider maintenant',
   'quality.validate.pending': 'Validation en cours…',
   'quality.validate.hint.rules': 'Lance les règles automatiques sur le texte actuel.',
@@ -241,6 +247,8 @@ export const en: Record<keyof typeof fr, string> = {
   'quality.type.wrong_domain': 'Wrong domain',
   'quality.type.inconsistent_relations': 'Inconsistent relations',
   'quality.type.incorrect_definition': 'Incorrect definition',
+  'quality.type.missing_translation': 'Missing translation',
+  'quality.type.ambiguous_label': 'Ambiguous label',
   'quality.typeHelp.missing_definition': 'The definition is empty or a placeholder (“to be defined”, TODO…).',
   'quality.typeHelp.definition_too_short':
     'Too few words to say what the term is and how it differs from its neighbours.',
@@ -255,6 +263,10 @@ export const en: Record<keyof typeof fr, string> = {
   'quality.typeHelp.wrong_domain': 'The domain does not match what the definition describes.',
   'quality.typeHelp.inconsistent_relations': 'The relations contradict each other or the definition.',
   'quality.typeHelp.incorrect_definition': 'The definition states something false about the term.',
+  'quality.typeHelp.missing_translation':
+    'A language of the vocabulary has no preferred label or no definition for this concept yet.',
+  'quality.typeHelp.ambiguous_label':
+    'A label of this concept is also the preferred label of another concept: a reader or an LLM may confuse them.',
   'quality.validate.submit': 'Validate now',
   'quality.validate.pending': 'Validating…',
   'quality.validate.hint.rules': 'Runs the automatic rules on the current text.',
