@@ -60,15 +60,15 @@ describe('the vocabulary pages', () => {
       .filter({ hasNot: page.getByRole('button', { name: 'Leave this vocabulary' }) });
     await row.locator('select[name=role]').selectOption('editor');
     await row.getByRole('button', { name: 'Change the role' }).click();
-    await expect.poll(() => row.locator('select[name=role]').inputValue()).toBe('editor');
-    const members = await api.json<{ items: { role: string }[] }>(
-      'GET',
-      `/api/vocabularies/${slug}/members`,
-      {
-        token,
-      },
-    );
-    expect(members.items.map((member) => member.role).sort()).toEqual(['editor', 'owner']);
+    // The selection alone proves nothing: wait until the API has the new role.
+    const roles = async () =>
+      (
+        await api.json<{ items: { role: string }[] }>('GET', `/api/vocabularies/${slug}/members`, { token })
+      ).items
+        .map((member) => member.role)
+        .sort();
+    await expect.poll(roles).toEqual(['editor', 'owner']);
+    await expect.poll(() => page.getByText('Role granted.').count()).toBeGreaterThan(0);
 
     const axe = await runAxe(page);
     expect(axe.blocking, axe.report).toBe(0);
@@ -156,6 +156,66 @@ describe('the term page of a concept', () => {
     await narrow.goto(`${webUrl}/terms/${concept.id}`);
     await narrow.getByTestId('concept-parts').waitFor();
     expect(await scrollWidth(narrow)).toBeLessThanOrEqual(360);
+    await context.close();
+  });
+});
+
+describe('browsing a public vocabulary without signing in', () => {
+  it('lists it on the home page, searches its labels in any language, and opens a concept; a private one is not there', async () => {
+    const api = apiClient();
+    const owner = await api.createUser('browse-owner');
+    const { access_token: token } = await api.login(owner);
+    const slug = `public-${randomUUID().slice(0, 8)}`;
+    const secret = `secret-${randomUUID().slice(0, 8)}`;
+    for (const [name, visibility] of [
+      [slug, 'public'],
+      [secret, 'private'],
+    ] as const)
+      await api.json('POST', '/api/vocabularies', {
+        token,
+        body: {
+          slug: name,
+          title: { en: `Vocabulary ${name}` },
+          default_language: 'en',
+          languages: ['en', 'fr'],
+          visibility,
+        },
+      });
+    const concept = await api.json<{ id: string }>('POST', '/api/terms', {
+      token,
+      body: {
+        vocabulary: slug,
+        term: 'Reinforcement learning',
+        definition: 'Learning a policy from the rewards an agent receives for its actions.',
+        pref_labels: { fr: 'Apprentissage par renforcement' },
+      },
+    });
+    const { webUrl } = stackUrls();
+    const context = await newContext(browser());
+    await context.addCookies([{ name: 'lexikon_locale', value: 'en', url: webUrl }]);
+    const page = await context.newPage();
+    await page.goto(`${webUrl}/`);
+    const listed = page.getByTestId('browse-vocabularies');
+    expect(await listed.getByRole('link', { name: `Vocabulary ${slug}` }).count()).toBe(1);
+    expect(await listed.getByRole('link', { name: `Vocabulary ${secret}` }).count()).toBe(0);
+
+    await listed.getByRole('link', { name: `Vocabulary ${slug}` }).click();
+    await page.waitForURL((url) => url.pathname === `/browse/${slug}`);
+    await page.locator('#browse-q').fill('renforcement');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL((url) => url.searchParams.get('q') === 'renforcement');
+    expect(await page.getByTestId('browse-match').textContent()).toContain('Apprentissage par renforcement');
+    const axe = await runAxe(page);
+    expect(axe.blocking, axe.report).toBe(0);
+
+    await page.getByRole('link', { name: 'Reinforcement learning' }).click();
+    await page.waitForURL((url) => url.pathname === `/browse/${slug}/${concept.id}`);
+    expect(await page.getByTestId('labels-fr').textContent()).toContain('Apprentissage par renforcement');
+    const axeConcept = await runAxe(page);
+    expect(axeConcept.blocking, axeConcept.report).toBe(0);
+
+    const hidden = await page.goto(`${webUrl}/browse/${secret}`);
+    expect(hidden?.status()).toBe(404);
     await context.close();
   });
 });

@@ -1,0 +1,20 @@
+import { error } from '@sveltejs/kit';
+import { call } from '#lib/server/api.ts';
+import { failLoad } from '#lib/server/errors.ts';
+import { isUuid } from '#lib/terms/relations.ts';
+import type { PageServerLoad } from './$types';
+
+/** One concept of a vocabulary, read-only, for anyone who may read the vocabulary. */
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+  if (!isUuid(params.id)) error(404, 'No such term.', { code: 'term-not-found' });
+  try {
+    const term = await call(
+      locals.api.GET('/api/vocabularies/{slug}/terms/{id}', {
+        params: { path: { slug: params.slug, id: params.id } },
+      }),
+    );
+    return { term, slug: params.slug };
+  } catch (failure) {
+    failLoad(failure, url);
+  }
+};
