@@ -54,7 +54,12 @@ describe('creating and reading terms', () => {
 
     const read = await request('GET', `/api/terms/${term.id}`, bob);
     expect(read.statusCode).toBe(200);
-    expect(read.json()).toEqual(term);
+    // The same term; only what each reader may do with it differs (Bob did not write it).
+    expect({ ...read.json(), permissions: term.permissions }).toEqual(term);
+    expect([term.permissions, read.json().permissions]).toEqual([
+      { edit: true, review: false },
+      { edit: false, review: false },
+    ]);
   });
 
   it('normalises whitespace and keeps text literally', async () => {

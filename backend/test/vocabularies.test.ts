@@ -371,6 +371,13 @@ describe('concepts in vocabularies', () => {
       override_findings: { reason: 'Reviewed by hand for this test.' },
     });
     expect([200, 201], validated.body).toContain(validated.statusCode);
+    // Each reader is told what they may do with it, as the policy decides.
+    const permissionsOf = async (user: TestUser) =>
+      (await call(user, 'GET', `/api/terms/${term.id}`)).json().permissions;
+    expect(await permissionsOf(editor)).toEqual({ edit: true, review: false });
+    expect(await permissionsOf(reviewer)).toEqual({ edit: false, review: true });
+    expect(await permissionsOf(viewer)).toEqual({ edit: false, review: false });
+    expect(await permissionsOf(owner)).toEqual({ edit: true, review: true });
     // Reads follow the vocabulary's visibility.
     expect((await call(viewer, 'GET', `/api/terms/${term.id}`)).statusCode).toBe(200);
     expect((await call(stranger, 'GET', `/api/terms/${term.id}`)).statusCode).toBe(404);
@@ -508,6 +515,11 @@ describe('concepts in vocabularies', () => {
       vocabulary_id: defaultVocabulary.id,
       notation: term.id,
       iri: `urn:uuid:${term.id}`,
+    });
+    expect(term.permissions).toEqual({ edit: true, review: false });
+    expect((await call(viewer, 'GET', `/api/terms/${term.id}`)).json().permissions).toEqual({
+      edit: false,
+      review: false,
     });
     // The creator keeps changing what they made there; others may not.
     expect(

@@ -92,8 +92,19 @@ export const termSchema = z
   })
   .meta({ id: 'Term' });
 
+/** What the caller may do with this term, decided by the server's policy: the web app shows what it allows. */
+export const termPermissionsSchema = z
+  .object({
+    edit: z.boolean().meta({ description: 'Change, delete, relate from, validate now.' }),
+    review: z.boolean().meta({ description: 'Mark it validated, override findings.' }),
+  })
+  .meta({ id: 'TermPermissions' });
+
 /** A term with all its parts: what reading, creating or editing one term answers. */
-export const conceptSchema = termSchema.extend(conceptPartsSchema.shape).meta({ id: 'Concept' });
+export const conceptSchema = termSchema
+  .extend(conceptPartsSchema.shape)
+  .extend({ permissions: termPermissionsSchema })
+  .meta({ id: 'Concept' });
 
 export const termSorts = ['relevance', 'recent', 'term'] as const;
 

@@ -101,7 +101,7 @@ export class TermsService {
         await this.#parts.replace(tx, inserted.id, parts);
         await this.#validation.contentChanged(tx, inserted);
         await this.#graphChanges.termsChanged(tx, [{ termId: inserted.id, change: 'created' }]);
-        return this.#concept(tx, inserted, vocabulary.defaultLanguage);
+        return this.#concept(tx, inserted, vocabulary, user);
       });
     } catch (error) {
       throw this.#translateUniqueViolation(error, body.term, body.domain ?? null, body.notation);
@@ -122,7 +122,7 @@ export class TermsService {
       (vocabularySlug !== undefined && vocabulary.slug !== vocabularySlug)
     )
       throw errors.notFound('No term with this id.');
-    return this.#concept(this.#db, row, vocabulary.defaultLanguage);
+    return this.#concept(this.#db, row, vocabulary, actor);
   }
 
   async list(query: ListTermsQuery, actor: Actor | null): Promise<TermPage> {
@@ -269,7 +269,7 @@ export class TermsService {
         // Status and level changes keep the text: its validations still apply, nothing to queue.
         // Labels and definitions in other languages are judged too (the rules about labels).
         if (textChanged || labelsChanged) await this.#validation.contentChanged(tx, row);
-        return this.#concept(tx, row, vocabulary.defaultLanguage);
+        return this.#concept(tx, row, vocabulary, user);
       });
     } catch (error) {
       throw this.#translateUniqueViolation(error, body.term ?? '', body.domain ?? null);
@@ -311,9 +311,13 @@ export class TermsService {
     return errors.termExists(term, domain);
   }
 
-  async #concept(db: Db, row: TermRow, language: string): Promise<Concept> {
+  async #concept(db: Db, row: TermRow, vocabulary: VocabularyInScope, actor: Actor | null): Promise<Concept> {
     const parts = (await this.#parts.read(db, [row.id])).get(row.id)!;
-    return toConcept(row, parts, language);
+    const { permissions } = vocabulary;
+    return toConcept(row, parts, vocabulary.defaultLanguage, {
+      edit: actor !== null && policy.mayChangeTerm(actor, permissions, row),
+      review: actor !== null && permissions.review,
+    });
   }
 
   /** The concepts a mapping or a replacement names, and whether the caller may read each. */
@@ -372,8 +376,13 @@ function assertTransition(
     );
 }
 
-export function toConcept(row: TermRow, parts: StoredParts, language: string): Concept {
-  return { ...toTerm(row), language, ...parts };
+export function toConcept(
+  row: TermRow,
+  parts: StoredParts,
+  language: string,
+  permissions: Concept['permissions'],
+): Concept {
+  return { ...toTerm(row), language, ...parts, permissions };
 }
 
 export function toTerm(row: TermRow): Term {

@@ -977,6 +977,12 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        TermPermissionsInput: {
+            /** @description Change, delete, relate from, validate now. */
+            edit: boolean;
+            /** @description Mark it validated, override findings. */
+            review: boolean;
+        };
         ConceptInput: {
             /** Format: uuid */
             id: string;
@@ -1035,6 +1041,7 @@ export interface components {
                 label: string | null;
             }[];
             replaced_by: string[];
+            permissions: components["schemas"]["TermPermissionsInput"];
         };
         SearchMatchInput: {
             text: string;
@@ -1596,6 +1603,12 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        TermPermissions: {
+            /** @description Change, delete, relate from, validate now. */
+            edit: boolean;
+            /** @description Mark it validated, override findings. */
+            review: boolean;
+        };
         Concept: {
             /** Format: uuid */
             id: string;
@@ -1654,6 +1667,7 @@ export interface components {
                 label: string | null;
             }[];
             replaced_by: string[];
+            permissions: components["schemas"]["TermPermissions"];
         };
         SearchMatch: {
             text: string;

@@ -101,6 +101,14 @@ describe('canEditTerm', () => {
     expect(canEditTerm({ created_by: 'u1' }, { userId: 'u2', role: 'user' })).toBe(false);
     expect(canEditTerm({ created_by: null }, { userId: 'u2', role: 'user' })).toBe(false);
     expect(canEditTerm({ created_by: 'u1' }, null)).toBe(false);
+    // The API's answer wins: an editor of the vocabulary edits others' terms, a viewer not even their own.
+    expect(
+      canEditTerm({ created_by: 'u1', permissions: { edit: true } }, { userId: 'u2', role: 'user' }),
+    ).toBe(true);
+    expect(
+      canEditTerm({ created_by: 'u2', permissions: { edit: false } }, { userId: 'u2', role: 'user' }),
+    ).toBe(false);
+    expect(canEditTerm({ created_by: 'u1', permissions: { edit: true } }, null)).toBe(false);
   });
 });
 

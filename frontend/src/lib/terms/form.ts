@@ -48,12 +48,17 @@ export function statusChoices(current: TermStatus, role: 'user' | 'admin' | unde
   return [current, ...next];
 }
 
-/** Creator or administrator: who may edit or delete a term (the API checks again). */
+/**
+ * Whether to offer editing: the API's own answer for this term (its vocabulary's roles decide), or — for
+ * a term read without it — its author or an administrator. The API refuses what is not allowed anyway.
+ */
 export function canEditTerm(
-  term: { created_by: string | null },
+  term: { created_by: string | null; permissions?: { edit: boolean } },
   session: { userId: string; role: 'user' | 'admin' } | null,
 ): boolean {
-  return Boolean(session && (session.role === 'admin' || term.created_by === session.userId));
+  if (!session) return false;
+  if (term.permissions) return term.permissions.edit;
+  return session.role === 'admin' || term.created_by === session.userId;
 }
 
 /** The start of a definition for the list, cut at a word boundary. */
