@@ -54,6 +54,8 @@ class Capture extends Writable {
   }
 }
 
+// Starting a real Neo4j costs a minute: the suite runs once, in the PostgreSQL project (the mirror reads
+// PostgreSQL the same way on either database), and is skipped in the PGlite one by design.
 describe.skipIf(!onPostgres)('Neo4j graph mirror on a real Neo4j', () => {
   let dataDir: string;
   let server: Neo4jServer;

@@ -29,6 +29,21 @@ async function databaseAt(lastTag: string): Promise<{ database: Database; url: s
   return { database, url };
 }
 
+/** The current app on the migrated database, and a signed-in user of it. */
+async function appOn(database: Database, url: string | undefined) {
+  const config = testConfig({}, url);
+  const app = await buildApp({
+    config,
+    database,
+    logger: pino({ level: 'silent' }),
+    clock: new ManualClock(),
+  });
+  cleanup.push(() => app.close());
+  await app.ready();
+  const user = await createUser({ app, database, config, close: async () => {} });
+  return { app, user, config };
+}
+
 const count = async (database: Database, table: string) =>
   rowsOf<{ n: number }>(await database.db.execute(sql.raw(`SELECT count(*)::int AS n FROM ${table}`)))[0]!.n;
 
@@ -85,16 +100,7 @@ describe('0006: validation queue priority and finding translations', () => {
       ),
     ).toEqual([{ priority: 0 }]);
 
-    const config = testConfig({}, url);
-    const app = await buildApp({
-      config,
-      database,
-      logger: pino({ level: 'silent' }),
-      clock: new ManualClock(),
-    });
-    cleanup.push(() => app.close());
-    await app.ready();
-    const reader = await createUser({ app, database, config, close: async () => {} });
+    const { app, user: reader } = await appOn(database, url);
     const history = await app.inject({
       method: 'GET',
       url: `/api/terms/${term.id}/validations`,
@@ -156,16 +162,7 @@ describe('0007: vocabularies', () => {
       },
     ]);
 
-    const config = testConfig({}, url);
-    const app = await buildApp({
-      config,
-      database,
-      logger: pino({ level: 'silent' }),
-      clock: new ManualClock(),
-    });
-    cleanup.push(() => app.close());
-    await app.ready();
-    const reader = await createUser({ app, database, config, close: async () => {} });
+    const { app, user: reader } = await appOn(database, url);
     const listed = await app.inject({
       method: 'GET',
       url: '/api/terms?vocabulary=default',
@@ -230,16 +227,7 @@ describe('0008: concept parts', () => {
     await runMigrations(database);
 
     expect(await snapshot()).toEqual(before);
-    const config = testConfig({}, url);
-    const app = await buildApp({
-      config,
-      database,
-      logger: pino({ level: 'silent' }),
-      clock: new ManualClock(),
-    });
-    cleanup.push(() => app.close());
-    await app.ready();
-    const reader = await createUser({ app, database, config, close: async () => {} });
+    const { app, user: reader } = await appOn(database, url);
     const read = await app.inject({ method: 'GET', url: `/api/terms/${id}`, headers: reader.auth });
     expect(read.json()).toMatchObject({
       term: 'Apprentissage',
@@ -279,16 +267,7 @@ describe('0009: label search', () => {
         await database.db.execute(sql`SELECT text FROM term_labels WHERE term_id = ${id}::uuid`),
       ),
     ).toEqual([{ text: 'Deep learning' }]);
-    const config = testConfig({}, url);
-    const app = await buildApp({
-      config,
-      database,
-      logger: pino({ level: 'silent' }),
-      clock: new ManualClock(),
-    });
-    cleanup.push(() => app.close());
-    await app.ready();
-    const reader = await createUser({ app, database, config, close: async () => {} });
+    const { app, user: reader } = await appOn(database, url);
     const found = await app.inject({ method: 'GET', url: '/api/terms?q=layers', headers: reader.auth });
     expect(found.json().items).toEqual([
       expect.objectContaining({

@@ -88,9 +88,15 @@ export const policy = {
   assertReviewer(actor: Actor, detail = 'Only administrators may do this.'): void {
     if (!policy.isReviewer(actor)) throw errors.forbidden(detail);
   },
-
-  /** What the caller may not read does not exist for them: 404, not 403, so nothing leaks. */
-  assertRead(permissions: VocabularyPermissions, detail = 'No term with this id.'): void {
-    if (!permissions.read) throw errors.notFound(detail);
-  },
 };
+
+/**
+ * What the caller may not read does not exist for them: 404, not 403, so nothing leaks. A function of its
+ * own, not a member of `policy`, because TypeScript only narrows through declared assertion functions.
+ */
+export function assertReadable<Scope extends { permissions: VocabularyPermissions }>(
+  scope: Scope | null | undefined,
+  detail = 'No term with this id.',
+): asserts scope is Scope {
+  if (!scope?.permissions.read) throw errors.notFound(detail);
+}

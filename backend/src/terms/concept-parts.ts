@@ -149,3 +149,18 @@ export const CONCEPT_PART_KEYS = [
   'mappings',
   'replaced_by',
 ] as const satisfies readonly (keyof ConceptPartsBody)[];
+
+/** Splits a request body into its concept parts (only those sent) and the rest of its fields. */
+export function splitConceptParts<Body extends ConceptPartsBody>(
+  body: Body,
+): { parts: ConceptPartsBody; rest: Omit<Body, (typeof CONCEPT_PART_KEYS)[number]>; partsSent: boolean } {
+  const parts: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body))
+    ((CONCEPT_PART_KEYS as readonly string[]).includes(key) ? parts : rest)[key] = value;
+  return {
+    parts: parts as ConceptPartsBody,
+    rest: rest as Omit<Body, (typeof CONCEPT_PART_KEYS)[number]>,
+    partsSent: Object.values(parts).some((part) => part !== undefined),
+  };
+}

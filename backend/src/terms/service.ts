@@ -5,17 +5,16 @@ import type { Db } from '../platform/database/client.ts';
 import { isUniqueViolation } from '../platform/database/errors.ts';
 import { errors } from '../platform/errors.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { policy } from '../auth/policy.ts';
+import { assertReadable, policy } from '../auth/policy.ts';
 import type { VocabularyInScope, VocabularyReader } from '../vocabularies/reader.ts';
 import { DEFAULT_VOCABULARY_SLUG, type VocabularyPermissions } from '../vocabularies/schemas.ts';
-import { planConceptParts, type TargetConcept } from './concept-parts.ts';
+import { planConceptParts, splitConceptParts, type TargetConcept } from './concept-parts.ts';
 import type { ConceptPartsRepository, StoredParts } from './parts-repository.ts';
 import type { TermRow, TermsRepository } from './repository.ts';
 import {
   statusTransitions,
   type Concept,
   type SearchMatch,
-  type ConceptPartsBody,
   type CreateTermBody,
   type ListTermsQuery,
   type Term,
@@ -79,7 +78,7 @@ export class TermsService {
       return await this.#db.transaction(async (tx) => {
         const slug = body.vocabulary ?? DEFAULT_VOCABULARY_SLUG;
         const vocabulary = await this.#vocabularies.bySlug(tx, slug, user);
-        if (!vocabulary?.permissions.read) throw errors.notFound(`No vocabulary "${slug}".`);
+        assertReadable(vocabulary, `No vocabulary "${slug}".`);
         if (!vocabulary.permissions.create_terms)
           throw errors.forbidden(`Only the editors of the vocabulary "${slug}" may add terms to it.`);
         const parts = await planConceptParts(body, {
@@ -116,11 +115,8 @@ export class TermsService {
   async get(id: string, actor: Actor | null, vocabularySlug?: string): Promise<Concept> {
     const row = await this.#repository.findById(this.#db, id);
     const vocabulary = row && (await this.#vocabularies.byId(this.#db, row.vocabularyId, actor));
-    if (
-      !row ||
-      !vocabulary?.permissions.read ||
-      (vocabularySlug !== undefined && vocabulary.slug !== vocabularySlug)
-    )
+    assertReadable(vocabulary);
+    if (!row || (vocabularySlug !== undefined && vocabulary.slug !== vocabularySlug))
       throw errors.notFound('No term with this id.');
     return this.#concept(this.#db, row, vocabulary, actor);
   }
@@ -135,7 +131,7 @@ export class TermsService {
     let vocabulary: VocabularyInScope | undefined;
     if (query.vocabulary !== undefined) {
       vocabulary = await this.#vocabularies.bySlug(this.#db, query.vocabulary, actor);
-      if (!vocabulary?.permissions.read) throw errors.notFound(`No vocabulary "${query.vocabulary}".`);
+      assertReadable(vocabulary, `No vocabulary "${query.vocabulary}".`);
     }
     const { rows, keys } = await this.#repository.list(
       this.#db,
@@ -179,31 +175,11 @@ export class TermsService {
     expected: { version: number; source: 'if-match' | 'body' },
     user: AuthUser,
   ): Promise<Concept> {
-    const {
-      version: _version,
-      override_findings: override,
-      pref_labels,
-      alt_labels,
-      hidden_labels,
-      definitions,
-      sources,
-      notes,
-      mappings,
-      replaced_by,
-      ...changes
-    } = body;
-    const partsBody: ConceptPartsBody = {
-      pref_labels,
-      alt_labels,
-      hidden_labels,
-      definitions,
-      sources,
-      notes,
-      mappings,
-      replaced_by,
-    };
-    const partsSent = Object.values(partsBody).some((part) => part !== undefined);
-    const labelsChanged = [pref_labels, alt_labels, definitions].some((part) => part !== undefined);
+    const { parts: partsBody, rest, partsSent } = splitConceptParts(body);
+    const { version: _version, override_findings: override, ...changes } = rest;
+    const labelsChanged = [partsBody.pref_labels, partsBody.alt_labels, partsBody.definitions].some(
+      (part) => part !== undefined,
+    );
     try {
       return await this.#db.transaction(async (tx) => {
         // A reviewer who may not edit the text may still move the status (to validated, back to draft).
@@ -350,9 +326,9 @@ export class TermsService {
     options: { statusOnly?: boolean } = {},
   ): Promise<{ term: TermRow; permissions: VocabularyPermissions; vocabulary: VocabularyInScope }> {
     if (!term) throw errors.notFound('No term with this id.');
-    const vocabulary = (await this.#vocabularies.byId(db, term.vocabularyId, user))!;
+    const vocabulary = await this.#vocabularies.byId(db, term.vocabularyId, user);
+    assertReadable(vocabulary);
     const permissions = vocabulary.permissions;
-    if (!permissions.read) throw errors.notFound('No term with this id.');
     if (!policy.mayChangeTerm(user, permissions, term) && !(options.statusOnly && permissions.review))
       throw errors.forbidden(
         permissions.create_terms

@@ -8,7 +8,7 @@ import { errors } from '../platform/errors.ts';
 import type { TermReader, TermRow } from '../terms/reader.ts';
 import type { VocabularyReader } from '../vocabularies/reader.ts';
 import type { Actor } from '../auth/policy.ts';
-import { policy } from '../auth/policy.ts';
+import { assertReadable, policy } from '../auth/policy.ts';
 import type { TermValidationHooks } from '../terms/service.ts';
 import type { ClaimedJob, JobRow, JobsRepository, NewJob } from './jobs/repository.ts';
 import type { JobContext, JobOutcome } from '../platform/queue/worker.ts';
@@ -232,8 +232,8 @@ export class ValidationService implements TermValidationHooks {
 
   async list(termId: string, query: ListValidationsQuery, actor: Actor | null): Promise<ValidationPage> {
     const term = await this.#terms.findById(this.#db, termId);
-    if (!term || !(await this.#vocabularies.byId(this.#db, term.vocabularyId, actor))?.permissions.read)
-      throw errors.notFound('No term with this id.');
+    if (!term) throw errors.notFound('No term with this id.');
+    assertReadable(await this.#vocabularies.byId(this.#db, term.vocabularyId, actor));
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const { rows, keys } = await this.#repository.list(this.#db, termId, query.limit, after);
     const page = rows.slice(0, query.limit);

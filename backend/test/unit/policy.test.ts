@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { policy, type VocabularyAccess } from '../../src/auth/policy.ts';
+import { assertReadable, policy, type VocabularyAccess } from '../../src/auth/policy.ts';
 import type { VocabularyPermissions, VocabularyRole } from '../../src/vocabularies/schemas.ts';
 
 const user = { id: 'u', role: 'user' as const };
@@ -97,7 +97,7 @@ describe('the access policy', () => {
   });
 
   it('answers what may not be read as missing, and keeps bulk work for administrators', () => {
-    expect(() => policy.assertRead(policy.vocabulary(user, vocabulary()))).toThrow(
+    expect(() => assertReadable({ permissions: policy.vocabulary(user, vocabulary()) })).toThrow(
       expect.objectContaining({ status: 404 }),
     );
     expect([user, admin].map((actor) => policy.isReviewer(actor))).toEqual([false, true]);

@@ -24,6 +24,8 @@ export const fr = {
   'vocabularies.field.baseIri': 'IRI de base',
   'vocabularies.field.baseIri.hint':
     'Les IRI des concepts créés ensuite commencent ainsi ; ceux déjà créés gardent le leur.',
+  'vocabularies.field.baseIri.createHint':
+    'Les IRI des concepts commencent ainsi. Laissé vide : l’adresse de ce serveur suivie de /vocabularies/<identifiant>/.',
   'vocabularies.field.license': 'Licence',
   'vocabularies.field.visibility': 'Visibilité',
   'vocabularies.field.contribution': 'Contribution',
@@ -94,6 +96,8 @@ export const en: Record<keyof typeof fr, string> = {
   'vocabularies.field.baseIri': 'Base IRI',
   'vocabularies.field.baseIri.hint':
     'IRIs of concepts created from now on start with it; existing ones keep theirs.',
+  'vocabularies.field.baseIri.createHint':
+    'Concept IRIs start with it. Left empty: this server’s address followed by /vocabularies/<slug>/.',
   'vocabularies.field.license': 'Licence',
   'vocabularies.field.visibility': 'Visibility',
   'vocabularies.field.contribution': 'Contribution',

@@ -23,7 +23,11 @@ export function createVocabularyInput(values: Record<string, string>) {
     ...(optional(values.description) && { description: { [language]: values.description! } }),
     default_language: language,
     ...(languageList(values.languages) && { languages: languageList(values.languages) }),
+    ...(optional(values.base_iri) && { base_iri: values.base_iri!.trim() }),
+    ...(optional(values.license) && { license: values.license!.trim() }),
     ...(optional(values.visibility) && { visibility: values.visibility }),
+    ...(optional(values.contribution) && { contribution: values.contribution }),
+    ...(optional(values.pref_label_uniqueness) && { pref_label_uniqueness: values.pref_label_uniqueness }),
   };
 }
 
