@@ -103,7 +103,13 @@ export const termPermissionsSchema = z
 /** A term with all its parts: what reading, creating or editing one term answers. */
 export const conceptSchema = termSchema
   .extend(conceptPartsSchema.shape)
-  .extend({ permissions: termPermissionsSchema })
+  .extend({
+    vocabulary_slug: vocabularySlugSchema,
+    content_languages: z.array(z.string()).meta({
+      description: "The vocabulary's content languages, its default one first: where labels may be given.",
+    }),
+    permissions: termPermissionsSchema,
+  })
   .meta({ id: 'Concept' });
 
 export const termSorts = ['relevance', 'recent', 'term'] as const;

@@ -290,7 +290,7 @@ export class TermsService {
   async #concept(db: Db, row: TermRow, vocabulary: VocabularyInScope, actor: Actor | null): Promise<Concept> {
     const parts = (await this.#parts.read(db, [row.id])).get(row.id)!;
     const { permissions } = vocabulary;
-    return toConcept(row, parts, vocabulary.defaultLanguage, {
+    return toConcept(row, parts, vocabulary, {
       edit: actor !== null && policy.mayChangeTerm(actor, permissions, row),
       review: actor !== null && permissions.review,
     });
@@ -355,10 +355,20 @@ function assertTransition(
 export function toConcept(
   row: TermRow,
   parts: StoredParts,
-  language: string,
+  vocabulary: Pick<VocabularyInScope, 'slug' | 'defaultLanguage' | 'languages'>,
   permissions: Concept['permissions'],
 ): Concept {
-  return { ...toTerm(row), language, ...parts, permissions };
+  return {
+    ...toTerm(row),
+    vocabulary_slug: vocabulary.slug,
+    language: vocabulary.defaultLanguage,
+    content_languages: [
+      vocabulary.defaultLanguage,
+      ...vocabulary.languages.filter((language) => language !== vocabulary.defaultLanguage),
+    ],
+    ...parts,
+    permissions,
+  };
 }
 
 export function toTerm(row: TermRow): Term {

@@ -70,6 +70,13 @@ export function fieldErrorsFrom(error: z.ZodError, locale: Locale): FieldErrors 
   return errors;
 }
 
+/** The same, keyed by the whole path ("alt_labels.2.text"): for forms whose inputs are named by it. */
+export function fieldErrorsByPath(error: z.ZodError, locale: Locale): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) errors[issue.path.join('.') || 'form'] ??= localizeIssue(issue, locale);
+  return errors;
+}
+
 /** API field errors ("body.email") keyed by field name. */
 export function fieldErrorsFromProblem(problem: Problem): FieldErrors {
   const errors: FieldErrors = {};

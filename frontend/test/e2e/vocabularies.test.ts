@@ -160,6 +160,117 @@ describe('the term page of a concept', () => {
   });
 });
 
+describe('editing the parts of a concept', () => {
+  it('edits labels per language with tabs and chips, sources and mappings; errors land on their tab; a conflict keeps what was typed', async () => {
+    const api = apiClient();
+    const owner = await api.createUser('parts-editor');
+    const { access_token: token } = await api.login(owner);
+    const slug = `edit-${randomUUID().slice(0, 8)}`;
+    await api.json('POST', '/api/vocabularies', {
+      token,
+      body: { slug, title: { en: 'Editing' }, default_language: 'en', languages: ['en', 'fr', 'de'] },
+    });
+    const concept = await api.json<{ id: string }>('POST', '/api/terms', {
+      token,
+      body: {
+        vocabulary: slug,
+        term: 'Machine learning',
+        definition: 'The study of algorithms that improve through experience with data.',
+        alt_labels: [{ language: 'en', text: 'Statistical learning', kind: 'synonym' }],
+      },
+    });
+    const { webUrl } = stackUrls();
+    const context = await newContext(browser());
+    await context.addCookies([{ name: 'lexikon_locale', value: 'en', url: webUrl }]);
+    const page = await context.newPage();
+    await signIn(page, webUrl, owner.email, owner.password, `/terms/${concept.id}`);
+    await waitForHydration(page);
+    const editor = page.getByTestId('edit-parts');
+    await editor.locator('summary').click();
+
+    // Tabs follow the keyboard: → from English selects French.
+    await editor.getByTestId('parts-tab-en').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await editor.getByTestId('parts-tab-fr').getAttribute('aria-selected')).toBe('true');
+    expect(await editor.getByTestId('parts-panel-en').isHidden()).toBe(true);
+    await editor.getByTestId('pref-fr').fill('Apprentissage automatique');
+    await editor
+      .getByTestId('definition-fr')
+      .fill("L'étude des algorithmes qui s'améliorent par l'expérience.");
+    const french = editor.getByTestId('parts-panel-fr');
+    await french.getByRole('button', { name: 'Add an alternative label' }).click();
+    await page.keyboard.type('Apprentissage machine');
+
+    // English: the synonym becomes an abbreviation, one label is removed, a source is added.
+    await editor.getByTestId('parts-tab-en').click();
+    const english = editor.getByTestId('parts-panel-en');
+    await english.getByRole('button', { name: 'Add an alternative label' }).click();
+    await page.keyboard.type('ML');
+    await english.getByLabel('alternative label 2 : Kind').selectOption('abbreviation');
+    await english.getByRole('button', { name: 'Remove alternative label 1' }).click();
+    await english.getByRole('button', { name: 'Add a source' }).click();
+    await page.keyboard.type('Mitchell, T. (1997). Machine Learning.');
+
+    // German: a source whose address is not one; the save is refused and the German tab says why.
+    await editor.getByTestId('parts-tab-de').click();
+    const german = editor.getByTestId('parts-panel-de');
+    await german.getByRole('button', { name: 'Add a source' }).click();
+    await german.getByLabel('Address (URL)').fill('not an address');
+    await editor.getByTestId('parts-tab-en').click();
+    await editor.getByRole('button', { name: 'Add a mapping' }).click();
+    await page.keyboard.type('http://www.wikidata.org/entity/Q2539');
+    await editor.getByTestId('save-parts').click();
+    await expect.poll(() => editor.getByTestId('parts-tab-de').getAttribute('aria-selected')).toBe('true');
+    expect(await editor.getByTestId('parts-tab-de').textContent()).toContain('has errors');
+    expect(await german.getByLabel('Address (URL)').getAttribute('aria-invalid')).toBe('true');
+    // Nothing was saved, and what was typed is all still there.
+    expect(await api.json<{ version: number }>('GET', `/api/terms/${concept.id}`, { token })).toMatchObject({
+      version: 1,
+    });
+    expect(await editor.getByTestId('pref-fr').inputValue()).toBe('Apprentissage automatique');
+
+    // Someone else saves first: the next save says so and keeps the typed values; saving again applies them.
+    await german.getByLabel('Address (URL)').fill('https://de.wikipedia.org/wiki/Maschinelles_Lernen');
+    await api.json('PATCH', `/api/terms/${concept.id}`, { token, body: { level: 'advanced', version: 1 } });
+    await editor.getByTestId('save-parts').click();
+    await expect.poll(() => editor.getByText('Someone saved version 2').count()).toBe(1);
+    expect(await editor.getByTestId('pref-fr').inputValue()).toBe('Apprentissage automatique');
+    const axe = await runAxe(page);
+    expect(axe.blocking, axe.report).toBe(0);
+    await editor.getByTestId('save-parts').click();
+    await page.getByTestId('parts-saved').waitFor();
+
+    const saved = await api.json<Record<string, unknown>>('GET', `/api/terms/${concept.id}`, { token });
+    expect(saved).toMatchObject({
+      version: 3,
+      level: 'advanced',
+      pref_labels: { fr: 'Apprentissage automatique' },
+      alt_labels: [
+        { language: 'en', text: 'ML', kind: 'abbreviation' },
+        { language: 'fr', text: 'Apprentissage machine', kind: 'synonym' },
+      ],
+      // By language, then in the order given.
+      sources: [
+        { language: 'de', citation: null, url: 'https://de.wikipedia.org/wiki/Maschinelles_Lernen' },
+        { language: 'en', citation: 'Mitchell, T. (1997). Machine Learning.', url: null },
+      ],
+      mappings: [
+        { type: 'exactMatch', iri: 'http://www.wikidata.org/entity/Q2539', term_id: null, label: null },
+      ],
+    });
+    const parts = page.getByTestId('concept-parts');
+    expect(await parts.getByTestId('labels-fr').textContent()).toContain('Apprentissage machine');
+    // At 360 px from the first paint (the graph's canvas is sized when the page loads), the editor open.
+    const narrow = await context.newPage();
+    await narrow.setViewportSize({ width: 360, height: 800 });
+    await narrow.goto(`${webUrl}/terms/${concept.id}`);
+    await waitForHydration(narrow);
+    await narrow.getByTestId('edit-parts').locator('summary').click();
+    expect(await scrollWidth(narrow)).toBeLessThanOrEqual(360);
+    await context.close();
+  });
+});
+
 describe('browsing a public vocabulary without signing in', () => {
   it('lists it on the home page, searches its labels in any language, and opens a concept; a private one is not there', async () => {
     const api = apiClient();

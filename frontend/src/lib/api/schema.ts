@@ -1041,6 +1041,9 @@ export interface components {
                 label: string | null;
             }[];
             replaced_by: string[];
+            vocabulary_slug: components["schemas"]["VocabularySlugInput"];
+            /** @description The vocabulary's content languages, its default one first: where labels may be given. */
+            content_languages: string[];
             permissions: components["schemas"]["TermPermissionsInput"];
         };
         SearchMatchInput: {
@@ -1667,6 +1670,9 @@ export interface components {
                 label: string | null;
             }[];
             replaced_by: string[];
+            vocabulary_slug: components["schemas"]["VocabularySlug"];
+            /** @description The vocabulary's content languages, its default one first: where labels may be given. */
+            content_languages: string[];
             permissions: components["schemas"]["TermPermissions"];
         };
         SearchMatch: {

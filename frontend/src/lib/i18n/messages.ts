@@ -1,5 +1,6 @@
 import * as auth from './auth.ts';
 import * as common from './common.ts';
+import * as concepts from './concepts.ts';
 import * as terms from './terms.ts';
 import * as validation from './validation.ts';
 import * as vocabularies from './vocabularies.ts';
@@ -9,8 +10,8 @@ export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = 'fr';
 
 const dictionaries = {
-  fr: { ...common.fr, ...auth.fr, ...terms.fr, ...validation.fr, ...vocabularies.fr },
-  en: { ...common.en, ...auth.en, ...terms.en, ...validation.en, ...vocabularies.en },
+  fr: { ...common.fr, ...auth.fr, ...terms.fr, ...concepts.fr, ...validation.fr, ...vocabularies.fr },
+  en: { ...common.en, ...auth.en, ...terms.en, ...concepts.en, ...validation.en, ...vocabularies.en },
 };
 
 export type MessageKey = keyof typeof dictionaries.fr;

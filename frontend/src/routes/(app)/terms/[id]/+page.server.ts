@@ -2,7 +2,7 @@ import { error, fail, redirect, type ActionFailure } from '@sveltejs/kit';
 import { createRelationBodySchema } from '@lexikon/contracts/relations';
 import { updateTermBodySchema, type Term } from '@lexikon/contracts/terms';
 import { OVERRIDE_REASON_MIN_LENGTH, overrideFindingsBodySchema } from '@lexikon/contracts/validation';
-import { fieldErrorsFrom, formValues, type FormFailure } from '#lib/forms.ts';
+import { fieldErrorsByPath, fieldErrorsFrom, formValues, type FormFailure } from '#lib/forms.ts';
 import { translate } from '#lib/i18n/messages.ts';
 import { ApiProblem, call } from '#lib/server/api.ts';
 import { failLoad } from '#lib/server/errors.ts';
@@ -11,7 +11,9 @@ import { termApiFailure } from '#lib/terms/failures.server.ts';
 import { updateTermInput } from '#lib/terms/form.ts';
 import { parseDepth } from '#lib/terms/graph.ts';
 import { cyclePath, termProblemMessage } from '#lib/terms/problems.ts';
+import { conceptPartsInput } from '#lib/terms/parts-form.ts';
 import { isUuid, parseStrength } from '#lib/terms/relations.ts';
+import { resolvePickedTerm } from '#lib/terms/resolve.server.ts';
 import { openFindingsOf } from '#lib/validation/findings.ts';
 import { HISTORY_PARAM, loadValidation, parseHistoryCount } from '#lib/validation/history.ts';
 import { VALIDATION_DEPENDENCY } from '#lib/validation/polling.ts';
@@ -45,12 +47,33 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
   if (relations.status === 'rejected') failLoad(relations.reason, url);
   for (const bonus of [graph, validation])
     if (bonus.status === 'rejected') redirectIfSignedOut(bonus.reason, url.pathname + url.search);
+  // What its replacements and mappings to other Lexikon concepts are called, for links that say it.
+  const linked = [
+    ...new Set([
+      ...term.value.replaced_by,
+      ...term.value.mappings.flatMap((mapping) => (mapping.term_id ? [mapping.term_id] : [])),
+    ]),
+  ];
+  const names = Object.fromEntries(
+    await Promise.all(
+      linked.map(async (linkedId) => {
+        const named = await call(
+          locals.api.GET('/api/terms/{id}', { params: { path: { id: linkedId } } }),
+        ).then(
+          (concept) => concept.term,
+          () => linkedId,
+        );
+        return [linkedId, named] as const;
+      }),
+    ),
+  );
   const problemText = (reason: unknown) =>
     reason instanceof ApiProblem
       ? termProblemMessage(reason.problem, locals.locale)
       : translate(locals.locale, 'error.unavailable');
   return {
     term: term.value,
+    names,
     relations: relations.value.items,
     depth,
     graph: graph.status === 'fulfilled' ? graph.value : null,
@@ -63,7 +86,7 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
   };
 };
 
-type FormName = 'update' | 'delete' | 'relation' | 'removeRelation' | 'validate' | 'override';
+type FormName = 'update' | 'parts' | 'delete' | 'relation' | 'removeRelation' | 'validate' | 'override';
 
 /** Which of the page's forms a failure belongs to, so each shows only its own errors. */
 function tagged<N extends FormName, E extends object = object>(
@@ -80,15 +103,6 @@ function fieldErrorsOf(
   locale: Parameters<typeof fieldErrorsFrom>[1],
 ): Record<string, string | undefined> {
   return result.success ? {} : fieldErrorsFrom(result.error, locale);
-}
-
-function fold(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
 }
 
 export const actions: Actions = {
@@ -137,6 +151,64 @@ export const actions: Actions = {
         });
       }
       return tagged('update', failure, { conflict, ...(openFindings ? { openFindings } : {}) });
+    }
+  },
+
+  /** The concept's parts: labels per language, definitions, sources, notes, mappings, replacements. */
+  parts: async ({ request, locals, params }) => {
+    const here = `/terms/${params.id}`;
+    requireSession(locals.session, here);
+    const values = formValues(await request.formData());
+    const invalid = (fieldErrors: Record<string, string>) =>
+      tagged('parts', fail(400, { values, fieldErrors }));
+    // A replacement picked (or typed) in the picker joins those already listed.
+    if (values.replacement?.trim() || values.replacement_id) {
+      try {
+        const resolved = await resolvePickedTerm(
+          locals.api,
+          { id: values.replacement_id, typed: values.replacement },
+          params.id,
+          locals.locale,
+        );
+        if (resolved && 'message' in resolved) return invalid({ replacement: resolved.message });
+        if (resolved) {
+          const taken = Object.keys(values).filter((name) => /^replaced_by\.\d+$/.test(name)).length;
+          values[`replaced_by.${taken}`] = resolved.id;
+          values[`replaced_by_label.${resolved.id}`] = values.replacement?.trim() || resolved.id;
+        }
+      } catch (caught) {
+        redirectIfSignedOut(caught, here);
+        return tagged('parts', termApiFailure(caught, values, locals.locale));
+      }
+    }
+    const { body, inputPath } = conceptPartsInput(values);
+    // Errors name the inputs; those of one replacement are shown on the list of replacements.
+    const onInputs = (errors: Record<string, string | undefined>) =>
+      Object.fromEntries(
+        Object.entries(errors).map(([path, message]) => [
+          path.startsWith('replaced_by') ? 'replaced_by' : inputPath(path),
+          message ?? '',
+        ]),
+      );
+    const parsed = updateTermBodySchema.safeParse({ ...body, version: Number(values.version) });
+    if (!parsed.success) return invalid(onInputs(fieldErrorsByPath(parsed.error, locals.locale)));
+    try {
+      const term = await call(
+        locals.api.PATCH('/api/terms/{id}', { params: { path: { id: params.id } }, body: parsed.data }),
+      );
+      return { form: 'parts' as const, saved: term.version };
+    } catch (caught) {
+      redirectIfSignedOut(caught, here);
+      const conflict =
+        caught instanceof ApiProblem && caught.problem.code === 'version-conflict'
+          ? ((caught.problem as { current?: Term }).current ?? null)
+          : null;
+      const failure = termApiFailure(caught, values, locals.locale);
+      return tagged(
+        'parts',
+        fail(failure.status, { ...failure.data, fieldErrors: onInputs(failure.data.fieldErrors) }),
+        { conflict },
+      );
     }
   },
 
@@ -250,28 +322,23 @@ export const actions: Actions = {
       );
 
     // The picker fills target_id; without JavaScript the user picks among candidates, types a name or pastes an id.
-    const typed = values.target?.trim() ?? '';
-    let targetId = [values.target_id, values.target_choice, typed].find(isUuid)?.trim();
-    if (!targetId && typed) {
-      try {
-        const page = await call(locals.api.GET('/api/terms', { params: { query: { q: typed, limit: 9 } } }));
-        const candidates = page.items
-          .filter((term) => term.id !== params.id)
-          .slice(0, 8)
-          .map((term) => ({ id: term.id, term: term.term, domain: term.domain }));
-        const exact = candidates.filter((term) => fold(term.term) === fold(typed));
-        if (exact.length === 1) targetId = exact[0]!.id;
-        else if (candidates.length === 0)
-          return invalid({ target: translate(locals.locale, 'terms.relations.add.noMatch', { q: typed }) });
-        else
-          return invalid(
-            { target: translate(locals.locale, 'terms.relations.add.choose') },
-            { candidates: exact.length > 1 ? exact : candidates },
-          );
-      } catch (caught) {
-        redirectIfSignedOut(caught, here);
-        return tagged('relation', termApiFailure(caught, values, locals.locale));
-      }
+    let targetId: string | undefined;
+    try {
+      const resolved = await resolvePickedTerm(
+        locals.api,
+        { id: values.target_id, choice: values.target_choice, typed: values.target },
+        params.id,
+        locals.locale,
+      );
+      if (resolved && 'message' in resolved)
+        return invalid(
+          { target: resolved.message },
+          resolved.candidates ? { candidates: resolved.candidates } : {},
+        );
+      targetId = resolved?.id;
+    } catch (caught) {
+      redirectIfSignedOut(caught, here);
+      return tagged('relation', termApiFailure(caught, values, locals.locale));
     }
     if (!targetId) return invalid({ target: translate(locals.locale, 'validation.required') });
     if (strengthError) return invalid({});
