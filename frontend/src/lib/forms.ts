@@ -34,6 +34,7 @@ export function localizeIssue(issue: z.core.$ZodIssue, locale: Locale): string {
         ? translate(locale, 'validation.numberMax', { max: Number(issue.maximum) })
         : translate(locale, 'validation.tooLong', { max: Number(issue.maximum) });
     case 'invalid_format':
+      if (customMessageKeys[issue.message]) return translate(locale, customMessageKeys[issue.message]!);
       return issue.format === 'email'
         ? translate(locale, 'validation.email')
         : translate(locale, 'validation.invalid');
@@ -57,6 +58,7 @@ const customMessageKeys: Record<string, MessageKey> = {
   'Use more varied characters.': 'validation.passwordVaried',
   'This password is too common.': 'validation.passwordCommon',
   'Use letters, digits, dots, dashes or underscores.': 'validation.usernameCharacters',
+  'Use 1 to 64 letters, digits, ".", "_", "~" or "-", such as "c1042".': 'validation.notation',
   'Must be a path on this site, like /terms.': 'validation.invalid',
 };
 

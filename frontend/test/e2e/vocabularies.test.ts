@@ -70,6 +70,25 @@ describe('the vocabulary pages', () => {
     await expect.poll(roles).toEqual(['editor', 'owner']);
     await expect.poll(() => page.getByText('Role granted.').count()).toBeGreaterThan(0);
 
+    // A concept added from here goes to this vocabulary, under the notation given; a second one with the
+    // same notation is refused on that field.
+    for (const attempt of ['first', 'again'] as const) {
+      await page.goto(`${webUrl}/terms/new?vocabulary=${slug}`);
+      await waitForHydration(page);
+      expect(await page.locator('#field-vocabulary').inputValue()).toBe(slug);
+      await page.locator('#field-term').fill(attempt === 'first' ? 'Triage' : 'Triage again');
+      await page.locator('#field-definition').fill('Sorting patients by the urgency of their need for care.');
+      await page.locator('#field-notation').fill('c1');
+      await page.getByTestId('new-term-form').locator('button').last().click();
+      if (attempt === 'first') await page.waitForURL((url) => /^\/terms\/[0-9a-f-]{36}$/.test(url.pathname));
+    }
+    await expect.poll(() => page.locator('#field-notation-error').count()).toBe(1);
+    const concepts = await api.json<{ items: { iri: string }[] }>('GET', `/api/terms?vocabulary=${slug}`, {
+      token,
+    });
+    expect(concepts.items.map((item) => item.iri)).toEqual([expect.stringMatching(/\/c1$/)]);
+    await page.goto(`${webUrl}/vocabularies/${slug}`);
+
     const axe = await runAxe(page);
     expect(axe.blocking, axe.report).toBe(0);
     await page.setViewportSize({ width: 360, height: 800 });

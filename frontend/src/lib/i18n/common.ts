@@ -65,6 +65,7 @@ export const fr = {
   'validation.passwordVaried': 'Utilisez des caractères plus variés.',
   'validation.passwordCommon': 'Ce mot de passe est trop courant.',
   'validation.usernameCharacters': 'Lettres, chiffres, points, tirets ou tirets bas uniquement.',
+  'validation.notation': 'De 1 à 64 lettres, chiffres, « . », « _ », « ~ » ou « - », comme « c1042 ».',
 } as const;
 
 export const en: Record<keyof typeof fr, string> = {
@@ -133,4 +134,5 @@ export const en: Record<keyof typeof fr, string> = {
   'validation.passwordVaried': 'Use more varied characters.',
   'validation.passwordCommon': 'This password is too common.',
   'validation.usernameCharacters': 'Use letters, digits, dots, dashes or underscores.',
+  'validation.notation': 'Use 1 to 64 letters, digits, “.”, “_”, “~” or “-”, such as “c1042”.',
 };

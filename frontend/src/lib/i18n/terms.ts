@@ -41,6 +41,11 @@ export const fr = {
   'terms.field.definitionHint':
     'Une phrase qui dit ce qu’est la chose et ce qui la distingue ; {max} caractères au plus.',
   'terms.field.domain': 'Domaine',
+  'terms.field.vocabulary': 'Vocabulaire',
+  'terms.field.vocabulary.hint': 'Les vocabulaires où vous pouvez ajouter des concepts.',
+  'terms.field.notation': 'Notation',
+  'terms.field.notation.hint':
+    'Son nom dans le vocabulaire, la fin de son IRI (« c1042 »). Laissée vide : son identifiant. Elle ne change plus ensuite.',
   'terms.field.domainHint': 'Par exemple « Intelligence artificielle ». Laissez vide pour un terme général.',
   'terms.field.level': 'Niveau',
   'terms.field.status': 'Statut',
@@ -244,6 +249,11 @@ export const en: Record<keyof typeof fr, string> = {
   'terms.field.definitionHint':
     'A sentence saying what the thing is and what sets it apart; at most {max} characters.',
   'terms.field.domain': 'Domain',
+  'terms.field.vocabulary': 'Vocabulary',
+  'terms.field.vocabulary.hint': 'The vocabularies you may add concepts to.',
+  'terms.field.notation': 'Notation',
+  'terms.field.notation.hint':
+    'Its name in the vocabulary, the end of its IRI (“c1042”). Left empty: its id. It never changes afterwards.',
   'terms.field.domainHint': 'For example “Artificial intelligence”. Leave empty for a general term.',
   'terms.field.level': 'Level',
   'terms.field.status': 'Status',

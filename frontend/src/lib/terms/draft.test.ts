@@ -18,6 +18,8 @@ const draft: TermDraft = {
   domain: 'IA',
   level: 'intermediate',
   status: 'proposed',
+  vocabulary: 'ai',
+  notation: 'c42',
 };
 
 class MemoryStorage {
@@ -44,10 +46,12 @@ describe('draft serialization', () => {
       'definition',
       'domain',
       'level',
+      'notation',
       'savedAt',
       'status',
       'term',
       'v',
+      'vocabulary',
     ]);
   });
 
@@ -57,6 +61,18 @@ describe('draft serialization', () => {
     expect(parseDraft('[]')).toBeNull();
     expect(parseDraft(JSON.stringify({ ...draft, v: 99 }))).toBeNull();
     expect(parseDraft(serializeDraft({ ...emptyDraft, level: 'expert' }))).toBeNull();
+  });
+
+  it('reads a draft kept before vocabularies existed: the default vocabulary, a generated notation', () => {
+    const raw = JSON.stringify({
+      v: 1,
+      term: 'X',
+      definition: 'D',
+      domain: '',
+      level: 'beginner',
+      status: 'draft',
+    });
+    expect(parseDraft(raw)).toMatchObject({ term: 'X', vocabulary: '', notation: '' });
   });
 
   it('repairs odd field values', () => {
@@ -74,6 +90,8 @@ describe('draft serialization', () => {
       domain: '',
       level: 'beginner',
       status: 'draft',
+      vocabulary: '',
+      notation: '',
     });
   });
 });
@@ -137,6 +155,8 @@ describe('draftFromForm', () => {
       definition: 'D',
       domain: '',
       level: 'expert',
+      vocabulary: '',
+      notation: '',
       status: 'proposed',
     });
     expect(draftFromForm({ level: 'nope', status: 'validated' })).toEqual(emptyDraft);

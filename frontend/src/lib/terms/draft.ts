@@ -15,6 +15,9 @@ export interface TermDraft {
   domain: string;
   level: TermLevel;
   status: 'draft' | 'proposed';
+  /** The vocabulary's slug; empty for the default one. */
+  vocabulary: string;
+  notation: string;
 }
 
 export const emptyDraft: TermDraft = {
@@ -23,6 +26,8 @@ export const emptyDraft: TermDraft = {
   domain: '',
   level: 'beginner',
   status: 'draft',
+  vocabulary: '',
+  notation: '',
 };
 
 /** Nothing worth restoring: the text fields are blank (a level or status alone is not a draft). */
@@ -56,6 +61,9 @@ export function parseDraft(raw: string | null | undefined): TermDraft | null {
     domain: field(value.domain, DOMAIN_MAX_LENGTH),
     level: (termLevels as readonly unknown[]).includes(value.level) ? (value.level as TermLevel) : 'beginner',
     status: value.status === 'proposed' ? 'proposed' : 'draft',
+    // Drafts kept before vocabularies existed have neither: the default vocabulary, a generated notation.
+    vocabulary: field(value.vocabulary, 64),
+    notation: field(value.notation, 64),
   };
   return isBlankDraft(draft) ? null : draft;
 }
@@ -102,5 +110,7 @@ export function draftFromForm(values: Record<string, string | undefined>): TermD
       ? (values.level as TermLevel)
       : 'beginner',
     status: values.status === 'proposed' ? 'proposed' : 'draft',
+    vocabulary: values.vocabulary ?? '',
+    notation: values.notation ?? '',
   };
 }

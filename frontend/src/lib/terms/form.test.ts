@@ -4,6 +4,20 @@ import { fieldErrorsFrom } from '#lib/forms.ts';
 import { canEditTerm, createTermInput, excerpt, pluralForm, statusChoices, updateTermInput } from './form.ts';
 
 describe('createTermInput', () => {
+  it('names the vocabulary and the notation when given, and the contract checks the notation', () => {
+    const input = createTermInput({ term: 'T', definition: 'D', vocabulary: ' ai ', notation: 'c42' });
+    expect(input).toMatchObject({ vocabulary: 'ai', notation: 'c42' });
+    expect(createTermInput({ term: 'T', definition: 'D', vocabulary: '', notation: ' ' })).toEqual({
+      term: 'T',
+      definition: 'D',
+    });
+    const refused = createTermBodySchema.safeParse(
+      createTermInput({ term: 'T', definition: 'D', notation: 'a b' }),
+    );
+    expect(refused.success).toBe(false);
+    expect(fieldErrorsFrom(refused.error!, 'fr').notation).toContain('De 1 à 64');
+  });
+
   it('omits a blank domain and lets the API default level and status', () => {
     expect(createTermInput({ term: 'T', definition: 'D', domain: '  ', level: '', status: '' })).toEqual({
       term: 'T',

@@ -18,6 +18,8 @@ export function createTermInput(values: Record<string, string | undefined>): Rec
     ...(domain === undefined ? {} : { domain }),
     ...(optional(values.level) === undefined ? {} : { level: values.level }),
     ...(optional(values.status) === undefined ? {} : { status: values.status }),
+    ...(values.vocabulary?.trim() ? { vocabulary: values.vocabulary.trim() } : {}),
+    ...(values.notation?.trim() ? { notation: values.notation.trim() } : {}),
   };
 }
 

@@ -51,6 +51,14 @@ export function updateVocabularyInput(
   };
 }
 
+/** A vocabulary's title for this reader. */
+export function currentLocaleTitle(
+  vocabulary: { title: Record<string, string>; default_language: string; slug: string },
+  locale: string,
+): string {
+  return titleIn(vocabulary.title, locale, vocabulary.default_language) || vocabulary.slug;
+}
+
 /** The title to show: in the reader's language when the vocabulary has one, else its default. */
 export function titleIn(title: Record<string, string>, locale: string, fallback: string): string {
   return (
