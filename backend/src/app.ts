@@ -25,7 +25,7 @@ import {
 import { deadlinePlugin } from './platform/http/deadline.ts';
 import { openApiPlugin } from './platform/http/openapi.ts';
 import { securityPlugin } from './platform/http/security.ts';
-import { relationRoutes } from './relations/routes.ts';
+import { relationRoutes, vocabularyRelationRoutes } from './relations/routes.ts';
 import { statsRoutes, systemRoutes } from './system/routes.ts';
 import { domainRoutes, termRoutes, vocabularyTermRoutes } from './terms/routes.ts';
 import type { ValidationWorker } from './validation/jobs/worker.ts';
@@ -155,6 +155,7 @@ export async function buildApp({
       await api.register(oauthRoutes, { prefix: '/auth/oauth', service: oauthService });
       await api.register(vocabularyRoutes, { prefix: '/vocabularies', service: services.vocabularies });
       await api.register(vocabularyTermRoutes, { prefix: '/vocabularies', service: termsService });
+      await api.register(vocabularyRelationRoutes, { prefix: '/vocabularies', service: relationsService });
       await api.register(termRoutes, { prefix: '/terms', service: termsService });
       await api.register(domainRoutes, { prefix: '/domains', service: termsService });
       await api.register(relationRoutes, { prefix: '/terms', service: relationsService });

@@ -328,3 +328,115 @@ describe('definition quality, per language and label-aware', () => {
     expect(byRule['circular-synonym']).toMatchObject({ severity: 'warning' });
   });
 });
+
+describe('browsing a vocabulary', () => {
+  it('walks the broader/narrower tree a level at a time, by label, with counts and pages', async () => {
+    const slug = await vocabulary();
+    const make = (term: string, extra: Record<string, unknown> = {}) =>
+      createTerm(context, owner, { term, vocabulary: slug, ...extra });
+    const learning = await make('Learning', { pref_labels: { fr: 'Apprentissage' } });
+    const supervised = await make('Supervised learning');
+    const unsupervised = await make('Unsupervised learning');
+    const classification = await make('Classification');
+    const loose = await make('Agent');
+    for (const [source, target] of [
+      [supervised, learning],
+      [unsupervised, learning],
+      [classification, supervised],
+    ] as const) {
+      const related = await call(owner, 'POST', `/api/terms/${source.id}/relations`, {
+        target_id: target.id,
+        type: 'is_a',
+      });
+      expect(related.statusCode, related.body).toBe(201);
+    }
+    // Anonymously: the vocabulary is public.
+    const top = await call(null, 'GET', `/api/vocabularies/${slug}/hierarchy`);
+    expect(top.statusCode, top.body).toBe(200);
+    expect(top.json()).toMatchObject({
+      parent: null,
+      items: [
+        { id: loose.id, term: 'Agent', narrower: 0 },
+        { id: learning.id, term: 'Learning', narrower: 2, pref_labels: { fr: 'Apprentissage' } },
+      ],
+      next_cursor: null,
+    });
+    const first = await call(
+      null,
+      'GET',
+      `/api/vocabularies/${slug}/hierarchy?parent=${learning.id}&limit=1`,
+    );
+    expect(first.json().items).toMatchObject([{ id: supervised.id, narrower: 1 }]);
+    const second = await call(
+      null,
+      'GET',
+      `/api/vocabularies/${slug}/hierarchy?parent=${learning.id}&limit=1&cursor=${first.json().next_cursor}`,
+    );
+    expect(second.json()).toMatchObject({ items: [{ id: unsupervised.id }], next_cursor: null });
+
+    // A concept's relations, anonymously, as the concept page shows them (broader and narrower).
+    const relations = await call(null, 'GET', `/api/vocabularies/${slug}/terms/${supervised.id}/relations`);
+    expect(relations.statusCode, relations.body).toBe(200);
+    expect(
+      relations
+        .json()
+        .items.map((relation: { source: { id: string }; target: { id: string } }) => [
+          relation.source.id,
+          relation.target.id,
+        ])
+        .sort(),
+    ).toEqual(
+      [
+        [classification.id, supervised.id],
+        [supervised.id, learning.id],
+      ].sort(),
+    );
+    const hidden0 = await vocabulary({ visibility: 'private' });
+    expect(
+      (await call(null, 'GET', `/api/vocabularies/${hidden0}/terms/${supervised.id}/relations`)).statusCode,
+    ).toBe(404);
+
+    // A concept of another vocabulary is not a branch of this one; a private vocabulary is not there at all.
+    const elsewhere = await createTerm(context, owner, { term: 'Elsewhere' });
+    const foreign = await call(null, 'GET', `/api/vocabularies/${slug}/hierarchy?parent=${elsewhere.id}`);
+    expect(foreign.statusCode).toBe(404);
+    const hidden = await vocabulary({ visibility: 'private' });
+    expect((await call(null, 'GET', `/api/vocabularies/${hidden}/hierarchy`)).statusCode).toBe(404);
+    expect((await call(reader, 'GET', `/api/vocabularies/${hidden}/hierarchy`)).statusCode).toBe(404);
+    expect((await call(owner, 'GET', `/api/vocabularies/${hidden}/hierarchy`)).statusCode).toBe(200);
+  });
+
+  it('lists with a total on request, each term with its other labels and the findings of its latest validation', async () => {
+    const slug = await vocabulary();
+    const checked = await createTerm(context, owner, {
+      term: 'Overfitting',
+      definition: 'Overfitting.',
+      vocabulary: slug,
+      pref_labels: { fr: 'Surapprentissage' },
+    });
+    await createTerm(context, owner, { term: 'Underfitting', vocabulary: slug });
+    expect((await call(owner, 'POST', `/api/terms/${checked.id}/validate`)).statusCode).toBe(201);
+    const page = await call(null, 'GET', `/api/vocabularies/${slug}/terms?limit=1&sort=term&with_total=true`);
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.json()).toMatchObject({
+      total: 2,
+      items: [
+        {
+          id: checked.id,
+          pref_labels: { fr: 'Surapprentissage' },
+          quality: { errors: expect.any(Number), warnings: expect.any(Number), infos: expect.any(Number) },
+        },
+      ],
+    });
+    // The definition only repeats the label: at least one finding is counted.
+    const { errors, warnings } = page.json().items[0].quality;
+    expect(errors + warnings).toBeGreaterThan(0);
+    const next = await call(
+      null,
+      'GET',
+      `/api/vocabularies/${slug}/terms?limit=1&sort=term&cursor=${page.json().next_cursor}`,
+    );
+    expect(next.json()).not.toHaveProperty('total');
+    expect(next.json().items).toMatchObject([{ term: 'Underfitting', quality: null, pref_labels: {} }]);
+  });
+});

@@ -136,8 +136,21 @@ export const listTermsQuerySchema = z
       .enum(termSorts)
       .optional()
       .meta({ description: 'Default: relevance when `q` is given, otherwise recent (newest first).' }),
+    with_total: z.enum(['true', 'false']).optional().meta({
+      description: 'With `true`, the page also says how many terms match across every page (`total`).',
+    }),
   })
   .strict();
+
+/** What the latest validation of a term found, for a badge beside it in lists. */
+export const qualitySummarySchema = z
+  .object({
+    checked_at: z.iso.datetime({ offset: true }),
+    errors: z.number().int(),
+    warnings: z.number().int(),
+    infos: z.number().int(),
+  })
+  .meta({ id: 'QualitySummary' });
 
 /** Which label (or definition) a search matched, and in which language. */
 export const searchMatchSchema = z
@@ -153,12 +166,54 @@ export const termPageSchema = z
     items: z.array(
       termSchema.extend({
         match: searchMatchSchema.nullable().optional().meta({ description: 'With `q`: what matched.' }),
+        pref_labels: z
+          .record(z.string(), z.string())
+          .meta({ description: 'Its preferred labels in the other content languages.' }),
+        quality: qualitySummarySchema
+          .nullable()
+          .meta({ description: 'Findings of its latest validation; null when it was never validated.' }),
       }),
     ),
     next_cursor: z.string().nullable(),
     limit: z.number().int(),
+    total: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: 'With `with_total=true`: terms across every page.' }),
   })
   .meta({ id: 'TermPage' });
+
+/** One level of a vocabulary's broader/narrower tree (`is_a`: the source is narrower than the target). */
+export const hierarchyQuerySchema = z
+  .object({
+    parent: idSchema.optional().meta({
+      description:
+        'The concept whose narrower concepts to list; the top concepts (no broader one) when left out.',
+    }),
+    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    cursor: z.string().max(512).optional().meta({ description: 'Opaque cursor from a previous page.' }),
+  })
+  .strict();
+
+export const hierarchyNodeSchema = z
+  .object({
+    id: z.uuid(),
+    notation: z.string(),
+    term: z.string(),
+    pref_labels: z.record(z.string(), z.string()),
+    status: termStatusSchema,
+    narrower: z.number().int().meta({ description: 'How many narrower concepts it has.' }),
+  })
+  .meta({ id: 'HierarchyNode' });
+
+export const hierarchyPageSchema = z
+  .object({
+    parent: z.uuid().nullable(),
+    items: z.array(hierarchyNodeSchema),
+    next_cursor: z.string().nullable(),
+  })
+  .meta({ id: 'HierarchyPage' });
 
 export const domainListSchema = z
   .object({
@@ -174,6 +229,9 @@ export const domainListSchema = z
 export type Term = z.infer<typeof termSchema>;
 export type Concept = z.infer<typeof conceptSchema>;
 export type SearchMatch = z.infer<typeof searchMatchSchema>;
+export type TermPage = z.infer<typeof termPageSchema>;
+export type HierarchyQuery = z.infer<typeof hierarchyQuerySchema>;
+export type HierarchyPage = z.infer<typeof hierarchyPageSchema>;
 export type CreateTermBody = z.infer<typeof createTermBodySchema>;
 export type UpdateTermBody = z.infer<typeof updateTermBodySchema>;
 export type ListTermsQuery = z.infer<typeof listTermsQuerySchema>;

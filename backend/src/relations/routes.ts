@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currentUser } from '../auth/guard.ts';
+import { currentUser, optionalUser } from '../auth/guard.ts';
+import { vocabularySlugParamsSchema } from '../vocabularies/schemas.ts';
 import { BODY_PROBLEMS, problemResponses } from '../platform/http/problem-responses.ts';
 import { termIdParamsSchema } from '../terms/schemas.ts';
 import {
@@ -71,5 +72,29 @@ export const relationRoutes: FastifyPluginAsyncZod<{ service: RelationsService }
       await service.delete(request.params.id, request.params.relationId, currentUser(request));
       return reply.code(204).send(null);
     },
+  );
+};
+
+/** Mounted at /api/vocabularies: a concept's relations, readable without signing in in a public vocabulary. */
+export const vocabularyRelationRoutes: FastifyPluginAsyncZod<{ service: RelationsService }> = async (
+  app,
+  { service },
+) => {
+  app.get(
+    '/:slug/terms/:id/relations',
+    {
+      config: { anonymous: true },
+      schema: {
+        tags: ['relations', 'vocabularies'],
+        operationId: 'listVocabularyTermRelations',
+        summary:
+          "Relations of a vocabulary's term, outgoing and incoming (public vocabularies without signing in)",
+        params: vocabularySlugParamsSchema.extend(termIdParamsSchema.shape),
+        response: { 200: relationListSchema, ...problemResponses(400, 401, 404, 503) },
+      },
+    },
+    async (request) => ({
+      items: await service.list(request.params.id, optionalUser(request), request.params.slug),
+    }),
   );
 };

@@ -104,9 +104,11 @@ export class RelationsService {
     }
   }
 
-  async list(termId: string, actor: Actor | null): Promise<Relation[]> {
+  /** A term's relations; with `vocabularySlug`, only if the term belongs to that vocabulary. */
+  async list(termId: string, actor: Actor | null, vocabularySlug?: string): Promise<Relation[]> {
     const term = await this.#terms.findById(this.#db, termId);
-    if (!term || !(await this.#permissions(this.#db, term.vocabularyId, actor)).read)
+    const vocabulary = term && (await this.#vocabularies.byId(this.#db, term.vocabularyId, actor));
+    if (!vocabulary?.permissions.read || (vocabularySlug !== undefined && vocabulary.slug !== vocabularySlug))
       throw errors.notFound('No term with this id.');
     return (await this.#repository.listForTerm(this.#db, termId)).map(toRelation);
   }

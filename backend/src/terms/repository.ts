@@ -30,6 +30,32 @@ export interface TermFilters {
   createdBy?: string | undefined;
 }
 
+/** The WHERE of a list (without its cursor), and the search queries it uses. */
+function filterConditions(filters: TermFilters) {
+  const conditions: (SQL | undefined)[] = [];
+  if (filters.vocabularyId !== undefined) conditions.push(eq(terms.vocabularyId, filters.vocabularyId));
+  if (!filters.readableBy.everything) conditions.push(readableVocabularies(filters.readableBy.userId));
+  if (filters.domain !== undefined)
+    conditions.push(sql`lexikon_fold(coalesce(${terms.domain}, '')) = lexikon_fold(${filters.domain})`);
+  if (filters.level !== undefined) conditions.push(eq(terms.level, filters.level));
+  if (filters.status !== undefined) conditions.push(eq(terms.status, filters.status));
+  if (filters.createdBy !== undefined) conditions.push(eq(terms.createdBy, filters.createdBy));
+
+  const tsquery = filters.q === undefined ? null : searchQuery(filters.q);
+  const labels = filters.q === undefined ? null : labelQuery(filters.q, filters.searchLanguages ?? []);
+  const inLanguage = (column: SQL) =>
+    filters.language === undefined ? sql`true` : sql`${column} = ${filters.language}`;
+  if (filters.q !== undefined)
+    conditions.push(
+      tsquery && labels
+        ? sql`((${terms.searchVector} @@ ${tsquery} AND ${inLanguage(defaultLanguage)})
+              OR ${terms.id} IN (SELECT l.term_id FROM term_labels l WHERE l.search_vector @@ ${labels} AND ${inLanguage(sql`l.language`)})
+              OR ${terms.id} IN (SELECT d.term_id FROM term_definitions d WHERE d.search_vector @@ ${labels} AND ${inLanguage(sql`d.language`)}))`
+        : sql`false`,
+    );
+  return { conditions, tsquery, labels, inLanguage };
+}
+
 /** Where a page starts: the sort key and id of the last row of the previous page. */
 export interface Keyset {
   key: string | number;
@@ -172,27 +198,7 @@ export const termsRepository = {
     limit: number,
     after: Keyset | undefined,
   ): Promise<{ rows: (TermRow & { match: SearchMatchRow | null })[]; keys: Keyset[] }> {
-    const conditions: (SQL | undefined)[] = [];
-    if (filters.vocabularyId !== undefined) conditions.push(eq(terms.vocabularyId, filters.vocabularyId));
-    if (!filters.readableBy.everything) conditions.push(readableVocabularies(filters.readableBy.userId));
-    if (filters.domain !== undefined)
-      conditions.push(sql`lexikon_fold(coalesce(${terms.domain}, '')) = lexikon_fold(${filters.domain})`);
-    if (filters.level !== undefined) conditions.push(eq(terms.level, filters.level));
-    if (filters.status !== undefined) conditions.push(eq(terms.status, filters.status));
-    if (filters.createdBy !== undefined) conditions.push(eq(terms.createdBy, filters.createdBy));
-
-    const tsquery = filters.q === undefined ? null : searchQuery(filters.q);
-    const labels = filters.q === undefined ? null : labelQuery(filters.q, filters.searchLanguages ?? []);
-    const inLanguage = (column: SQL) =>
-      filters.language === undefined ? sql`true` : sql`${column} = ${filters.language}`;
-    if (filters.q !== undefined)
-      conditions.push(
-        tsquery && labels
-          ? sql`((${terms.searchVector} @@ ${tsquery} AND ${inLanguage(defaultLanguage)})
-              OR ${terms.id} IN (SELECT l.term_id FROM term_labels l WHERE l.search_vector @@ ${labels} AND ${inLanguage(sql`l.language`)})
-              OR ${terms.id} IN (SELECT d.term_id FROM term_definitions d WHERE d.search_vector @@ ${labels} AND ${inLanguage(sql`d.language`)}))`
-          : sql`false`,
-      );
+    const { conditions, tsquery, labels, inLanguage } = filterConditions(filters);
 
     let key: SQL;
     let order: SQL[];
@@ -242,7 +248,98 @@ export const termsRepository = {
       keys: rows.map((row) => ({ key: row.sortKey, id: row.id })),
     };
   },
+
+  /**
+   * One level of a vocabulary's hierarchy by folded label: the narrower concepts of `parentId` (sources of
+   * an `is_a` to it), or the top concepts (sources of none), each with its number of narrower concepts.
+   */
+  async hierarchyLevel(
+    db: Db,
+    vocabularyId: string,
+    parentId: string | null,
+    limit: number,
+    after: Keyset | undefined,
+  ): Promise<{ rows: HierarchyRow[]; keys: Keyset[] }> {
+    const level =
+      parentId === null
+        ? sql`NOT EXISTS (SELECT 1 FROM relationships b WHERE b.source_id = t.id AND b.type = 'is_a')`
+        : sql`t.id IN (SELECT r.source_id FROM relationships r WHERE r.target_id = ${parentId}::uuid AND r.type = 'is_a')`;
+    const rows = rowsOf<HierarchyRow & { sort_key: string }>(
+      await db.execute(sql`
+        SELECT t.id, t.notation, t.term, t.status, lexikon_fold(t.term) AS sort_key,
+          (SELECT count(*)::int FROM relationships n WHERE n.target_id = t.id AND n.type = 'is_a') AS narrower
+        FROM terms t
+        WHERE t.vocabulary_id = ${vocabularyId}::uuid AND ${level}
+          ${after ? sql`AND (lexikon_fold(t.term), t.id) > (${String(after.key)}, ${after.id}::uuid)` : sql``}
+        ORDER BY lexikon_fold(t.term), t.id
+        LIMIT ${limit + 1}`),
+    );
+    return {
+      rows: rows.map(({ sort_key: _key, ...row }) => row),
+      keys: rows.map((row) => ({ key: row.sort_key, id: row.id })),
+    };
+  },
+
+  /** How many terms the list's filters select, across every page. */
+  async count(db: Db, filters: TermFilters): Promise<number> {
+    const { conditions } = filterConditions(filters);
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(terms)
+      .where(and(...conditions));
+    return row?.n ?? 0;
+  },
+
+  /**
+   * What a list shows beside each term of a page: its preferred labels in the other languages and the
+   * findings of its latest validation (null when never validated). One query for the page, after it.
+   */
+  async listExtras(db: Db, ids: readonly string[]): Promise<Map<string, ListExtras>> {
+    if (ids.length === 0) return new Map();
+    const rows = rowsOf<{
+      id: string;
+      pref_labels: Record<string, string>;
+      quality: { checked_at: string; errors: number; warnings: number; infos: number } | null;
+    }>(
+      await db.execute(sql`
+        SELECT t.id,
+          (SELECT coalesce(json_object_agg(l.language, l.text), '{}'::json) FROM term_labels l
+            WHERE l.term_id = t.id AND l.kind = 'pref') AS pref_labels,
+          (SELECT json_build_object(
+              'checked_at', v.created_at,
+              'errors', count(f.id) FILTER (WHERE f.severity = 'error'),
+              'warnings', count(f.id) FILTER (WHERE f.severity = 'warning'),
+              'infos', count(f.id) FILTER (WHERE f.severity = 'info'))
+            FROM (SELECT id, created_at FROM term_validations WHERE term_id = t.id
+                  ORDER BY created_at DESC, id DESC LIMIT 1) v
+            LEFT JOIN validation_findings f ON f.validation_id = v.id
+            GROUP BY v.id, v.created_at) AS quality
+        FROM terms t WHERE t.id = ANY(${`{${ids.join(',')}}`}::uuid[])`),
+    );
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          prefLabels: row.pref_labels,
+          quality: row.quality && { ...row.quality, checked_at: new Date(row.quality.checked_at) },
+        },
+      ]),
+    );
+  },
 };
+
+export interface HierarchyRow {
+  id: string;
+  notation: string;
+  term: string;
+  status: TermRow['status'];
+  narrower: number;
+}
+
+export interface ListExtras {
+  prefLabels: Record<string, string>;
+  quality: { checked_at: Date; errors: number; warnings: number; infos: number } | null;
+}
 
 /** What a service gets by constructor: stateless queries over the database or transaction it is given. */
 export type TermsRepository = typeof termsRepository;

@@ -9,6 +9,8 @@ import { BODY_PROBLEMS, problemResponses } from '../platform/http/problem-respon
 import {
   createTermBodySchema,
   domainListSchema,
+  hierarchyPageSchema,
+  hierarchyQuerySchema,
   listTermsQuerySchema,
   termIdParamsSchema,
   termPageSchema,
@@ -143,6 +145,23 @@ export const vocabularyTermRoutes: FastifyPluginAsyncZod<{ service: TermsService
     },
     async (request) =>
       service.list({ ...request.query, vocabulary: request.params.slug }, optionalUser(request)),
+  );
+
+  app.get(
+    '/:slug/hierarchy',
+    {
+      config: { anonymous: true },
+      schema: {
+        tags,
+        operationId: 'getVocabularyHierarchy',
+        summary:
+          "One level of a vocabulary's broader/narrower tree: its top concepts, or the narrower concepts of `parent`",
+        params: vocabularySlugParamsSchema,
+        querystring: hierarchyQuerySchema,
+        response: { 200: hierarchyPageSchema, ...problemResponses(400, 401, 404, 431, 503) },
+      },
+    },
+    async (request) => service.hierarchy(request.params.slug, request.query, optionalUser(request)),
   );
 
   app.get(

@@ -10,11 +10,13 @@ import type { VocabularyInScope, VocabularyReader } from '../vocabularies/reader
 import { DEFAULT_VOCABULARY_SLUG, type VocabularyPermissions } from '../vocabularies/schemas.ts';
 import { planConceptParts, splitConceptParts, type TargetConcept } from './concept-parts.ts';
 import type { ConceptPartsRepository, StoredParts } from './parts-repository.ts';
-import type { TermRow, TermsRepository } from './repository.ts';
+import type { TermFilters, TermRow, TermsRepository } from './repository.ts';
 import {
   statusTransitions,
   type Concept,
-  type SearchMatch,
+  type HierarchyPage,
+  type HierarchyQuery,
+  type TermPage,
   type CreateTermBody,
   type ListTermsQuery,
   type Term,
@@ -41,12 +43,6 @@ export interface TermValidationHooks {
     user: AuthUser,
     override: UpdateTermBody['override_findings'],
   ): Promise<void>;
-}
-
-export interface TermPage {
-  items: (Term & { match?: SearchMatch | null })[];
-  next_cursor: string | null;
-  limit: number;
 }
 
 export class TermsService {
@@ -133,35 +129,49 @@ export class TermsService {
       vocabulary = await this.#vocabularies.bySlug(this.#db, query.vocabulary, actor);
       assertReadable(vocabulary, `No vocabulary "${query.vocabulary}".`);
     }
-    const { rows, keys } = await this.#repository.list(
-      this.#db,
-      {
-        readableBy: { userId: actor?.id ?? null, everything: actor !== null && policy.isReviewer(actor) },
-        vocabularyId: vocabulary?.id,
-        q: query.q,
-        language: query.language,
-        searchLanguages:
-          query.q === undefined
-            ? undefined
-            : query.language !== undefined
-              ? [query.language]
-              : (vocabulary?.languages ?? (await this.#repository.contentLanguages(this.#db))),
-        domain: query.domain,
-        level: query.level,
-        status: query.status,
-        createdBy: query.created_by,
-      },
-      sort,
-      query.limit,
-      after,
-    );
+    const filters: TermFilters = {
+      readableBy: { userId: actor?.id ?? null, everything: actor !== null && policy.isReviewer(actor) },
+      vocabularyId: vocabulary?.id,
+      q: query.q,
+      language: query.language,
+      searchLanguages:
+        query.q === undefined
+          ? undefined
+          : query.language !== undefined
+            ? [query.language]
+            : (vocabulary?.languages ?? (await this.#repository.contentLanguages(this.#db))),
+      domain: query.domain,
+      level: query.level,
+      status: query.status,
+      createdBy: query.created_by,
+    };
+    const [{ rows, keys }, total] = await Promise.all([
+      this.#repository.list(this.#db, filters, sort, query.limit, after),
+      query.with_total === 'true' ? this.#repository.count(this.#db, filters) : undefined,
+    ]);
+
     const hasMore = rows.length > query.limit;
     const page = rows.slice(0, query.limit);
     const last = keys[page.length - 1];
+    const extras = await this.#repository.listExtras(
+      this.#db,
+      page.map((row) => row.id),
+    );
     return {
-      items: page.map((row) => ({ ...toTerm(row), ...(query.q === undefined ? {} : { match: row.match }) })),
+      items: page.map((row) => {
+        const extra = extras.get(row.id);
+        return {
+          ...toTerm(row),
+          ...(query.q === undefined ? {} : { match: row.match }),
+          pref_labels: extra?.prefLabels ?? {},
+          quality: extra?.quality
+            ? { ...extra.quality, checked_at: extra.quality.checked_at.toISOString() }
+            : null,
+        };
+      }),
       next_cursor: hasMore && last ? encodeCursor(sort, last) : null,
       limit: query.limit,
+      ...(total === undefined ? {} : { total }),
     };
   }
 
@@ -316,6 +326,35 @@ export class TermsService {
         },
       ]),
     );
+  }
+
+  /** One level of a vocabulary's broader/narrower tree, for browsing it a branch at a time. */
+  async hierarchy(slug: string, query: HierarchyQuery, actor: Actor | null): Promise<HierarchyPage> {
+    const vocabulary = await this.#vocabularies.bySlug(this.#db, slug, actor);
+    assertReadable(vocabulary, `No vocabulary "${slug}".`);
+    if (query.parent !== undefined) {
+      const parent = await this.#repository.findById(this.#db, query.parent);
+      if (parent?.vocabularyId !== vocabulary.id) throw errors.notFound(`No term with this id in "${slug}".`);
+    }
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 'term');
+    const { rows, keys } = await this.#repository.hierarchyLevel(
+      this.#db,
+      vocabulary.id,
+      query.parent ?? null,
+      query.limit,
+      after,
+    );
+    const page = rows.slice(0, query.limit);
+    const extras = await this.#repository.listExtras(
+      this.#db,
+      page.map((row) => row.id),
+    );
+    const last = keys[page.length - 1];
+    return {
+      parent: query.parent ?? null,
+      items: page.map((row) => ({ ...row, pref_labels: extras.get(row.id)?.prefLabels ?? {} })),
+      next_cursor: rows.length > query.limit && last ? encodeCursor('term', last) : null,
+    };
   }
 
   /** The caller's permissions in the term's vocabulary, when they may change it: 404 or 403 otherwise. */

@@ -159,6 +159,17 @@ const MATRIX: Record<string, Row> = {
       return { url: `/api/vocabularies/${slug}/terms/${termId}` };
     },
   },
+  'GET /api/vocabularies/:slug/hierarchy': {
+    cells: [404, 200, 404, 200],
+    request: async (world) => ({ url: `/api/vocabularies/${(await world.vocabulary()).slug}/hierarchy` }),
+  },
+  'GET /api/vocabularies/:slug/terms/:id/relations': {
+    cells: [404, 200, 404, 200],
+    request: async (world) => {
+      const { slug, termId } = await world.vocabulary();
+      return { url: `/api/vocabularies/${slug}/terms/${termId}/relations` };
+    },
+  },
   'GET /api/vocabularies/:slug/members': {
     cells: [401, 200, 404, 200],
     request: async (world) => ({ url: `/api/vocabularies/${(await world.vocabulary()).slug}/members` }),
@@ -566,6 +577,16 @@ const VOCABULARY_MATRIX: Record<string, VocabularyRow> = {
     method: 'GET',
     cells: browsers,
     request: async ({ slug, termId }) => ({ url: `/api/vocabularies/${slug}/terms/${termId}` }),
+  },
+  'GET /api/vocabularies/:slug/hierarchy': {
+    method: 'GET',
+    cells: browsers,
+    request: async ({ slug }) => ({ url: `/api/vocabularies/${slug}/hierarchy` }),
+  },
+  'GET /api/vocabularies/:slug/terms/:id/relations': {
+    method: 'GET',
+    cells: browsers,
+    request: async ({ slug, termId }) => ({ url: `/api/vocabularies/${slug}/terms/${termId}/relations` }),
   },
   'GET /api/terms?vocabulary=': {
     method: 'GET',

@@ -311,15 +311,30 @@ describe('browsing a public vocabulary without signing in', () => {
           visibility,
         },
       });
-    const concept = await api.json<{ id: string }>('POST', '/api/terms', {
-      token,
-      body: {
-        vocabulary: slug,
-        term: 'Reinforcement learning',
-        definition: 'Learning a policy from the rewards an agent receives for its actions.',
-        pref_labels: { fr: 'Apprentissage par renforcement' },
-      },
+    const create = (term: string, extra: Record<string, unknown> = {}) =>
+      api.json<{ id: string }>('POST', '/api/terms', {
+        token,
+        body: {
+          vocabulary: slug,
+          term,
+          definition: `The ${term} of machines, told in a sentence.`,
+          ...extra,
+        },
+      });
+    const learning = await create('Machine learning', { pref_labels: { fr: 'Apprentissage automatique' } });
+    const concept = await create('Reinforcement learning', {
+      definition: 'Learning a policy from the rewards an agent receives for its actions.',
+      pref_labels: { fr: 'Apprentissage par renforcement' },
     });
+    const qLearning = await create('Q-learning');
+    for (const [source, target] of [
+      [concept, learning],
+      [qLearning, concept],
+    ])
+      await api.json('POST', `/api/terms/${source.id}/relations`, {
+        token,
+        body: { target_id: target.id, type: 'is_a' },
+      });
     const { webUrl } = stackUrls();
     const context = await newContext(browser());
     await context.addCookies([{ name: 'lexikon_locale', value: 'en', url: webUrl }]);
@@ -331,18 +346,54 @@ describe('browsing a public vocabulary without signing in', () => {
 
     await listed.getByRole('link', { name: `Vocabulary ${slug}` }).click();
     await page.waitForURL((url) => url.pathname === `/browse/${slug}`);
-    await page.locator('#browse-q').fill('renforcement');
-    await page.getByRole('button', { name: 'Search' }).click();
-    await page.waitForURL((url) => url.searchParams.get('q') === 'renforcement');
-    expect(await page.getByTestId('browse-match').textContent()).toContain('Apprentissage par renforcement');
-    const axe = await runAxe(page);
-    expect(axe.blocking, axe.report).toBe(0);
+    await waitForHydration(page);
+    expect(await page.getByTestId('browse-total').textContent()).toContain('All concepts (3)');
 
-    await page.getByRole('link', { name: 'Reinforcement learning' }).click();
+    // The tree: only the top concept comes with the page; → opens a branch (fetched then), ↓ walks into
+    // it, Enter opens the concept.
+    const tree = page.getByTestId('hierarchy-tree');
+    expect(await tree.getByTestId('tree-node').count()).toBe(1);
+    await tree.getByTestId('tree-node').first().focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => tree.getByTestId('tree-node').count()).toBe(2);
+    expect(await tree.getByTestId('tree-node').first().getAttribute('aria-expanded')).toBe('true');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => tree.getByTestId('tree-node').count()).toBe(3);
+    await page.keyboard.press('ArrowLeft');
+    expect(await tree.getByTestId('tree-node').count()).toBe(2);
+    const axeTree = await runAxe(page);
+    expect(axeTree.blocking, axeTree.report).toBe(0);
+    await page.keyboard.press('Enter');
     await page.waitForURL((url) => url.pathname === `/browse/${slug}/${concept.id}`);
+    expect(await page.getByTestId('concept-broader').textContent()).toContain('Machine learning');
+    expect(await page.getByTestId('concept-narrower').textContent()).toContain('Q-learning');
+    // The content language, apart from the interface's: the French label heads the page.
+    await page.getByTestId('content-language').selectOption('fr');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL((url) => url.searchParams.get('lang') === 'fr');
+    expect(await page.getByTestId('concept-label').textContent()).toContain('Apprentissage par renforcement');
     expect(await page.getByTestId('labels-fr').textContent()).toContain('Apprentissage par renforcement');
     const axeConcept = await runAxe(page);
     expect(axeConcept.blocking, axeConcept.report).toBe(0);
+
+    // Search any language: the hit is marked, what matched is said, with its quality.
+    await page.goto(`${webUrl}/browse/${slug}?lang=fr`);
+    await page.locator('#browse-q').fill('renforc');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL((url) => url.searchParams.get('q') === 'renforc');
+    expect(await page.getByTestId('browse-total').textContent()).toContain('Concepts found: 1');
+    const results = page.getByTestId('browse-results');
+    expect(await results.locator('a mark').first().textContent()).toBe('renforc');
+    expect(await results.getByRole('link').first().textContent()).toBe('Apprentissage par renforcement');
+    // The background validation may or may not have run yet: the badge says which, in words.
+    expect(await results.getByTestId('quality-badge').textContent()).toMatch(
+      /^Quality: (not checked yet|no problems|(errors|warnings): \d)/,
+    );
+    const axe = await runAxe(page);
+    expect(axe.blocking, axe.report).toBe(0);
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
 
     const hidden = await page.goto(`${webUrl}/browse/${secret}`);
     expect(hidden?.status()).toBe(404);

@@ -4,5284 +4,5386 @@
  */
 
 export interface paths {
-  '/': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Service name and version */
+        get: operations["serviceInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Service name and version */
-    get: operations['serviceInfo'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process is up */
+        get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Liveness: the process is up */
-    get: operations['health'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/ready': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: the database answers */
+        get: operations["ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Readiness: the database answers */
-    get: operations['ready'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/register': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create an account with email and password */
+        post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Create an account with email and password */
-    post: operations['register'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exchange email and password for an access token and a refresh token */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Exchange email and password for an access token and a refresh token */
-    post: operations['login'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/refresh': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate a refresh token; reusing an old one revokes the whole session family */
+        post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Rotate a refresh token; reusing an old one revokes the whole session family */
-    post: operations['refresh'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/logout': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke the session a refresh token belongs to */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Revoke the session a refresh token belongs to */
-    post: operations['logout'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/providers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sign-in methods this server offers (OAuth providers appear once configured) */
+        get: operations["authProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Sign-in methods this server offers (OAuth providers appear once configured) */
-    get: operations['authProviders'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user */
+        get: operations["getProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update the signed-in user (username, full name, password) */
+        patch: operations["updateProfile"];
+        trace?: never;
     };
-    /** The signed-in user */
-    get: operations['getProfile'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /** Update the signed-in user (username, full name, password) */
-    patch: operations['updateProfile'];
-    trace?: never;
-  };
-  '/api/auth/oauth/{provider}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/oauth/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start signing in (or linking, with a bearer token and mode=link) with a provider: 302 to it
+         * @description Authorization code flow with PKCE (S256) and `state` (plus `nonce` for OpenID Connect). The provider sends the browser back to the web app, `PUBLIC_WEB_URL/oauth/callback/{provider}`, which finishes the flow server-side.
+         */
+        get: operations["startOAuth"];
+        put?: never;
+        post?: never;
+        /** Unlink a provider from the signed-in user (never the last way to sign in) */
+        delete: operations["unlinkOAuth"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Start signing in (or linking, with a bearer token and mode=link) with a provider: 302 to it
-     * @description Authorization code flow with PKCE (S256) and `state` (plus `nonce` for OpenID Connect). The provider sends the browser back to the web app, `PUBLIC_WEB_URL/oauth/callback/{provider}`, which finishes the flow server-side.
-     */
-    get: operations['startOAuth'];
-    put?: never;
-    post?: never;
-    /** Unlink a provider from the signed-in user (never the last way to sign in) */
-    delete: operations['unlinkOAuth'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/auth/oauth/{provider}/callback': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/auth/oauth/{provider}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Finish a provider flow with the `code` and `state` it returned; answers a session (or a link) */
+        get: operations["finishOAuth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Finish a provider flow with the `code` and `state` it returned; answers a session (or a link) */
-    get: operations['finishOAuth'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/vocabularies': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/vocabularies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The vocabularies the caller may read (public ones without signing in) */
+        get: operations["listVocabularies"];
+        put?: never;
+        /** Create a vocabulary (the caller becomes its owner) */
+        post: operations["createVocabulary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The vocabularies the caller may read (public ones without signing in) */
-    get: operations['listVocabularies'];
-    put?: never;
-    /** Create a vocabulary (the caller becomes its owner) */
-    post: operations['createVocabulary'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/vocabularies/{slug}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/vocabularies/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a vocabulary, with the caller's role and permissions in it */
+        get: operations["getVocabulary"];
+        put?: never;
+        post?: never;
+        /** Delete an empty vocabulary (owners) */
+        delete: operations["deleteVocabulary"];
+        options?: never;
+        head?: never;
+        /** Change a vocabulary's settings (owners); needs the edited version as If-Match or `version` */
+        patch: operations["updateVocabulary"];
+        trace?: never;
     };
-    /** Read a vocabulary, with the caller's role and permissions in it */
-    get: operations['getVocabulary'];
-    put?: never;
-    post?: never;
-    /** Delete an empty vocabulary (owners) */
-    delete: operations['deleteVocabulary'];
-    options?: never;
-    head?: never;
-    /** Change a vocabulary's settings (owners); needs the edited version as If-Match or `version` */
-    patch: operations['updateVocabulary'];
-    trace?: never;
-  };
-  '/api/vocabularies/{slug}/members': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/vocabularies/{slug}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members and their roles, with who granted them */
+        get: operations["listVocabularyMembers"];
+        put?: never;
+        /** Grant a role to a user, named by e-mail or id (owners); changes it if they have one */
+        post: operations["grantVocabularyRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Members and their roles, with who granted them */
-    get: operations['listVocabularyMembers'];
-    put?: never;
-    /** Grant a role to a user, named by e-mail or id (owners); changes it if they have one */
-    post: operations['grantVocabularyRole'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/vocabularies/{slug}/members/{userId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/vocabularies/{slug}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a member's role (owners) */
+        put: operations["changeVocabularyRole"];
+        post?: never;
+        /** Revoke a role (owners), or leave a vocabulary (oneself) */
+        delete: operations["revokeVocabularyRole"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    /** Change a member's role (owners) */
-    put: operations['changeVocabularyRole'];
-    post?: never;
-    /** Revoke a role (owners), or leave a vocabulary (oneself) */
-    delete: operations['revokeVocabularyRole'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/vocabularies/{slug}/terms': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/vocabularies/{slug}/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List and search a vocabulary's terms (public vocabularies without signing in) */
+        get: operations["listVocabularyTerms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List and search a vocabulary's terms (public vocabularies without signing in) */
-    get: operations['listVocabularyTerms'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/vocabularies/{slug}/terms/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/vocabularies/{slug}/hierarchy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One level of a vocabulary's broader/narrower tree: its top concepts, or the narrower concepts of `parent` */
+        get: operations["getVocabularyHierarchy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Read a term of a vocabulary (public vocabularies without signing in) */
-    get: operations['getVocabularyTerm'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/terms': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/vocabularies/{slug}/terms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a term of a vocabulary (public vocabularies without signing in) */
+        get: operations["getVocabularyTerm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** List and search terms (keyset pagination) */
-    get: operations['listTerms'];
-    put?: never;
-    /** Create a term */
-    post: operations['createTerm'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/terms/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/vocabularies/{slug}/terms/{id}/relations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Relations of a vocabulary's term, outgoing and incoming (public vocabularies without signing in) */
+        get: operations["listVocabularyTermRelations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Read a term */
-    get: operations['getTerm'];
-    put?: never;
-    post?: never;
-    /** Delete a term and its relations (creator or admin) */
-    delete: operations['deleteTerm'];
-    options?: never;
-    head?: never;
-    /** Edit a term (creator or admin); needs the edited version as If-Match or `version` */
-    patch: operations['updateTerm'];
-    trace?: never;
-  };
-  '/api/domains': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List and search terms (keyset pagination) */
+        get: operations["listTerms"];
+        put?: never;
+        /** Create a term */
+        post: operations["createTerm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Domains in use (spelled as first entered), with their number of terms */
-    get: operations['listDomains'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/terms/{id}/relations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/terms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a term */
+        get: operations["getTerm"];
+        put?: never;
+        post?: never;
+        /** Delete a term and its relations (creator or admin) */
+        delete: operations["deleteTerm"];
+        options?: never;
+        head?: never;
+        /** Edit a term (creator or admin); needs the edited version as If-Match or `version` */
+        patch: operations["updateTerm"];
+        trace?: never;
     };
-    /** Relations of this term, outgoing and incoming */
-    get: operations['listRelations'];
-    put?: never;
-    /** Relate this term to another (is_a and part_of must stay acyclic) */
-    post: operations['createRelation'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/terms/{id}/relations/{relationId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Domains in use (spelled as first entered), with their number of terms */
+        get: operations["listDomains"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Remove a relation */
-    delete: operations['deleteRelation'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/terms/{id}/related': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/terms/{id}/relations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Relations of this term, outgoing and incoming */
+        get: operations["listRelations"];
+        put?: never;
+        /** Relate this term to another (is_a and part_of must stay acyclic) */
+        post: operations["createRelation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Terms related to this one within `depth` steps, with the relations between them */
-    get: operations['relatedTerms'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/graph/related': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/terms/{id}/relations/{relationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a relation */
+        delete: operations["deleteRelation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Traversal from a term given by name (add `domain` when the name exists in several) */
-    get: operations['relatedTermsByName'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/terms/{id}/validate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/terms/{id}/related": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Terms related to this one within `depth` steps, with the relations between them */
+        get: operations["relatedTerms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Validate a term now (creator or reviewer): rules, then the LLM when configured
-     * @description Runs the rule checks and, when an LLM is configured and its circuit breaker is closed, asks the LLM for a verdict within a time budget. An LLM failure does not fail the request: the record says why (`status`, `error_reason`) and still holds the rules’ findings.
-     */
-    post: operations['validateTerm'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/terms/{id}/validations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/graph/related": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Traversal from a term given by name (add `domain` when the name exists in several) */
+        get: operations["relatedTermsByName"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Validation history of a term, newest first, with findings and overrides */
-    get: operations['listValidations'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/validation/status': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/terms/{id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate a term now (creator or reviewer): rules, then the LLM when configured
+         * @description Runs the rule checks and, when an LLM is configured and its circuit breaker is closed, asks the LLM for a verdict within a time budget. An LLM failure does not fail the request: the record says why (`status`, `error_reason`) and still holds the rules’ findings.
+         */
+        post: operations["validateTerm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Validators available, LLM model and circuit state, background queue size */
-    get: operations['validationStatus'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/validation/runs': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/terms/{id}/validations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Validation history of a term, newest first, with findings and overrides */
+        get: operations["listValidations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Queue validations in bulk (reviewers): every term, or those changed since their latest validation */
-    post: operations['revalidate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/stats': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api/validation/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Validators available, LLM model and circuit state, background queue size */
+        get: operations["validationStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** How many terms, relations and domains there are */
-    get: operations['stats'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
+    "/api/validation/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue validations in bulk (reviewers): every term, or those changed since their latest validation */
+        post: operations["revalidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many terms, relations and domains there are */
+        get: operations["stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    /**
-     * @description Stable machine-readable error code.
-     * @enum {string}
-     */
-    ProblemCodeInput:
-      | 'validation-failed'
-      | 'bad-request'
-      | 'bad-url'
-      | 'path-too-long'
-      | 'malformed-request'
-      | 'malformed-json'
-      | 'empty-body'
-      | 'bad-content-length'
-      | 'headers-too-large'
-      | 'request-timeout'
-      | 'payload-too-large'
-      | 'unsupported-media-type'
-      | 'unauthenticated'
-      | 'invalid-credentials'
-      | 'invalid-refresh-token'
-      | 'account-missing'
-      | 'forbidden'
-      | 'rate-limited'
-      | 'not-found'
-      | 'version-required'
-      | 'version-mismatch'
-      | 'version-conflict'
-      | 'concurrent-update'
-      | 'referenced-resource-missing'
-      | 'constraint-violated'
-      | 'email-taken'
-      | 'username-taken'
-      | 'term-exists'
-      | 'invalid-status-transition'
-      | 'open-findings'
-      | 'self-relation'
-      | 'unknown-target'
-      | 'relation-exists'
-      | 'relation-cycle'
-      | 'ambiguous-term'
-      | 'vocabulary-exists'
-      | 'vocabulary-not-empty'
-      | 'notation-exists'
-      | 'relation-across-vocabularies'
-      | 'duplicate-pref-labels'
-      | 'last-owner'
-      | 'default-language-fixed'
-      | 'language-in-use'
-      | 'oauth-provider-not-configured'
-      | 'oauth-denied'
-      | 'oauth-state-invalid'
-      | 'oauth-code-invalid'
-      | 'oauth-id-token-invalid'
-      | 'oauth-email-unverified'
-      | 'oauth-provider-unavailable'
-      | 'oauth-account-linked-elsewhere'
-      | 'oauth-not-linked'
-      | 'last-sign-in-method'
-      | 'internal-error'
-      | 'service-unavailable'
-      | 'deadline-exceeded'
-      | 'query-timeout';
-    /** @description RFC 9457 problem details. */
-    ProblemInput: {
-      /** @description URI reference identifying the problem type. */
-      type: string;
-      title: string;
-      status: number;
-      detail?: string;
-      instance?: string;
-      code: components['schemas']['ProblemCodeInput'];
-      request_id?: string;
-      errors?: {
-        /** @description Location of the offending value, e.g. "body.email" or "query.limit". */
-        path: string;
-        message: string;
-      }[];
-    } & {
-      [key: string]: unknown;
-    };
-    TokenPairInput: {
-      access_token: string;
-      refresh_token: string;
-      /** @constant */
-      token_type: 'bearer';
-      /** @description Lifetime of the access token in seconds. */
-      expires_in: number;
-    };
-    UserProfileInput: {
-      /** Format: uuid */
-      id: string;
-      email: string;
-      username: string | null;
-      full_name: string | null;
-      /** @enum {string} */
-      role: 'user' | 'admin';
-      has_password: boolean;
-      /** @description OAuth providers linked to this account. */
-      providers: string[];
-      /** Format: date-time */
-      created_at: string;
-      /** Format: date-time */
-      updated_at: string;
-    };
-    AuthProvidersInput: {
-      password: boolean;
-      providers: ('github' | 'google')[];
-    };
-    OAuthOutcomeInput: {
-      /** @enum {string} */
-      mode: 'login' | 'link';
-      next: string | null;
-      /** @description A new session (login mode); null when linking. */
-      tokens: components['schemas']['TokenPairInput'] | null;
-    };
-    /** @enum {string} */
-    SemanticErrorTypeInput:
-      | 'missing_definition'
-      | 'definition_too_short'
-      | 'definition_too_long'
-      | 'circular_definition'
-      | 'too_vague'
-      | 'ambiguous_definition'
-      | 'duplicate_definition'
-      | 'missing_domain'
-      | 'wrong_domain'
-      | 'inconsistent_relations'
-      | 'incorrect_definition'
-      | 'missing_translation'
-      | 'ambiguous_label';
-    /** @enum {string} */
-    FindingSeverityInput: 'error' | 'warning' | 'info';
-    /** @enum {string} */
-    ValidatorNameInput: 'rules' | 'llm';
-    /** @enum {string} */
-    ValidationStatusInput: 'ok' | 'failed' | 'malformed' | 'off_schema';
-    /** @enum {string} */
-    LlmFailureReasonInput:
-      | 'timeout'
-      | 'rate_limited'
-      | 'server_error'
-      | 'network'
-      | 'rejected'
-      | 'circuit_open'
-      | 'malformed'
-      | 'off_schema';
-    OverrideFindingsInput: {
-      reason: string;
-    };
-    FindingOverrideInput: {
-      /** Format: uuid */
-      id: string;
-      reason: string;
-      overridden_by: string | null;
-      term_version: number;
-      /** Format: date-time */
-      created_at: string;
-    };
-    ValidationFindingInput: {
-      /** Format: uuid */
-      id: string;
-      source: components['schemas']['ValidatorNameInput'];
-      /** @description Which rule fired (rules validator only). */
-      rule: string | null;
-      type: components['schemas']['SemanticErrorTypeInput'];
-      severity: components['schemas']['FindingSeverityInput'];
-      /** @description What is wrong and how to fix it, for a person. */
-      explanation: string;
-      suggestion: string | null;
-      /** @description The explanation and suggestion in each language of the web app (rules findings); `explanation` is in the language of the definition. */
-      translations: {
-        [key: string]: {
-          explanation: string;
-          suggestion: string | null;
+    schemas: {
+        /**
+         * @description Stable machine-readable error code.
+         * @enum {string}
+         */
+        ProblemCodeInput: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "default-language-fixed" | "language-in-use" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
+        /** @description RFC 9457 problem details. */
+        ProblemInput: {
+            /** @description URI reference identifying the problem type. */
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            instance?: string;
+            code: components["schemas"]["ProblemCodeInput"];
+            request_id?: string;
+            errors?: {
+                /** @description Location of the offending value, e.g. "body.email" or "query.limit". */
+                path: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
         };
-      } | null;
-      /** @description The offending words, quoted from the entry. */
-      evidence: string | null;
-      /** @description Other terms involved (duplicates, relations). */
-      related_term_ids: string[];
-      /** @description Set when a reviewer accepted this finding to validate the term. */
-      override: components['schemas']['FindingOverrideInput'] | null;
-    };
-    TokenUsageInput: {
-      prompt_tokens: number;
-      completion_tokens: number;
-      total_tokens: number;
-    };
-    ValidationRecordInput: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      term_id: string;
-      /** @description The term version whose text was validated. */
-      term_version: number;
-      /** @description True when the term still has the text (term, definition, domain) validated here. */
-      current: boolean;
-      /**
-       * @description `manual`: "validate now"; `job`: the background queue (after a change); `import`: when loaded.
-       * @enum {string}
-       */
-      trigger: 'manual' | 'job' | 'import';
-      requested_by: string | null;
-      validators: components['schemas']['ValidatorNameInput'][];
-      model: string | null;
-      prompt_version: string | null;
-      status: components['schemas']['ValidationStatusInput'];
-      error_reason: components['schemas']['LlmFailureReasonInput'] | null;
-      error: string | null;
-      findings: components['schemas']['ValidationFindingInput'][];
-      latency_ms: number;
-      llm_latency_ms: number | null;
-      llm_attempts: number;
-      usage: components['schemas']['TokenUsageInput'] | null;
-      /** Format: date-time */
-      created_at: string;
-    };
-    ValidationJobInput: {
-      /** Format: uuid */
-      id: string;
-      term_version: number;
-      /** @enum {string} */
-      status: 'queued' | 'running' | 'done' | 'failed' | 'skipped';
-      attempts: number;
-      max_attempts: number;
-      /** Format: date-time */
-      run_after: string;
-      last_error: string | null;
-    };
-    ValidationPageInput: {
-      items: components['schemas']['ValidationRecordInput'][];
-      next_cursor: string | null;
-      limit: number;
-      /** @description A queued or running background validation of this term, if any. */
-      pending_job: components['schemas']['ValidationJobInput'] | null;
-    };
-    ValidationServiceStatusInput: {
-      rules: {
-        /** @constant */
-        enabled: true;
-      };
-      llm: {
-        enabled: boolean;
-        model: string | null;
-        prompt_version: string;
-        /** @enum {string} */
-        circuit: 'closed' | 'open' | 'half_open';
-      };
-      queue: {
-        queued: number;
-        running: number;
-      };
-    };
-    RevalidationRequestInput: {
-      /**
-       * @description `all`: every term; `changed`: terms never validated, or whose text changed since their latest validation.
-       * @enum {string}
-       */
-      scope: 'all' | 'changed';
-    };
-    RevalidationInput: {
-      /** @enum {string} */
-      scope: 'all' | 'changed';
-      /** @description Terms looked at. */
-      considered: number;
-      /** @description Validations queued (as background work, after anything people wait for). */
-      queued: number;
-    };
-    /**
-     * @description Must be a BCP 47 language tag, such as "fr", "en-GB" or "zh-Hant".
-     * @example fr
-     */
-    LanguageTagInput: string;
-    /** @example medical-terms */
-    VocabularySlugInput: string;
-    /**
-     * @description `private`: members only; `internal`: any signed-in user may read; `public`: anyone may read, without signing in.
-     * @enum {string}
-     */
-    VocabularyVisibilityInput: 'private' | 'internal' | 'public';
-    /**
-     * @description `owner`: settings, members, releases and everything below; `editor`: create and edit concepts; `reviewer`: validate concepts and override findings; `viewer`: read a private vocabulary.
-     * @enum {string}
-     */
-    VocabularyRoleInput: 'owner' | 'editor' | 'reviewer' | 'viewer';
-    /**
-     * @description `members`: editors and owners write concepts; `signed_in`: any signed-in user may also add concepts and change the ones they made (the default vocabulary).
-     * @enum {string}
-     */
-    VocabularyContributionInput: 'members' | 'signed_in';
-    /**
-     * @description `domain`: two concepts of one domain may not share a preferred label (409); `none`: they may (imported vocabularies repeat labels across branches), and each repeat is reported for review.
-     * @enum {string}
-     */
-    PrefLabelUniquenessInput: 'domain' | 'none';
-    /** @example https://vocab.example.org/medical/ */
-    BaseIriInput: string;
-    CreateVocabularyInput: {
-      slug: components['schemas']['VocabularySlugInput'];
-      title: {
-        [key: string]: string;
-      };
-      description?: {
-        [key: string]: string;
-      };
-      default_language: components['schemas']['LanguageTagInput'];
-      /** @description The content languages; the default language when left out. */
-      languages?: components['schemas']['LanguageTagInput'][];
-      /** @description Defaults to this server's web address followed by "/vocabularies/<slug>/". */
-      base_iri?: components['schemas']['BaseIriInput'];
-      /** @description An SPDX identifier or a licence URL, such as "CC-BY-4.0". */
-      license?: string | null;
-      /** @default private */
-      visibility: components['schemas']['VocabularyVisibilityInput'];
-      /** @default members */
-      contribution: components['schemas']['VocabularyContributionInput'];
-      /** @default domain */
-      pref_label_uniqueness: components['schemas']['PrefLabelUniquenessInput'];
-    };
-    UpdateVocabularyInput: {
-      title?: {
-        [key: string]: string;
-      };
-      description?: {
-        [key: string]: string;
-      };
-      default_language?: components['schemas']['LanguageTagInput'];
-      languages?: components['schemas']['LanguageTagInput'][];
-      /** @description Concepts minted from now on use it; existing concepts keep their IRI. */
-      base_iri?: components['schemas']['BaseIriInput'];
-      /** @description An SPDX identifier or a licence URL, such as "CC-BY-4.0". */
-      license?: string | null;
-      visibility?: components['schemas']['VocabularyVisibilityInput'];
-      contribution?: components['schemas']['VocabularyContributionInput'];
-      pref_label_uniqueness?: components['schemas']['PrefLabelUniquenessInput'];
-      /** @description The version being edited; alternatively send it as an If-Match header. */
-      version?: number;
-    };
-    VocabularyPermissionsInput: {
-      read: boolean;
-      create_terms: boolean;
-      /** @description Edit any concept, not only one's own. */
-      edit_terms: boolean;
-      review: boolean;
-      edit_settings: boolean;
-      manage_members: boolean;
-      delete: boolean;
-    };
-    VocabularyInput: {
-      /** Format: uuid */
-      id: string;
-      slug: string;
-      title: {
-        [key: string]: string;
-      };
-      description: {
-        [key: string]: string;
-      };
-      default_language: string;
-      languages: string[];
-      base_iri: string;
-      license: string | null;
-      visibility: components['schemas']['VocabularyVisibilityInput'];
-      contribution: components['schemas']['VocabularyContributionInput'];
-      pref_label_uniqueness: components['schemas']['PrefLabelUniquenessInput'];
-      term_count: number;
-      version: number;
-      created_by: string | null;
-      /** Format: date-time */
-      created_at: string;
-      /** Format: date-time */
-      updated_at: string;
-      /** @description The caller's role, if they are a member. */
-      my_role: components['schemas']['VocabularyRoleInput'] | null;
-      permissions: components['schemas']['VocabularyPermissionsInput'];
-    };
-    VocabularyListInput: {
-      items: components['schemas']['VocabularyInput'][];
-    };
-    VocabularyMemberInput: {
-      user: {
-        /** Format: uuid */
-        id: string;
-        username: string | null;
-        full_name: string | null;
-        /** @description Shown to those who may manage members. */
-        email: string | null;
-      };
-      role: components['schemas']['VocabularyRoleInput'];
-      granted_by: {
-        /** Format: uuid */
-        id: string;
-        name: string;
-      } | null;
-      /** Format: date-time */
-      granted_at: string;
-    };
-    VocabularyMemberListInput: {
-      items: components['schemas']['VocabularyMemberInput'][];
-    };
-    GrantRoleInput: {
-      /** Format: email */
-      email?: string;
-      /** Format: uuid */
-      user_id?: string;
-      role: components['schemas']['VocabularyRoleInput'];
-    };
-    ChangeRoleInput: {
-      role: components['schemas']['VocabularyRoleInput'];
-    };
-    AltLabelInput: {
-      language: components['schemas']['LanguageTagInput'];
-      text: string;
-      /**
-       * @default synonym
-       * @enum {string}
-       */
-      kind: 'synonym' | 'abbreviation' | 'acronym' | 'variant';
-    };
-    HiddenLabelInput: {
-      language: components['schemas']['LanguageTagInput'];
-      text: string;
-      /**
-       * @default other
-       * @enum {string}
-       */
-      kind: 'misspelling' | 'old_spelling' | 'other';
-    };
-    DefinitionSourceInput: {
-      /** @description The language of the definition it supports. */
-      language: components['schemas']['LanguageTagInput'];
-      citation?: string | null;
-      /** @default null */
-      url: string | null;
-    };
-    ConceptNoteInput: {
-      /** @enum {string} */
-      kind: 'scope' | 'example' | 'editorial';
-      language: components['schemas']['LanguageTagInput'];
-      text: string;
-    };
-    ConceptMappingInput: {
-      /** @enum {string} */
-      type: 'exactMatch' | 'closeMatch' | 'broadMatch' | 'narrowMatch' | 'relatedMatch';
-      /** @description The concept of another vocabulary, outside Lexikon. */
-      iri?: string;
-      /**
-       * Format: uuid
-       * @description Or a concept of another Lexikon vocabulary.
-       */
-      term_id?: string;
-      label?: string | null;
-    };
-    /** @enum {string} */
-    TermLevelInput: 'beginner' | 'intermediate' | 'advanced' | 'expert';
-    /** @enum {string} */
-    TermStatusInput: 'draft' | 'proposed' | 'in_review' | 'validated' | 'deprecated';
-    /** @example c1042 */
-    NotationInput: string;
-    CreateTermInput: {
-      /** @description The slug of the vocabulary it belongs to; the default vocabulary when left out. */
-      vocabulary?: components['schemas']['VocabularySlugInput'];
-      /** @description Its name in the vocabulary, the end of its IRI; the term's id when left out. */
-      notation?: components['schemas']['NotationInput'];
-      term: string;
-      definition: string;
-      domain?: string | null;
-      /** @default beginner */
-      level: components['schemas']['TermLevelInput'];
-      /**
-       * @description New terms start as draft or proposed.
-       * @default draft
-       * @enum {string}
-       */
-      status: 'draft' | 'proposed';
-      /** @description Preferred labels in the other content languages; the default language's is `term`. */
-      pref_labels?: {
-        [key: string]: string;
-      };
-      alt_labels?: components['schemas']['AltLabelInput'][];
-      hidden_labels?: components['schemas']['HiddenLabelInput'][];
-      /** @description Definitions in the other content languages; the default language's is `definition`. */
-      definitions?: {
-        [key: string]: string;
-      };
-      sources?: components['schemas']['DefinitionSourceInput'][];
-      notes?: components['schemas']['ConceptNoteInput'][];
-      mappings?: components['schemas']['ConceptMappingInput'][];
-      /** @description What to use instead of a deprecated concept. */
-      replaced_by?: string[];
-    };
-    UpdateTermInput: {
-      term?: string;
-      definition?: string;
-      domain?: string | null;
-      level?: components['schemas']['TermLevelInput'];
-      status?: components['schemas']['TermStatusInput'];
-      /** @description The version being edited; alternatively send it as an If-Match header. */
-      version?: number;
-      /** @description With `status: "validated"`: a reviewer accepts the open findings of the latest validation, saying why (recorded). */
-      override_findings?: components['schemas']['OverrideFindingsInput'];
-      /** @description Preferred labels in the other content languages; the default language's is `term`. */
-      pref_labels?: {
-        [key: string]: string;
-      };
-      alt_labels?: components['schemas']['AltLabelInput'][];
-      hidden_labels?: components['schemas']['HiddenLabelInput'][];
-      /** @description Definitions in the other content languages; the default language's is `definition`. */
-      definitions?: {
-        [key: string]: string;
-      };
-      sources?: components['schemas']['DefinitionSourceInput'][];
-      notes?: components['schemas']['ConceptNoteInput'][];
-      mappings?: components['schemas']['ConceptMappingInput'][];
-      /** @description What to use instead of a deprecated concept. */
-      replaced_by?: string[];
-    };
-    TermInput: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      vocabulary_id: string;
-      notation: string;
-      /** @description Minted once from the vocabulary's base IRI; never changes. */
-      iri: string;
-      term: string;
-      definition: string;
-      domain: string | null;
-      level: components['schemas']['TermLevelInput'];
-      status: components['schemas']['TermStatusInput'];
-      version: number;
-      created_by: string | null;
-      /** Format: date-time */
-      created_at: string;
-      /** Format: date-time */
-      updated_at: string;
-    };
-    TermPermissionsInput: {
-      /** @description Change, delete, relate from, validate now. */
-      edit: boolean;
-      /** @description Mark it validated, override findings. */
-      review: boolean;
-    };
-    ConceptInput: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      vocabulary_id: string;
-      notation: string;
-      /** @description Minted once from the vocabulary's base IRI; never changes. */
-      iri: string;
-      term: string;
-      definition: string;
-      domain: string | null;
-      level: components['schemas']['TermLevelInput'];
-      status: components['schemas']['TermStatusInput'];
-      version: number;
-      created_by: string | null;
-      /** Format: date-time */
-      created_at: string;
-      /** Format: date-time */
-      updated_at: string;
-      /** @description The language of `term` and `definition`: the vocabulary's default. */
-      language: string;
-      pref_labels: {
-        [key: string]: string;
-      };
-      alt_labels: {
-        language: string;
-        text: string;
-        /** @enum {string} */
-        kind: 'synonym' | 'abbreviation' | 'acronym' | 'variant';
-      }[];
-      hidden_labels: {
-        language: string;
-        text: string;
-        /** @enum {string} */
-        kind: 'misspelling' | 'old_spelling' | 'other';
-      }[];
-      definitions: {
-        [key: string]: string;
-      };
-      sources: {
-        language: string;
-        citation: string | null;
-        url: string | null;
-      }[];
-      notes: {
-        /** @enum {string} */
-        kind: 'scope' | 'example' | 'editorial';
-        language: string;
-        text: string;
-      }[];
-      mappings: {
-        /** @enum {string} */
-        type: 'exactMatch' | 'closeMatch' | 'broadMatch' | 'narrowMatch' | 'relatedMatch';
-        iri: string;
-        term_id: string | null;
-        label: string | null;
-      }[];
-      replaced_by: string[];
-      vocabulary_slug: components['schemas']['VocabularySlugInput'];
-      /** @description The vocabulary's content languages, its default one first: where labels may be given. */
-      content_languages: string[];
-      permissions: components['schemas']['TermPermissionsInput'];
-    };
-    SearchMatchInput: {
-      text: string;
-      language: string;
-      /** @enum {string} */
-      kind: 'pref' | 'alt' | 'hidden' | 'definition';
-    };
-    TermPageInput: {
-      items: {
-        /** Format: uuid */
-        id: string;
-        /** Format: uuid */
-        vocabulary_id: string;
-        notation: string;
-        /** @description Minted once from the vocabulary's base IRI; never changes. */
-        iri: string;
-        term: string;
-        definition: string;
-        domain: string | null;
-        level: components['schemas']['TermLevelInput'];
-        status: components['schemas']['TermStatusInput'];
-        version: number;
-        created_by: string | null;
-        /** Format: date-time */
-        created_at: string;
-        /** Format: date-time */
-        updated_at: string;
-        /** @description With `q`: what matched. */
-        match?: components['schemas']['SearchMatchInput'] | null;
-      }[];
-      next_cursor: string | null;
-      limit: number;
-    };
-    DomainListInput: {
-      items: {
-        domain: string;
-        /** @description Terms in this domain. */
-        terms: number;
-      }[];
-    };
-    /** @enum {string} */
-    RelationTypeInput:
-      'is_a' | 'part_of' | 'related_to' | 'synonym' | 'opposes' | 'causes' | 'precedes' | 'influenced_by';
-    CreateRelationInput: {
-      /** Format: uuid */
-      target_id: string;
-      type: components['schemas']['RelationTypeInput'];
-      /** @description Confidence or weight between 0 and 1. */
-      strength?: number;
-    };
-    RelationInput: {
-      /** Format: uuid */
-      id: string;
-      type: components['schemas']['RelationTypeInput'];
-      source: {
-        /** Format: uuid */
-        id: string;
-        term: string;
-        domain: string | null;
-      };
-      target: {
-        /** Format: uuid */
-        id: string;
-        term: string;
-        domain: string | null;
-      };
-      strength: number | null;
-      symmetric: boolean;
-      created_by: string | null;
-      /** Format: date-time */
-      created_at: string;
-    };
-    RelationListInput: {
-      items: components['schemas']['RelationInput'][];
-    };
-    SubgraphInput: {
-      start: {
-        /** Format: uuid */
-        id: string;
-        term: string;
-        domain: string | null;
-        level: components['schemas']['TermLevelInput'];
-        status: components['schemas']['TermStatusInput'];
-        depth: number;
-      };
-      /** @description Reached terms, the start included, nearest first. */
-      nodes: {
-        /** Format: uuid */
-        id: string;
-        term: string;
-        domain: string | null;
-        level: components['schemas']['TermLevelInput'];
-        status: components['schemas']['TermStatusInput'];
-        depth: number;
-      }[];
-      /** @description Relations between the returned terms. */
-      edges: {
-        /** Format: uuid */
-        id: string;
-        /** Format: uuid */
-        source_id: string;
-        /** Format: uuid */
-        target_id: string;
-        type: components['schemas']['RelationTypeInput'];
-        strength: number | null;
-      }[];
-      total_nodes: number;
-      /** @description True when more terms were in reach than `node_limit`, or more relations among them than `edge_limit`. */
-      truncated: boolean;
-      /** @description True when the relations were cut at `edge_limit` (those nearest the start are kept). */
-      edges_truncated: boolean;
-      node_limit: number;
-      edge_limit: number;
-      engine: string;
-    };
-    StatsInput: {
-      terms: number;
-      relations: number;
-      domains: number;
-    };
-    /**
-     * @description Stable machine-readable error code.
-     * @enum {string}
-     */
-    ProblemCode:
-      | 'validation-failed'
-      | 'bad-request'
-      | 'bad-url'
-      | 'path-too-long'
-      | 'malformed-request'
-      | 'malformed-json'
-      | 'empty-body'
-      | 'bad-content-length'
-      | 'headers-too-large'
-      | 'request-timeout'
-      | 'payload-too-large'
-      | 'unsupported-media-type'
-      | 'unauthenticated'
-      | 'invalid-credentials'
-      | 'invalid-refresh-token'
-      | 'account-missing'
-      | 'forbidden'
-      | 'rate-limited'
-      | 'not-found'
-      | 'version-required'
-      | 'version-mismatch'
-      | 'version-conflict'
-      | 'concurrent-update'
-      | 'referenced-resource-missing'
-      | 'constraint-violated'
-      | 'email-taken'
-      | 'username-taken'
-      | 'term-exists'
-      | 'invalid-status-transition'
-      | 'open-findings'
-      | 'self-relation'
-      | 'unknown-target'
-      | 'relation-exists'
-      | 'relation-cycle'
-      | 'ambiguous-term'
-      | 'vocabulary-exists'
-      | 'vocabulary-not-empty'
-      | 'notation-exists'
-      | 'relation-across-vocabularies'
-      | 'duplicate-pref-labels'
-      | 'last-owner'
-      | 'default-language-fixed'
-      | 'language-in-use'
-      | 'oauth-provider-not-configured'
-      | 'oauth-denied'
-      | 'oauth-state-invalid'
-      | 'oauth-code-invalid'
-      | 'oauth-id-token-invalid'
-      | 'oauth-email-unverified'
-      | 'oauth-provider-unavailable'
-      | 'oauth-account-linked-elsewhere'
-      | 'oauth-not-linked'
-      | 'last-sign-in-method'
-      | 'internal-error'
-      | 'service-unavailable'
-      | 'deadline-exceeded'
-      | 'query-timeout';
-    /** @description RFC 9457 problem details. */
-    Problem: {
-      /** @description URI reference identifying the problem type. */
-      type: string;
-      title: string;
-      status: number;
-      detail?: string;
-      instance?: string;
-      code: components['schemas']['ProblemCode'];
-      request_id?: string;
-      errors?: {
-        /** @description Location of the offending value, e.g. "body.email" or "query.limit". */
-        path: string;
-        message: string;
-      }[];
-    } & {
-      [key: string]: unknown;
-    };
-    TokenPair: {
-      access_token: string;
-      refresh_token: string;
-      /** @constant */
-      token_type: 'bearer';
-      /** @description Lifetime of the access token in seconds. */
-      expires_in: number;
-    };
-    UserProfile: {
-      /** Format: uuid */
-      id: string;
-      email: string;
-      username: string | null;
-      full_name: string | null;
-      /** @enum {string} */
-      role: 'user' | 'admin';
-      has_password: boolean;
-      /** @description OAuth providers linked to this account. */
-      providers: string[];
-      /** Format: date-time */
-      created_at: string;
-      /** Format: date-time */
-      updated_at: string;
-    };
-    AuthProviders: {
-      password: boolean;
-      providers: ('github' | 'google')[];
-    };
-    OAuthOutcome: {
-      /** @enum {string} */
-      mode: 'login' | 'link';
-      next: string | null;
-      /** @description A new session (login mode); null when linking. */
-      tokens: components['schemas']['TokenPair'] | null;
-    };
-    /** @enum {string} */
-    SemanticErrorType:
-      | 'missing_definition'
-      | 'definition_too_short'
-      | 'definition_too_long'
-      | 'circular_definition'
-      | 'too_vague'
-      | 'ambiguous_definition'
-      | 'duplicate_definition'
-      | 'missing_domain'
-      | 'wrong_domain'
-      | 'inconsistent_relations'
-      | 'incorrect_definition'
-      | 'missing_translation'
-      | 'ambiguous_label';
-    /** @enum {string} */
-    FindingSeverity: 'error' | 'warning' | 'info';
-    /** @enum {string} */
-    ValidatorName: 'rules' | 'llm';
-    /** @enum {string} */
-    ValidationStatus: 'ok' | 'failed' | 'malformed' | 'off_schema';
-    /** @enum {string} */
-    LlmFailureReason:
-      | 'timeout'
-      | 'rate_limited'
-      | 'server_error'
-      | 'network'
-      | 'rejected'
-      | 'circuit_open'
-      | 'malformed'
-      | 'off_schema';
-    OverrideFindings: {
-      reason: string;
-    };
-    FindingOverride: {
-      /** Format: uuid */
-      id: string;
-      reason: string;
-      overridden_by: string | null;
-      term_version: number;
-      /** Format: date-time */
-      created_at: string;
-    };
-    ValidationFinding: {
-      /** Format: uuid */
-      id: string;
-      source: components['schemas']['ValidatorName'];
-      /** @description Which rule fired (rules validator only). */
-      rule: string | null;
-      type: components['schemas']['SemanticErrorType'];
-      severity: components['schemas']['FindingSeverity'];
-      /** @description What is wrong and how to fix it, for a person. */
-      explanation: string;
-      suggestion: string | null;
-      /** @description The explanation and suggestion in each language of the web app (rules findings); `explanation` is in the language of the definition. */
-      translations: {
-        [key: string]: {
-          explanation: string;
-          suggestion: string | null;
+        TokenPairInput: {
+            access_token: string;
+            refresh_token: string;
+            /** @constant */
+            token_type: "bearer";
+            /** @description Lifetime of the access token in seconds. */
+            expires_in: number;
         };
-      } | null;
-      /** @description The offending words, quoted from the entry. */
-      evidence: string | null;
-      /** @description Other terms involved (duplicates, relations). */
-      related_term_ids: string[];
-      /** @description Set when a reviewer accepted this finding to validate the term. */
-      override: components['schemas']['FindingOverride'] | null;
-    };
-    TokenUsage: {
-      prompt_tokens: number;
-      completion_tokens: number;
-      total_tokens: number;
-    };
-    ValidationRecord: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      term_id: string;
-      /** @description The term version whose text was validated. */
-      term_version: number;
-      /** @description True when the term still has the text (term, definition, domain) validated here. */
-      current: boolean;
-      /**
-       * @description `manual`: "validate now"; `job`: the background queue (after a change); `import`: when loaded.
-       * @enum {string}
-       */
-      trigger: 'manual' | 'job' | 'import';
-      requested_by: string | null;
-      validators: components['schemas']['ValidatorName'][];
-      model: string | null;
-      prompt_version: string | null;
-      status: components['schemas']['ValidationStatus'];
-      error_reason: components['schemas']['LlmFailureReason'] | null;
-      error: string | null;
-      findings: components['schemas']['ValidationFinding'][];
-      latency_ms: number;
-      llm_latency_ms: number | null;
-      llm_attempts: number;
-      usage: components['schemas']['TokenUsage'] | null;
-      /** Format: date-time */
-      created_at: string;
-    };
-    ValidationJob: {
-      /** Format: uuid */
-      id: string;
-      term_version: number;
-      /** @enum {string} */
-      status: 'queued' | 'running' | 'done' | 'failed' | 'skipped';
-      attempts: number;
-      max_attempts: number;
-      /** Format: date-time */
-      run_after: string;
-      last_error: string | null;
-    };
-    ValidationPage: {
-      items: components['schemas']['ValidationRecord'][];
-      next_cursor: string | null;
-      limit: number;
-      /** @description A queued or running background validation of this term, if any. */
-      pending_job: components['schemas']['ValidationJob'] | null;
-    };
-    ValidationServiceStatus: {
-      rules: {
-        /** @constant */
-        enabled: true;
-      };
-      llm: {
-        enabled: boolean;
-        model: string | null;
-        prompt_version: string;
+        UserProfileInput: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            username: string | null;
+            full_name: string | null;
+            /** @enum {string} */
+            role: "user" | "admin";
+            has_password: boolean;
+            /** @description OAuth providers linked to this account. */
+            providers: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        AuthProvidersInput: {
+            password: boolean;
+            providers: ("github" | "google")[];
+        };
+        OAuthOutcomeInput: {
+            /** @enum {string} */
+            mode: "login" | "link";
+            next: string | null;
+            /** @description A new session (login mode); null when linking. */
+            tokens: components["schemas"]["TokenPairInput"] | null;
+        };
         /** @enum {string} */
-        circuit: 'closed' | 'open' | 'half_open';
-      };
-      queue: {
-        queued: number;
-        running: number;
-      };
-    };
-    RevalidationRequest: {
-      /**
-       * @description `all`: every term; `changed`: terms never validated, or whose text changed since their latest validation.
-       * @enum {string}
-       */
-      scope: 'all' | 'changed';
-    };
-    Revalidation: {
-      /** @enum {string} */
-      scope: 'all' | 'changed';
-      /** @description Terms looked at. */
-      considered: number;
-      /** @description Validations queued (as background work, after anything people wait for). */
-      queued: number;
-    };
-    /**
-     * @description Must be a BCP 47 language tag, such as "fr", "en-GB" or "zh-Hant".
-     * @example fr
-     */
-    LanguageTag: unknown;
-    /** @example medical-terms */
-    VocabularySlug: string;
-    /**
-     * @description `private`: members only; `internal`: any signed-in user may read; `public`: anyone may read, without signing in.
-     * @enum {string}
-     */
-    VocabularyVisibility: 'private' | 'internal' | 'public';
-    /**
-     * @description `owner`: settings, members, releases and everything below; `editor`: create and edit concepts; `reviewer`: validate concepts and override findings; `viewer`: read a private vocabulary.
-     * @enum {string}
-     */
-    VocabularyRole: 'owner' | 'editor' | 'reviewer' | 'viewer';
-    /**
-     * @description `members`: editors and owners write concepts; `signed_in`: any signed-in user may also add concepts and change the ones they made (the default vocabulary).
-     * @enum {string}
-     */
-    VocabularyContribution: 'members' | 'signed_in';
-    /**
-     * @description `domain`: two concepts of one domain may not share a preferred label (409); `none`: they may (imported vocabularies repeat labels across branches), and each repeat is reported for review.
-     * @enum {string}
-     */
-    PrefLabelUniqueness: 'domain' | 'none';
-    /** @example https://vocab.example.org/medical/ */
-    BaseIri: string;
-    CreateVocabulary: {
-      slug: components['schemas']['VocabularySlug'];
-      title: unknown;
-      /** @default {} */
-      description: unknown;
-      default_language: components['schemas']['LanguageTag'];
-      /** @description The content languages; the default language when left out. */
-      languages?: components['schemas']['LanguageTag'][];
-      /** @description Defaults to this server's web address followed by "/vocabularies/<slug>/". */
-      base_iri?: components['schemas']['BaseIri'];
-      /** @description An SPDX identifier or a licence URL, such as "CC-BY-4.0". */
-      license?: string | null;
-      /** @default private */
-      visibility: components['schemas']['VocabularyVisibility'];
-      /** @default members */
-      contribution: components['schemas']['VocabularyContribution'];
-      /** @default domain */
-      pref_label_uniqueness: components['schemas']['PrefLabelUniqueness'];
-    };
-    UpdateVocabulary: {
-      title?: unknown;
-      description?: unknown;
-      default_language?: components['schemas']['LanguageTag'];
-      languages?: components['schemas']['LanguageTag'][];
-      /** @description Concepts minted from now on use it; existing concepts keep their IRI. */
-      base_iri?: components['schemas']['BaseIri'];
-      /** @description An SPDX identifier or a licence URL, such as "CC-BY-4.0". */
-      license?: string | null;
-      visibility?: components['schemas']['VocabularyVisibility'];
-      contribution?: components['schemas']['VocabularyContribution'];
-      pref_label_uniqueness?: components['schemas']['PrefLabelUniqueness'];
-      /** @description The version being edited; alternatively send it as an If-Match header. */
-      version?: number;
-    };
-    VocabularyPermissions: {
-      read: boolean;
-      create_terms: boolean;
-      /** @description Edit any concept, not only one's own. */
-      edit_terms: boolean;
-      review: boolean;
-      edit_settings: boolean;
-      manage_members: boolean;
-      delete: boolean;
-    };
-    Vocabulary: {
-      /** Format: uuid */
-      id: string;
-      slug: string;
-      title: {
-        [key: string]: string;
-      };
-      description: {
-        [key: string]: string;
-      };
-      default_language: string;
-      languages: string[];
-      base_iri: string;
-      license: string | null;
-      visibility: components['schemas']['VocabularyVisibility'];
-      contribution: components['schemas']['VocabularyContribution'];
-      pref_label_uniqueness: components['schemas']['PrefLabelUniqueness'];
-      term_count: number;
-      version: number;
-      created_by: string | null;
-      /** Format: date-time */
-      created_at: string;
-      /** Format: date-time */
-      updated_at: string;
-      /** @description The caller's role, if they are a member. */
-      my_role: components['schemas']['VocabularyRole'] | null;
-      permissions: components['schemas']['VocabularyPermissions'];
-    };
-    VocabularyList: {
-      items: components['schemas']['Vocabulary'][];
-    };
-    VocabularyMember: {
-      user: {
-        /** Format: uuid */
-        id: string;
-        username: string | null;
-        full_name: string | null;
-        /** @description Shown to those who may manage members. */
-        email: string | null;
-      };
-      role: components['schemas']['VocabularyRole'];
-      granted_by: {
-        /** Format: uuid */
-        id: string;
-        name: string;
-      } | null;
-      /** Format: date-time */
-      granted_at: string;
-    };
-    VocabularyMemberList: {
-      items: components['schemas']['VocabularyMember'][];
-    };
-    GrantRole: {
-      /** Format: email */
-      email?: string;
-      user_id?: unknown;
-      role: components['schemas']['VocabularyRole'];
-    };
-    ChangeRole: {
-      role: components['schemas']['VocabularyRole'];
-    };
-    AltLabel: {
-      language: components['schemas']['LanguageTag'];
-      text: string;
-      /**
-       * @default synonym
-       * @enum {string}
-       */
-      kind: 'synonym' | 'abbreviation' | 'acronym' | 'variant';
-    };
-    HiddenLabel: {
-      language: components['schemas']['LanguageTag'];
-      text: string;
-      /**
-       * @default other
-       * @enum {string}
-       */
-      kind: 'misspelling' | 'old_spelling' | 'other';
-    };
-    DefinitionSource: {
-      /** @description The language of the definition it supports. */
-      language: components['schemas']['LanguageTag'];
-      /** @default null */
-      citation: string | null;
-      /** @default null */
-      url: string | null;
-    };
-    ConceptNote: {
-      /** @enum {string} */
-      kind: 'scope' | 'example' | 'editorial';
-      language: components['schemas']['LanguageTag'];
-      text: string;
-    };
-    ConceptMapping: {
-      /** @enum {string} */
-      type: 'exactMatch' | 'closeMatch' | 'broadMatch' | 'narrowMatch' | 'relatedMatch';
-      /** @description The concept of another vocabulary, outside Lexikon. */
-      iri?: string;
-      /** @description Or a concept of another Lexikon vocabulary. */
-      term_id?: unknown;
-      /** @default null */
-      label: string | null;
-    };
-    /** @enum {string} */
-    TermLevel: 'beginner' | 'intermediate' | 'advanced' | 'expert';
-    /** @enum {string} */
-    TermStatus: 'draft' | 'proposed' | 'in_review' | 'validated' | 'deprecated';
-    /** @example c1042 */
-    Notation: string;
-    CreateTerm: {
-      /** @description The slug of the vocabulary it belongs to; the default vocabulary when left out. */
-      vocabulary?: components['schemas']['VocabularySlug'];
-      /** @description Its name in the vocabulary, the end of its IRI; the term's id when left out. */
-      notation?: components['schemas']['Notation'];
-      term: string;
-      definition: string;
-      domain?: string | null;
-      /** @default beginner */
-      level: components['schemas']['TermLevel'];
-      /**
-       * @description New terms start as draft or proposed.
-       * @default draft
-       * @enum {string}
-       */
-      status: 'draft' | 'proposed';
-      /** @description Preferred labels in the other content languages; the default language's is `term`. */
-      pref_labels?: unknown;
-      alt_labels?: components['schemas']['AltLabel'][];
-      hidden_labels?: components['schemas']['HiddenLabel'][];
-      /** @description Definitions in the other content languages; the default language's is `definition`. */
-      definitions?: unknown;
-      sources?: components['schemas']['DefinitionSource'][];
-      notes?: components['schemas']['ConceptNote'][];
-      mappings?: components['schemas']['ConceptMapping'][];
-      /** @description What to use instead of a deprecated concept. */
-      replaced_by?: unknown[];
-    };
-    UpdateTerm: {
-      term?: string;
-      definition?: string;
-      domain?: string | null;
-      level?: components['schemas']['TermLevel'];
-      status?: components['schemas']['TermStatus'];
-      /** @description The version being edited; alternatively send it as an If-Match header. */
-      version?: number;
-      /** @description With `status: "validated"`: a reviewer accepts the open findings of the latest validation, saying why (recorded). */
-      override_findings?: components['schemas']['OverrideFindings'];
-      /** @description Preferred labels in the other content languages; the default language's is `term`. */
-      pref_labels?: unknown;
-      alt_labels?: components['schemas']['AltLabel'][];
-      hidden_labels?: components['schemas']['HiddenLabel'][];
-      /** @description Definitions in the other content languages; the default language's is `definition`. */
-      definitions?: unknown;
-      sources?: components['schemas']['DefinitionSource'][];
-      notes?: components['schemas']['ConceptNote'][];
-      mappings?: components['schemas']['ConceptMapping'][];
-      /** @description What to use instead of a deprecated concept. */
-      replaced_by?: unknown[];
-    };
-    Term: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      vocabulary_id: string;
-      notation: string;
-      /** @description Minted once from the vocabulary's base IRI; never changes. */
-      iri: string;
-      term: string;
-      definition: string;
-      domain: string | null;
-      level: components['schemas']['TermLevel'];
-      status: components['schemas']['TermStatus'];
-      version: number;
-      created_by: string | null;
-      /** Format: date-time */
-      created_at: string;
-      /** Format: date-time */
-      updated_at: string;
-    };
-    TermPermissions: {
-      /** @description Change, delete, relate from, validate now. */
-      edit: boolean;
-      /** @description Mark it validated, override findings. */
-      review: boolean;
-    };
-    Concept: {
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      vocabulary_id: string;
-      notation: string;
-      /** @description Minted once from the vocabulary's base IRI; never changes. */
-      iri: string;
-      term: string;
-      definition: string;
-      domain: string | null;
-      level: components['schemas']['TermLevel'];
-      status: components['schemas']['TermStatus'];
-      version: number;
-      created_by: string | null;
-      /** Format: date-time */
-      created_at: string;
-      /** Format: date-time */
-      updated_at: string;
-      /** @description The language of `term` and `definition`: the vocabulary's default. */
-      language: string;
-      pref_labels: {
-        [key: string]: string;
-      };
-      alt_labels: {
-        language: string;
-        text: string;
+        SemanticErrorTypeInput: "missing_definition" | "definition_too_short" | "definition_too_long" | "circular_definition" | "too_vague" | "ambiguous_definition" | "duplicate_definition" | "missing_domain" | "wrong_domain" | "inconsistent_relations" | "incorrect_definition" | "missing_translation" | "ambiguous_label";
         /** @enum {string} */
-        kind: 'synonym' | 'abbreviation' | 'acronym' | 'variant';
-      }[];
-      hidden_labels: {
-        language: string;
-        text: string;
+        FindingSeverityInput: "error" | "warning" | "info";
         /** @enum {string} */
-        kind: 'misspelling' | 'old_spelling' | 'other';
-      }[];
-      definitions: {
-        [key: string]: string;
-      };
-      sources: {
-        language: string;
-        citation: string | null;
-        url: string | null;
-      }[];
-      notes: {
+        ValidatorNameInput: "rules" | "llm";
         /** @enum {string} */
-        kind: 'scope' | 'example' | 'editorial';
-        language: string;
-        text: string;
-      }[];
-      mappings: {
+        ValidationStatusInput: "ok" | "failed" | "malformed" | "off_schema";
         /** @enum {string} */
-        type: 'exactMatch' | 'closeMatch' | 'broadMatch' | 'narrowMatch' | 'relatedMatch';
-        iri: string;
-        term_id: string | null;
-        label: string | null;
-      }[];
-      replaced_by: string[];
-      vocabulary_slug: components['schemas']['VocabularySlug'];
-      /** @description The vocabulary's content languages, its default one first: where labels may be given. */
-      content_languages: string[];
-      permissions: components['schemas']['TermPermissions'];
+        LlmFailureReasonInput: "timeout" | "rate_limited" | "server_error" | "network" | "rejected" | "circuit_open" | "malformed" | "off_schema";
+        OverrideFindingsInput: {
+            reason: string;
+        };
+        FindingOverrideInput: {
+            /** Format: uuid */
+            id: string;
+            reason: string;
+            overridden_by: string | null;
+            term_version: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ValidationFindingInput: {
+            /** Format: uuid */
+            id: string;
+            source: components["schemas"]["ValidatorNameInput"];
+            /** @description Which rule fired (rules validator only). */
+            rule: string | null;
+            type: components["schemas"]["SemanticErrorTypeInput"];
+            severity: components["schemas"]["FindingSeverityInput"];
+            /** @description What is wrong and how to fix it, for a person. */
+            explanation: string;
+            suggestion: string | null;
+            /** @description The explanation and suggestion in each language of the web app (rules findings); `explanation` is in the language of the definition. */
+            translations: {
+                [key: string]: {
+                    explanation: string;
+                    suggestion: string | null;
+                };
+            } | null;
+            /** @description The offending words, quoted from the entry. */
+            evidence: string | null;
+            /** @description Other terms involved (duplicates, relations). */
+            related_term_ids: string[];
+            /** @description Set when a reviewer accepted this finding to validate the term. */
+            override: components["schemas"]["FindingOverrideInput"] | null;
+        };
+        TokenUsageInput: {
+            prompt_tokens: number;
+            completion_tokens: number;
+            total_tokens: number;
+        };
+        ValidationRecordInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            term_id: string;
+            /** @description The term version whose text was validated. */
+            term_version: number;
+            /** @description True when the term still has the text (term, definition, domain) validated here. */
+            current: boolean;
+            /**
+             * @description `manual`: "validate now"; `job`: the background queue (after a change); `import`: when loaded.
+             * @enum {string}
+             */
+            trigger: "manual" | "job" | "import";
+            requested_by: string | null;
+            validators: components["schemas"]["ValidatorNameInput"][];
+            model: string | null;
+            prompt_version: string | null;
+            status: components["schemas"]["ValidationStatusInput"];
+            error_reason: components["schemas"]["LlmFailureReasonInput"] | null;
+            error: string | null;
+            findings: components["schemas"]["ValidationFindingInput"][];
+            latency_ms: number;
+            llm_latency_ms: number | null;
+            llm_attempts: number;
+            usage: components["schemas"]["TokenUsageInput"] | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ValidationJobInput: {
+            /** Format: uuid */
+            id: string;
+            term_version: number;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed" | "skipped";
+            attempts: number;
+            max_attempts: number;
+            /** Format: date-time */
+            run_after: string;
+            last_error: string | null;
+        };
+        ValidationPageInput: {
+            items: components["schemas"]["ValidationRecordInput"][];
+            next_cursor: string | null;
+            limit: number;
+            /** @description A queued or running background validation of this term, if any. */
+            pending_job: components["schemas"]["ValidationJobInput"] | null;
+        };
+        ValidationServiceStatusInput: {
+            rules: {
+                /** @constant */
+                enabled: true;
+            };
+            llm: {
+                enabled: boolean;
+                model: string | null;
+                prompt_version: string;
+                /** @enum {string} */
+                circuit: "closed" | "open" | "half_open";
+            };
+            queue: {
+                queued: number;
+                running: number;
+            };
+        };
+        RevalidationRequestInput: {
+            /**
+             * @description `all`: every term; `changed`: terms never validated, or whose text changed since their latest validation.
+             * @enum {string}
+             */
+            scope: "all" | "changed";
+        };
+        RevalidationInput: {
+            /** @enum {string} */
+            scope: "all" | "changed";
+            /** @description Terms looked at. */
+            considered: number;
+            /** @description Validations queued (as background work, after anything people wait for). */
+            queued: number;
+        };
+        /**
+         * @description Must be a BCP 47 language tag, such as "fr", "en-GB" or "zh-Hant".
+         * @example fr
+         */
+        LanguageTagInput: string;
+        /** @example medical-terms */
+        VocabularySlugInput: string;
+        /**
+         * @description `private`: members only; `internal`: any signed-in user may read; `public`: anyone may read, without signing in.
+         * @enum {string}
+         */
+        VocabularyVisibilityInput: "private" | "internal" | "public";
+        /**
+         * @description `owner`: settings, members, releases and everything below; `editor`: create and edit concepts; `reviewer`: validate concepts and override findings; `viewer`: read a private vocabulary.
+         * @enum {string}
+         */
+        VocabularyRoleInput: "owner" | "editor" | "reviewer" | "viewer";
+        /**
+         * @description `members`: editors and owners write concepts; `signed_in`: any signed-in user may also add concepts and change the ones they made (the default vocabulary).
+         * @enum {string}
+         */
+        VocabularyContributionInput: "members" | "signed_in";
+        /**
+         * @description `domain`: two concepts of one domain may not share a preferred label (409); `none`: they may (imported vocabularies repeat labels across branches), and each repeat is reported for review.
+         * @enum {string}
+         */
+        PrefLabelUniquenessInput: "domain" | "none";
+        /** @example https://vocab.example.org/medical/ */
+        BaseIriInput: string;
+        CreateVocabularyInput: {
+            slug: components["schemas"]["VocabularySlugInput"];
+            title: {
+                [key: string]: string;
+            };
+            description?: {
+                [key: string]: string;
+            };
+            default_language: components["schemas"]["LanguageTagInput"];
+            /** @description The content languages; the default language when left out. */
+            languages?: components["schemas"]["LanguageTagInput"][];
+            /** @description Defaults to this server's web address followed by "/vocabularies/<slug>/". */
+            base_iri?: components["schemas"]["BaseIriInput"];
+            /** @description An SPDX identifier or a licence URL, such as "CC-BY-4.0". */
+            license?: string | null;
+            /** @default private */
+            visibility: components["schemas"]["VocabularyVisibilityInput"];
+            /** @default members */
+            contribution: components["schemas"]["VocabularyContributionInput"];
+            /** @default domain */
+            pref_label_uniqueness: components["schemas"]["PrefLabelUniquenessInput"];
+        };
+        UpdateVocabularyInput: {
+            title?: {
+                [key: string]: string;
+            };
+            description?: {
+                [key: string]: string;
+            };
+            default_language?: components["schemas"]["LanguageTagInput"];
+            languages?: components["schemas"]["LanguageTagInput"][];
+            /** @description Concepts minted from now on use it; existing concepts keep their IRI. */
+            base_iri?: components["schemas"]["BaseIriInput"];
+            /** @description An SPDX identifier or a licence URL, such as "CC-BY-4.0". */
+            license?: string | null;
+            visibility?: components["schemas"]["VocabularyVisibilityInput"];
+            contribution?: components["schemas"]["VocabularyContributionInput"];
+            pref_label_uniqueness?: components["schemas"]["PrefLabelUniquenessInput"];
+            /** @description The version being edited; alternatively send it as an If-Match header. */
+            version?: number;
+        };
+        VocabularyPermissionsInput: {
+            read: boolean;
+            create_terms: boolean;
+            /** @description Edit any concept, not only one's own. */
+            edit_terms: boolean;
+            review: boolean;
+            edit_settings: boolean;
+            manage_members: boolean;
+            delete: boolean;
+        };
+        VocabularyInput: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            title: {
+                [key: string]: string;
+            };
+            description: {
+                [key: string]: string;
+            };
+            default_language: string;
+            languages: string[];
+            base_iri: string;
+            license: string | null;
+            visibility: components["schemas"]["VocabularyVisibilityInput"];
+            contribution: components["schemas"]["VocabularyContributionInput"];
+            pref_label_uniqueness: components["schemas"]["PrefLabelUniquenessInput"];
+            term_count: number;
+            version: number;
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The caller's role, if they are a member. */
+            my_role: components["schemas"]["VocabularyRoleInput"] | null;
+            permissions: components["schemas"]["VocabularyPermissionsInput"];
+        };
+        VocabularyListInput: {
+            items: components["schemas"]["VocabularyInput"][];
+        };
+        VocabularyMemberInput: {
+            user: {
+                /** Format: uuid */
+                id: string;
+                username: string | null;
+                full_name: string | null;
+                /** @description Shown to those who may manage members. */
+                email: string | null;
+            };
+            role: components["schemas"]["VocabularyRoleInput"];
+            granted_by: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            /** Format: date-time */
+            granted_at: string;
+        };
+        VocabularyMemberListInput: {
+            items: components["schemas"]["VocabularyMemberInput"][];
+        };
+        GrantRoleInput: {
+            /** Format: email */
+            email?: string;
+            /** Format: uuid */
+            user_id?: string;
+            role: components["schemas"]["VocabularyRoleInput"];
+        };
+        ChangeRoleInput: {
+            role: components["schemas"]["VocabularyRoleInput"];
+        };
+        AltLabelInput: {
+            language: components["schemas"]["LanguageTagInput"];
+            text: string;
+            /**
+             * @default synonym
+             * @enum {string}
+             */
+            kind: "synonym" | "abbreviation" | "acronym" | "variant";
+        };
+        HiddenLabelInput: {
+            language: components["schemas"]["LanguageTagInput"];
+            text: string;
+            /**
+             * @default other
+             * @enum {string}
+             */
+            kind: "misspelling" | "old_spelling" | "other";
+        };
+        DefinitionSourceInput: {
+            /** @description The language of the definition it supports. */
+            language: components["schemas"]["LanguageTagInput"];
+            citation?: string | null;
+            /** @default null */
+            url: string | null;
+        };
+        ConceptNoteInput: {
+            /** @enum {string} */
+            kind: "scope" | "example" | "editorial";
+            language: components["schemas"]["LanguageTagInput"];
+            text: string;
+        };
+        ConceptMappingInput: {
+            /** @enum {string} */
+            type: "exactMatch" | "closeMatch" | "broadMatch" | "narrowMatch" | "relatedMatch";
+            /** @description The concept of another vocabulary, outside Lexikon. */
+            iri?: string;
+            /**
+             * Format: uuid
+             * @description Or a concept of another Lexikon vocabulary.
+             */
+            term_id?: string;
+            label?: string | null;
+        };
+        /** @enum {string} */
+        TermLevelInput: "beginner" | "intermediate" | "advanced" | "expert";
+        /** @enum {string} */
+        TermStatusInput: "draft" | "proposed" | "in_review" | "validated" | "deprecated";
+        /** @example c1042 */
+        NotationInput: string;
+        CreateTermInput: {
+            /** @description The slug of the vocabulary it belongs to; the default vocabulary when left out. */
+            vocabulary?: components["schemas"]["VocabularySlugInput"];
+            /** @description Its name in the vocabulary, the end of its IRI; the term's id when left out. */
+            notation?: components["schemas"]["NotationInput"];
+            term: string;
+            definition: string;
+            domain?: string | null;
+            /** @default beginner */
+            level: components["schemas"]["TermLevelInput"];
+            /**
+             * @description New terms start as draft or proposed.
+             * @default draft
+             * @enum {string}
+             */
+            status: "draft" | "proposed";
+            /** @description Preferred labels in the other content languages; the default language's is `term`. */
+            pref_labels?: {
+                [key: string]: string;
+            };
+            alt_labels?: components["schemas"]["AltLabelInput"][];
+            hidden_labels?: components["schemas"]["HiddenLabelInput"][];
+            /** @description Definitions in the other content languages; the default language's is `definition`. */
+            definitions?: {
+                [key: string]: string;
+            };
+            sources?: components["schemas"]["DefinitionSourceInput"][];
+            notes?: components["schemas"]["ConceptNoteInput"][];
+            mappings?: components["schemas"]["ConceptMappingInput"][];
+            /** @description What to use instead of a deprecated concept. */
+            replaced_by?: string[];
+        };
+        UpdateTermInput: {
+            term?: string;
+            definition?: string;
+            domain?: string | null;
+            level?: components["schemas"]["TermLevelInput"];
+            status?: components["schemas"]["TermStatusInput"];
+            /** @description The version being edited; alternatively send it as an If-Match header. */
+            version?: number;
+            /** @description With `status: "validated"`: a reviewer accepts the open findings of the latest validation, saying why (recorded). */
+            override_findings?: components["schemas"]["OverrideFindingsInput"];
+            /** @description Preferred labels in the other content languages; the default language's is `term`. */
+            pref_labels?: {
+                [key: string]: string;
+            };
+            alt_labels?: components["schemas"]["AltLabelInput"][];
+            hidden_labels?: components["schemas"]["HiddenLabelInput"][];
+            /** @description Definitions in the other content languages; the default language's is `definition`. */
+            definitions?: {
+                [key: string]: string;
+            };
+            sources?: components["schemas"]["DefinitionSourceInput"][];
+            notes?: components["schemas"]["ConceptNoteInput"][];
+            mappings?: components["schemas"]["ConceptMappingInput"][];
+            /** @description What to use instead of a deprecated concept. */
+            replaced_by?: string[];
+        };
+        TermInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            vocabulary_id: string;
+            notation: string;
+            /** @description Minted once from the vocabulary's base IRI; never changes. */
+            iri: string;
+            term: string;
+            definition: string;
+            domain: string | null;
+            level: components["schemas"]["TermLevelInput"];
+            status: components["schemas"]["TermStatusInput"];
+            version: number;
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        TermPermissionsInput: {
+            /** @description Change, delete, relate from, validate now. */
+            edit: boolean;
+            /** @description Mark it validated, override findings. */
+            review: boolean;
+        };
+        ConceptInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            vocabulary_id: string;
+            notation: string;
+            /** @description Minted once from the vocabulary's base IRI; never changes. */
+            iri: string;
+            term: string;
+            definition: string;
+            domain: string | null;
+            level: components["schemas"]["TermLevelInput"];
+            status: components["schemas"]["TermStatusInput"];
+            version: number;
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The language of `term` and `definition`: the vocabulary's default. */
+            language: string;
+            pref_labels: {
+                [key: string]: string;
+            };
+            alt_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "synonym" | "abbreviation" | "acronym" | "variant";
+            }[];
+            hidden_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "misspelling" | "old_spelling" | "other";
+            }[];
+            definitions: {
+                [key: string]: string;
+            };
+            sources: {
+                language: string;
+                citation: string | null;
+                url: string | null;
+            }[];
+            notes: {
+                /** @enum {string} */
+                kind: "scope" | "example" | "editorial";
+                language: string;
+                text: string;
+            }[];
+            mappings: {
+                /** @enum {string} */
+                type: "exactMatch" | "closeMatch" | "broadMatch" | "narrowMatch" | "relatedMatch";
+                iri: string;
+                term_id: string | null;
+                label: string | null;
+            }[];
+            replaced_by: string[];
+            vocabulary_slug: components["schemas"]["VocabularySlugInput"];
+            /** @description The vocabulary's content languages, its default one first: where labels may be given. */
+            content_languages: string[];
+            permissions: components["schemas"]["TermPermissionsInput"];
+        };
+        QualitySummaryInput: {
+            /** Format: date-time */
+            checked_at: string;
+            errors: number;
+            warnings: number;
+            infos: number;
+        };
+        SearchMatchInput: {
+            text: string;
+            language: string;
+            /** @enum {string} */
+            kind: "pref" | "alt" | "hidden" | "definition";
+        };
+        TermPageInput: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                vocabulary_id: string;
+                notation: string;
+                /** @description Minted once from the vocabulary's base IRI; never changes. */
+                iri: string;
+                term: string;
+                definition: string;
+                domain: string | null;
+                level: components["schemas"]["TermLevelInput"];
+                status: components["schemas"]["TermStatusInput"];
+                version: number;
+                created_by: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+                /** @description With `q`: what matched. */
+                match?: components["schemas"]["SearchMatchInput"] | null;
+                /** @description Its preferred labels in the other content languages. */
+                pref_labels: {
+                    [key: string]: string;
+                };
+                /** @description Findings of its latest validation; null when it was never validated. */
+                quality: components["schemas"]["QualitySummaryInput"] | null;
+            }[];
+            next_cursor: string | null;
+            limit: number;
+            /** @description With `with_total=true`: terms across every page. */
+            total?: number;
+        };
+        HierarchyNodeInput: {
+            /** Format: uuid */
+            id: string;
+            notation: string;
+            term: string;
+            pref_labels: {
+                [key: string]: string;
+            };
+            status: components["schemas"]["TermStatusInput"];
+            /** @description How many narrower concepts it has. */
+            narrower: number;
+        };
+        HierarchyPageInput: {
+            parent: string | null;
+            items: components["schemas"]["HierarchyNodeInput"][];
+            next_cursor: string | null;
+        };
+        DomainListInput: {
+            items: {
+                domain: string;
+                /** @description Terms in this domain. */
+                terms: number;
+            }[];
+        };
+        /** @enum {string} */
+        RelationTypeInput: "is_a" | "part_of" | "related_to" | "synonym" | "opposes" | "causes" | "precedes" | "influenced_by";
+        CreateRelationInput: {
+            /** Format: uuid */
+            target_id: string;
+            type: components["schemas"]["RelationTypeInput"];
+            /** @description Confidence or weight between 0 and 1. */
+            strength?: number;
+        };
+        RelationInput: {
+            /** Format: uuid */
+            id: string;
+            type: components["schemas"]["RelationTypeInput"];
+            source: {
+                /** Format: uuid */
+                id: string;
+                term: string;
+                domain: string | null;
+            };
+            target: {
+                /** Format: uuid */
+                id: string;
+                term: string;
+                domain: string | null;
+            };
+            strength: number | null;
+            symmetric: boolean;
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        RelationListInput: {
+            items: components["schemas"]["RelationInput"][];
+        };
+        SubgraphInput: {
+            start: {
+                /** Format: uuid */
+                id: string;
+                term: string;
+                domain: string | null;
+                level: components["schemas"]["TermLevelInput"];
+                status: components["schemas"]["TermStatusInput"];
+                depth: number;
+            };
+            /** @description Reached terms, the start included, nearest first. */
+            nodes: {
+                /** Format: uuid */
+                id: string;
+                term: string;
+                domain: string | null;
+                level: components["schemas"]["TermLevelInput"];
+                status: components["schemas"]["TermStatusInput"];
+                depth: number;
+            }[];
+            /** @description Relations between the returned terms. */
+            edges: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                source_id: string;
+                /** Format: uuid */
+                target_id: string;
+                type: components["schemas"]["RelationTypeInput"];
+                strength: number | null;
+            }[];
+            total_nodes: number;
+            /** @description True when more terms were in reach than `node_limit`, or more relations among them than `edge_limit`. */
+            truncated: boolean;
+            /** @description True when the relations were cut at `edge_limit` (those nearest the start are kept). */
+            edges_truncated: boolean;
+            node_limit: number;
+            edge_limit: number;
+            engine: string;
+        };
+        StatsInput: {
+            terms: number;
+            relations: number;
+            domains: number;
+        };
+        /**
+         * @description Stable machine-readable error code.
+         * @enum {string}
+         */
+        ProblemCode: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "default-language-fixed" | "language-in-use" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
+        /** @description RFC 9457 problem details. */
+        Problem: {
+            /** @description URI reference identifying the problem type. */
+            type: string;
+            title: string;
+            status: number;
+            detail?: string;
+            instance?: string;
+            code: components["schemas"]["ProblemCode"];
+            request_id?: string;
+            errors?: {
+                /** @description Location of the offending value, e.g. "body.email" or "query.limit". */
+                path: string;
+                message: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        TokenPair: {
+            access_token: string;
+            refresh_token: string;
+            /** @constant */
+            token_type: "bearer";
+            /** @description Lifetime of the access token in seconds. */
+            expires_in: number;
+        };
+        UserProfile: {
+            /** Format: uuid */
+            id: string;
+            email: string;
+            username: string | null;
+            full_name: string | null;
+            /** @enum {string} */
+            role: "user" | "admin";
+            has_password: boolean;
+            /** @description OAuth providers linked to this account. */
+            providers: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        AuthProviders: {
+            password: boolean;
+            providers: ("github" | "google")[];
+        };
+        OAuthOutcome: {
+            /** @enum {string} */
+            mode: "login" | "link";
+            next: string | null;
+            /** @description A new session (login mode); null when linking. */
+            tokens: components["schemas"]["TokenPair"] | null;
+        };
+        /** @enum {string} */
+        SemanticErrorType: "missing_definition" | "definition_too_short" | "definition_too_long" | "circular_definition" | "too_vague" | "ambiguous_definition" | "duplicate_definition" | "missing_domain" | "wrong_domain" | "inconsistent_relations" | "incorrect_definition" | "missing_translation" | "ambiguous_label";
+        /** @enum {string} */
+        FindingSeverity: "error" | "warning" | "info";
+        /** @enum {string} */
+        ValidatorName: "rules" | "llm";
+        /** @enum {string} */
+        ValidationStatus: "ok" | "failed" | "malformed" | "off_schema";
+        /** @enum {string} */
+        LlmFailureReason: "timeout" | "rate_limited" | "server_error" | "network" | "rejected" | "circuit_open" | "malformed" | "off_schema";
+        OverrideFindings: {
+            reason: string;
+        };
+        FindingOverride: {
+            /** Format: uuid */
+            id: string;
+            reason: string;
+            overridden_by: string | null;
+            term_version: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ValidationFinding: {
+            /** Format: uuid */
+            id: string;
+            source: components["schemas"]["ValidatorName"];
+            /** @description Which rule fired (rules validator only). */
+            rule: string | null;
+            type: components["schemas"]["SemanticErrorType"];
+            severity: components["schemas"]["FindingSeverity"];
+            /** @description What is wrong and how to fix it, for a person. */
+            explanation: string;
+            suggestion: string | null;
+            /** @description The explanation and suggestion in each language of the web app (rules findings); `explanation` is in the language of the definition. */
+            translations: {
+                [key: string]: {
+                    explanation: string;
+                    suggestion: string | null;
+                };
+            } | null;
+            /** @description The offending words, quoted from the entry. */
+            evidence: string | null;
+            /** @description Other terms involved (duplicates, relations). */
+            related_term_ids: string[];
+            /** @description Set when a reviewer accepted this finding to validate the term. */
+            override: components["schemas"]["FindingOverride"] | null;
+        };
+        TokenUsage: {
+            prompt_tokens: number;
+            completion_tokens: number;
+            total_tokens: number;
+        };
+        ValidationRecord: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            term_id: string;
+            /** @description The term version whose text was validated. */
+            term_version: number;
+            /** @description True when the term still has the text (term, definition, domain) validated here. */
+            current: boolean;
+            /**
+             * @description `manual`: "validate now"; `job`: the background queue (after a change); `import`: when loaded.
+             * @enum {string}
+             */
+            trigger: "manual" | "job" | "import";
+            requested_by: string | null;
+            validators: components["schemas"]["ValidatorName"][];
+            model: string | null;
+            prompt_version: string | null;
+            status: components["schemas"]["ValidationStatus"];
+            error_reason: components["schemas"]["LlmFailureReason"] | null;
+            error: string | null;
+            findings: components["schemas"]["ValidationFinding"][];
+            latency_ms: number;
+            llm_latency_ms: number | null;
+            llm_attempts: number;
+            usage: components["schemas"]["TokenUsage"] | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ValidationJob: {
+            /** Format: uuid */
+            id: string;
+            term_version: number;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed" | "skipped";
+            attempts: number;
+            max_attempts: number;
+            /** Format: date-time */
+            run_after: string;
+            last_error: string | null;
+        };
+        ValidationPage: {
+            items: components["schemas"]["ValidationRecord"][];
+            next_cursor: string | null;
+            limit: number;
+            /** @description A queued or running background validation of this term, if any. */
+            pending_job: components["schemas"]["ValidationJob"] | null;
+        };
+        ValidationServiceStatus: {
+            rules: {
+                /** @constant */
+                enabled: true;
+            };
+            llm: {
+                enabled: boolean;
+                model: string | null;
+                prompt_version: string;
+                /** @enum {string} */
+                circuit: "closed" | "open" | "half_open";
+            };
+            queue: {
+                queued: number;
+                running: number;
+            };
+        };
+        RevalidationRequest: {
+            /**
+             * @description `all`: every term; `changed`: terms never validated, or whose text changed since their latest validation.
+             * @enum {string}
+             */
+            scope: "all" | "changed";
+        };
+        Revalidation: {
+            /** @enum {string} */
+            scope: "all" | "changed";
+            /** @description Terms looked at. */
+            considered: number;
+            /** @description Validations queued (as background work, after anything people wait for). */
+            queued: number;
+        };
+        /**
+         * @description Must be a BCP 47 language tag, such as "fr", "en-GB" or "zh-Hant".
+         * @example fr
+         */
+        LanguageTag: unknown;
+        /** @example medical-terms */
+        VocabularySlug: string;
+        /**
+         * @description `private`: members only; `internal`: any signed-in user may read; `public`: anyone may read, without signing in.
+         * @enum {string}
+         */
+        VocabularyVisibility: "private" | "internal" | "public";
+        /**
+         * @description `owner`: settings, members, releases and everything below; `editor`: create and edit concepts; `reviewer`: validate concepts and override findings; `viewer`: read a private vocabulary.
+         * @enum {string}
+         */
+        VocabularyRole: "owner" | "editor" | "reviewer" | "viewer";
+        /**
+         * @description `members`: editors and owners write concepts; `signed_in`: any signed-in user may also add concepts and change the ones they made (the default vocabulary).
+         * @enum {string}
+         */
+        VocabularyContribution: "members" | "signed_in";
+        /**
+         * @description `domain`: two concepts of one domain may not share a preferred label (409); `none`: they may (imported vocabularies repeat labels across branches), and each repeat is reported for review.
+         * @enum {string}
+         */
+        PrefLabelUniqueness: "domain" | "none";
+        /** @example https://vocab.example.org/medical/ */
+        BaseIri: string;
+        CreateVocabulary: {
+            slug: components["schemas"]["VocabularySlug"];
+            title: unknown;
+            /** @default {} */
+            description: unknown;
+            default_language: components["schemas"]["LanguageTag"];
+            /** @description The content languages; the default language when left out. */
+            languages?: components["schemas"]["LanguageTag"][];
+            /** @description Defaults to this server's web address followed by "/vocabularies/<slug>/". */
+            base_iri?: components["schemas"]["BaseIri"];
+            /** @description An SPDX identifier or a licence URL, such as "CC-BY-4.0". */
+            license?: string | null;
+            /** @default private */
+            visibility: components["schemas"]["VocabularyVisibility"];
+            /** @default members */
+            contribution: components["schemas"]["VocabularyContribution"];
+            /** @default domain */
+            pref_label_uniqueness: components["schemas"]["PrefLabelUniqueness"];
+        };
+        UpdateVocabulary: {
+            title?: unknown;
+            description?: unknown;
+            default_language?: components["schemas"]["LanguageTag"];
+            languages?: components["schemas"]["LanguageTag"][];
+            /** @description Concepts minted from now on use it; existing concepts keep their IRI. */
+            base_iri?: components["schemas"]["BaseIri"];
+            /** @description An SPDX identifier or a licence URL, such as "CC-BY-4.0". */
+            license?: string | null;
+            visibility?: components["schemas"]["VocabularyVisibility"];
+            contribution?: components["schemas"]["VocabularyContribution"];
+            pref_label_uniqueness?: components["schemas"]["PrefLabelUniqueness"];
+            /** @description The version being edited; alternatively send it as an If-Match header. */
+            version?: number;
+        };
+        VocabularyPermissions: {
+            read: boolean;
+            create_terms: boolean;
+            /** @description Edit any concept, not only one's own. */
+            edit_terms: boolean;
+            review: boolean;
+            edit_settings: boolean;
+            manage_members: boolean;
+            delete: boolean;
+        };
+        Vocabulary: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            title: {
+                [key: string]: string;
+            };
+            description: {
+                [key: string]: string;
+            };
+            default_language: string;
+            languages: string[];
+            base_iri: string;
+            license: string | null;
+            visibility: components["schemas"]["VocabularyVisibility"];
+            contribution: components["schemas"]["VocabularyContribution"];
+            pref_label_uniqueness: components["schemas"]["PrefLabelUniqueness"];
+            term_count: number;
+            version: number;
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The caller's role, if they are a member. */
+            my_role: components["schemas"]["VocabularyRole"] | null;
+            permissions: components["schemas"]["VocabularyPermissions"];
+        };
+        VocabularyList: {
+            items: components["schemas"]["Vocabulary"][];
+        };
+        VocabularyMember: {
+            user: {
+                /** Format: uuid */
+                id: string;
+                username: string | null;
+                full_name: string | null;
+                /** @description Shown to those who may manage members. */
+                email: string | null;
+            };
+            role: components["schemas"]["VocabularyRole"];
+            granted_by: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            /** Format: date-time */
+            granted_at: string;
+        };
+        VocabularyMemberList: {
+            items: components["schemas"]["VocabularyMember"][];
+        };
+        GrantRole: {
+            /** Format: email */
+            email?: string;
+            user_id?: unknown;
+            role: components["schemas"]["VocabularyRole"];
+        };
+        ChangeRole: {
+            role: components["schemas"]["VocabularyRole"];
+        };
+        AltLabel: {
+            language: components["schemas"]["LanguageTag"];
+            text: string;
+            /**
+             * @default synonym
+             * @enum {string}
+             */
+            kind: "synonym" | "abbreviation" | "acronym" | "variant";
+        };
+        HiddenLabel: {
+            language: components["schemas"]["LanguageTag"];
+            text: string;
+            /**
+             * @default other
+             * @enum {string}
+             */
+            kind: "misspelling" | "old_spelling" | "other";
+        };
+        DefinitionSource: {
+            /** @description The language of the definition it supports. */
+            language: components["schemas"]["LanguageTag"];
+            /** @default null */
+            citation: string | null;
+            /** @default null */
+            url: string | null;
+        };
+        ConceptNote: {
+            /** @enum {string} */
+            kind: "scope" | "example" | "editorial";
+            language: components["schemas"]["LanguageTag"];
+            text: string;
+        };
+        ConceptMapping: {
+            /** @enum {string} */
+            type: "exactMatch" | "closeMatch" | "broadMatch" | "narrowMatch" | "relatedMatch";
+            /** @description The concept of another vocabulary, outside Lexikon. */
+            iri?: string;
+            /** @description Or a concept of another Lexikon vocabulary. */
+            term_id?: unknown;
+            /** @default null */
+            label: string | null;
+        };
+        /** @enum {string} */
+        TermLevel: "beginner" | "intermediate" | "advanced" | "expert";
+        /** @enum {string} */
+        TermStatus: "draft" | "proposed" | "in_review" | "validated" | "deprecated";
+        /** @example c1042 */
+        Notation: string;
+        CreateTerm: {
+            /** @description The slug of the vocabulary it belongs to; the default vocabulary when left out. */
+            vocabulary?: components["schemas"]["VocabularySlug"];
+            /** @description Its name in the vocabulary, the end of its IRI; the term's id when left out. */
+            notation?: components["schemas"]["Notation"];
+            term: string;
+            definition: string;
+            domain?: string | null;
+            /** @default beginner */
+            level: components["schemas"]["TermLevel"];
+            /**
+             * @description New terms start as draft or proposed.
+             * @default draft
+             * @enum {string}
+             */
+            status: "draft" | "proposed";
+            /** @description Preferred labels in the other content languages; the default language's is `term`. */
+            pref_labels?: unknown;
+            alt_labels?: components["schemas"]["AltLabel"][];
+            hidden_labels?: components["schemas"]["HiddenLabel"][];
+            /** @description Definitions in the other content languages; the default language's is `definition`. */
+            definitions?: unknown;
+            sources?: components["schemas"]["DefinitionSource"][];
+            notes?: components["schemas"]["ConceptNote"][];
+            mappings?: components["schemas"]["ConceptMapping"][];
+            /** @description What to use instead of a deprecated concept. */
+            replaced_by?: unknown[];
+        };
+        UpdateTerm: {
+            term?: string;
+            definition?: string;
+            domain?: string | null;
+            level?: components["schemas"]["TermLevel"];
+            status?: components["schemas"]["TermStatus"];
+            /** @description The version being edited; alternatively send it as an If-Match header. */
+            version?: number;
+            /** @description With `status: "validated"`: a reviewer accepts the open findings of the latest validation, saying why (recorded). */
+            override_findings?: components["schemas"]["OverrideFindings"];
+            /** @description Preferred labels in the other content languages; the default language's is `term`. */
+            pref_labels?: unknown;
+            alt_labels?: components["schemas"]["AltLabel"][];
+            hidden_labels?: components["schemas"]["HiddenLabel"][];
+            /** @description Definitions in the other content languages; the default language's is `definition`. */
+            definitions?: unknown;
+            sources?: components["schemas"]["DefinitionSource"][];
+            notes?: components["schemas"]["ConceptNote"][];
+            mappings?: components["schemas"]["ConceptMapping"][];
+            /** @description What to use instead of a deprecated concept. */
+            replaced_by?: unknown[];
+        };
+        Term: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            vocabulary_id: string;
+            notation: string;
+            /** @description Minted once from the vocabulary's base IRI; never changes. */
+            iri: string;
+            term: string;
+            definition: string;
+            domain: string | null;
+            level: components["schemas"]["TermLevel"];
+            status: components["schemas"]["TermStatus"];
+            version: number;
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        TermPermissions: {
+            /** @description Change, delete, relate from, validate now. */
+            edit: boolean;
+            /** @description Mark it validated, override findings. */
+            review: boolean;
+        };
+        Concept: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            vocabulary_id: string;
+            notation: string;
+            /** @description Minted once from the vocabulary's base IRI; never changes. */
+            iri: string;
+            term: string;
+            definition: string;
+            domain: string | null;
+            level: components["schemas"]["TermLevel"];
+            status: components["schemas"]["TermStatus"];
+            version: number;
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The language of `term` and `definition`: the vocabulary's default. */
+            language: string;
+            pref_labels: {
+                [key: string]: string;
+            };
+            alt_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "synonym" | "abbreviation" | "acronym" | "variant";
+            }[];
+            hidden_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "misspelling" | "old_spelling" | "other";
+            }[];
+            definitions: {
+                [key: string]: string;
+            };
+            sources: {
+                language: string;
+                citation: string | null;
+                url: string | null;
+            }[];
+            notes: {
+                /** @enum {string} */
+                kind: "scope" | "example" | "editorial";
+                language: string;
+                text: string;
+            }[];
+            mappings: {
+                /** @enum {string} */
+                type: "exactMatch" | "closeMatch" | "broadMatch" | "narrowMatch" | "relatedMatch";
+                iri: string;
+                term_id: string | null;
+                label: string | null;
+            }[];
+            replaced_by: string[];
+            vocabulary_slug: components["schemas"]["VocabularySlug"];
+            /** @description The vocabulary's content languages, its default one first: where labels may be given. */
+            content_languages: string[];
+            permissions: components["schemas"]["TermPermissions"];
+        };
+        QualitySummary: {
+            /** Format: date-time */
+            checked_at: string;
+            errors: number;
+            warnings: number;
+            infos: number;
+        };
+        SearchMatch: {
+            text: string;
+            language: string;
+            /** @enum {string} */
+            kind: "pref" | "alt" | "hidden" | "definition";
+        };
+        TermPage: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                vocabulary_id: string;
+                notation: string;
+                /** @description Minted once from the vocabulary's base IRI; never changes. */
+                iri: string;
+                term: string;
+                definition: string;
+                domain: string | null;
+                level: components["schemas"]["TermLevel"];
+                status: components["schemas"]["TermStatus"];
+                version: number;
+                created_by: string | null;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: date-time */
+                updated_at: string;
+                /** @description With `q`: what matched. */
+                match?: components["schemas"]["SearchMatch"] | null;
+                /** @description Its preferred labels in the other content languages. */
+                pref_labels: {
+                    [key: string]: string;
+                };
+                /** @description Findings of its latest validation; null when it was never validated. */
+                quality: components["schemas"]["QualitySummary"] | null;
+            }[];
+            next_cursor: string | null;
+            limit: number;
+            /** @description With `with_total=true`: terms across every page. */
+            total?: number;
+        };
+        HierarchyNode: {
+            /** Format: uuid */
+            id: string;
+            notation: string;
+            term: string;
+            pref_labels: {
+                [key: string]: string;
+            };
+            status: components["schemas"]["TermStatus"];
+            /** @description How many narrower concepts it has. */
+            narrower: number;
+        };
+        HierarchyPage: {
+            parent: string | null;
+            items: components["schemas"]["HierarchyNode"][];
+            next_cursor: string | null;
+        };
+        DomainList: {
+            items: {
+                domain: string;
+                /** @description Terms in this domain. */
+                terms: number;
+            }[];
+        };
+        /** @enum {string} */
+        RelationType: "is_a" | "part_of" | "related_to" | "synonym" | "opposes" | "causes" | "precedes" | "influenced_by";
+        CreateRelation: {
+            target_id: unknown;
+            type: components["schemas"]["RelationType"];
+            /** @description Confidence or weight between 0 and 1. */
+            strength?: number;
+        };
+        Relation: {
+            /** Format: uuid */
+            id: string;
+            type: components["schemas"]["RelationType"];
+            source: {
+                /** Format: uuid */
+                id: string;
+                term: string;
+                domain: string | null;
+            };
+            target: {
+                /** Format: uuid */
+                id: string;
+                term: string;
+                domain: string | null;
+            };
+            strength: number | null;
+            symmetric: boolean;
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        RelationList: {
+            items: components["schemas"]["Relation"][];
+        };
+        Subgraph: {
+            start: {
+                /** Format: uuid */
+                id: string;
+                term: string;
+                domain: string | null;
+                level: components["schemas"]["TermLevel"];
+                status: components["schemas"]["TermStatus"];
+                depth: number;
+            };
+            /** @description Reached terms, the start included, nearest first. */
+            nodes: {
+                /** Format: uuid */
+                id: string;
+                term: string;
+                domain: string | null;
+                level: components["schemas"]["TermLevel"];
+                status: components["schemas"]["TermStatus"];
+                depth: number;
+            }[];
+            /** @description Relations between the returned terms. */
+            edges: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                source_id: string;
+                /** Format: uuid */
+                target_id: string;
+                type: components["schemas"]["RelationType"];
+                strength: number | null;
+            }[];
+            total_nodes: number;
+            /** @description True when more terms were in reach than `node_limit`, or more relations among them than `edge_limit`. */
+            truncated: boolean;
+            /** @description True when the relations were cut at `edge_limit` (those nearest the start are kept). */
+            edges_truncated: boolean;
+            node_limit: number;
+            edge_limit: number;
+            engine: string;
+        };
+        Stats: {
+            terms: number;
+            relations: number;
+            domains: number;
+        };
     };
-    SearchMatch: {
-      text: string;
-      language: string;
-      /** @enum {string} */
-      kind: 'pref' | 'alt' | 'hidden' | 'definition';
-    };
-    TermPage: {
-      items: {
-        /** Format: uuid */
-        id: string;
-        /** Format: uuid */
-        vocabulary_id: string;
-        notation: string;
-        /** @description Minted once from the vocabulary's base IRI; never changes. */
-        iri: string;
-        term: string;
-        definition: string;
-        domain: string | null;
-        level: components['schemas']['TermLevel'];
-        status: components['schemas']['TermStatus'];
-        version: number;
-        created_by: string | null;
-        /** Format: date-time */
-        created_at: string;
-        /** Format: date-time */
-        updated_at: string;
-        /** @description With `q`: what matched. */
-        match?: components['schemas']['SearchMatch'] | null;
-      }[];
-      next_cursor: string | null;
-      limit: number;
-    };
-    DomainList: {
-      items: {
-        domain: string;
-        /** @description Terms in this domain. */
-        terms: number;
-      }[];
-    };
-    /** @enum {string} */
-    RelationType:
-      'is_a' | 'part_of' | 'related_to' | 'synonym' | 'opposes' | 'causes' | 'precedes' | 'influenced_by';
-    CreateRelation: {
-      target_id: unknown;
-      type: components['schemas']['RelationType'];
-      /** @description Confidence or weight between 0 and 1. */
-      strength?: number;
-    };
-    Relation: {
-      /** Format: uuid */
-      id: string;
-      type: components['schemas']['RelationType'];
-      source: {
-        /** Format: uuid */
-        id: string;
-        term: string;
-        domain: string | null;
-      };
-      target: {
-        /** Format: uuid */
-        id: string;
-        term: string;
-        domain: string | null;
-      };
-      strength: number | null;
-      symmetric: boolean;
-      created_by: string | null;
-      /** Format: date-time */
-      created_at: string;
-    };
-    RelationList: {
-      items: components['schemas']['Relation'][];
-    };
-    Subgraph: {
-      start: {
-        /** Format: uuid */
-        id: string;
-        term: string;
-        domain: string | null;
-        level: components['schemas']['TermLevel'];
-        status: components['schemas']['TermStatus'];
-        depth: number;
-      };
-      /** @description Reached terms, the start included, nearest first. */
-      nodes: {
-        /** Format: uuid */
-        id: string;
-        term: string;
-        domain: string | null;
-        level: components['schemas']['TermLevel'];
-        status: components['schemas']['TermStatus'];
-        depth: number;
-      }[];
-      /** @description Relations between the returned terms. */
-      edges: {
-        /** Format: uuid */
-        id: string;
-        /** Format: uuid */
-        source_id: string;
-        /** Format: uuid */
-        target_id: string;
-        type: components['schemas']['RelationType'];
-        strength: number | null;
-      }[];
-      total_nodes: number;
-      /** @description True when more terms were in reach than `node_limit`, or more relations among them than `edge_limit`. */
-      truncated: boolean;
-      /** @description True when the relations were cut at `edge_limit` (those nearest the start are kept). */
-      edges_truncated: boolean;
-      node_limit: number;
-      edge_limit: number;
-      engine: string;
-    };
-    Stats: {
-      terms: number;
-      relations: number;
-      domains: number;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  serviceInfo: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            name: string;
-            version: string;
-            docs: string;
-            openapi: string;
-          };
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  health: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            status: 'ok';
-          };
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  ready: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @enum {string} */
-            status: 'ready';
-            database: string;
-          };
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
+    serviceInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        version: string;
+                        docs: string;
+                        openapi: string;
+                    };
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ready";
+                        database: string;
+                    };
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example ada@example.org */
+                    email: string;
+                    password: string;
+                    username?: string;
+                    full_name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserProfile"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example ada@example.org */
+                    email: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many attempts: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    refresh_token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    refresh_token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed out. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    authProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthProviders"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserProfile"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    username?: string | null;
+                    full_name?: string | null;
+                    current_password?: string;
+                    new_password?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserProfile"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startOAuth: {
+        parameters: {
+            query?: {
+                next?: string;
+                /** @description `link` adds the provider to the signed-in user. */
+                mode?: "login" | "link";
+            };
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to the provider. */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The sign-in provider failed or did not answer in time. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unlinkOAuth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unlinked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    finishOAuth: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+                error?: string;
+                error_description?: string;
+                error_uri?: string;
+                iss?: string;
+                scope?: string;
+                authuser?: string;
+                prompt?: string;
+                hd?: string;
+            };
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthOutcome"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain (see `code`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The sign-in provider failed or did not answer in time. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listVocabularies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VocabularyList"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createVocabulary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateVocabularyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vocabulary"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getVocabulary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vocabulary"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteVocabulary: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version being changed, e.g. "3". */
+                "if-match"?: string;
+            };
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version sent (If-Match or `version`) is not the current one. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateVocabulary: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version being changed, e.g. "3". */
+                "if-match"?: string;
+            };
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateVocabularyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vocabulary"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version sent (If-Match or `version`) is not the current one. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version being edited is required (If-Match or `version`). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listVocabularyMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VocabularyMemberList"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    grantVocabularyRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrantRoleInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VocabularyMember"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changeVocabularyRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeRoleInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VocabularyMember"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revokeVocabularyRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listVocabularyTerms: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page. */
+                cursor?: string;
+                /** @description Full-text search over preferred, alternative and hidden labels and definitions, in every content language (stemmed per language, accents folded, prefixes of words). */
+                q?: string;
+                language?: components["schemas"]["LanguageTagInput"];
+                domain?: string;
+                level?: components["schemas"]["TermLevelInput"];
+                status?: components["schemas"]["TermStatusInput"];
+                created_by?: string;
+                /** @description Default: relevance when `q` is given, otherwise recent (newest first). */
+                sort?: "relevance" | "recent" | "term";
+                /** @description With `true`, the page also says how many terms match across every page (`total`). */
+                with_total?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermPage"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getVocabularyHierarchy: {
+        parameters: {
+            query?: {
+                /** @description The concept whose narrower concepts to list; the top concepts (no broader one) when left out. */
+                parent?: string;
+                limit?: number;
+                /** @description Opaque cursor from a previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HierarchyPage"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getVocabularyTerm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Concept"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listVocabularyTermRelations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelationList"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTerms: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page. */
+                cursor?: string;
+                /** @description Full-text search over preferred, alternative and hidden labels and definitions, in every content language (stemmed per language, accents folded, prefixes of words). */
+                q?: string;
+                vocabulary?: components["schemas"]["VocabularySlugInput"];
+                language?: components["schemas"]["LanguageTagInput"];
+                domain?: string;
+                level?: components["schemas"]["TermLevelInput"];
+                status?: components["schemas"]["TermStatusInput"];
+                created_by?: string;
+                /** @description Default: relevance when `q` is given, otherwise recent (newest first). */
+                sort?: "relevance" | "recent" | "term";
+                /** @description With `true`, the page also says how many terms match across every page (`total`). */
+                with_total?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermPage"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createTerm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTermInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Concept"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTerm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Concept"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteTerm: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version being changed, e.g. "3". */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version sent (If-Match or `version`) is not the current one. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateTerm: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version being changed, e.g. "3". */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTermInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Concept"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version sent (If-Match or `version`) is not the current one. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain (see `code`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version being edited is required (If-Match or `version`). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DomainList"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRelations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelationList"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createRelation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRelationInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relation"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain (see `code`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteRelation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                relationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    relatedTerms: {
+        parameters: {
+            query?: {
+                depth?: number;
+                /** @description Comma-separated relation types to follow (default: all). */
+                types?: string;
+                /** @description Follow relations from source to target (out), backwards (in), or both. */
+                direction?: "out" | "in" | "both";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subgraph"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    relatedTermsByName: {
+        parameters: {
+            query: {
+                depth?: number;
+                /** @description Comma-separated relation types to follow (default: all). */
+                types?: string;
+                /** @description Follow relations from source to target (out), backwards (in), or both. */
+                direction?: "out" | "in" | "both";
+                term: string;
+                domain?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subgraph"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    validateTerm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationRecord"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listValidations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from a previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationPage"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    validationStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationServiceStatus"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revalidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevalidationRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revalidation"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stats"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  register: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @example ada@example.org */
-          email: string;
-          password: string;
-          username?: string;
-          full_name?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Default Response */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserProfile'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many attempts: wait `Retry-After` seconds. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  login: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          /** @example ada@example.org */
-          email: string;
-          password: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TokenPair'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Too many attempts: wait `Retry-After` seconds. */
-      429: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  refresh: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          refresh_token: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TokenPair'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  logout: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          refresh_token: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Signed out. */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  authProviders: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AuthProviders'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  getProfile: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserProfile'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  updateProfile: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': {
-          username?: string | null;
-          full_name?: string | null;
-          current_password?: string;
-          new_password?: string;
-        };
-      };
-    };
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserProfile'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  startOAuth: {
-    parameters: {
-      query?: {
-        next?: string;
-        /** @description `link` adds the provider to the signed-in user. */
-        mode?: 'login' | 'link';
-      };
-      header?: never;
-      path: {
-        provider: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Redirect to the provider. */
-      302: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
-      431: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The sign-in provider failed or did not answer in time. */
-      502: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  unlinkOAuth: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        provider: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Unlinked. */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  finishOAuth: {
-    parameters: {
-      query?: {
-        code?: string;
-        state?: string;
-        error?: string;
-        error_description?: string;
-        error_uri?: string;
-        iss?: string;
-        scope?: string;
-        authuser?: string;
-        prompt?: string;
-        hd?: string;
-      };
-      header?: never;
-      path: {
-        provider: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['OAuthOutcome'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain (see `code`). */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
-      431: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The sign-in provider failed or did not answer in time. */
-      502: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  listVocabularies: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VocabularyList'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  createVocabulary: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateVocabularyInput'];
-      };
-    };
-    responses: {
-      /** @description Default Response */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Vocabulary'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  getVocabulary: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        slug: components['schemas']['VocabularySlugInput'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Vocabulary'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  deleteVocabulary: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description ETag of the version being changed, e.g. "3". */
-        'if-match'?: string;
-      };
-      path: {
-        slug: components['schemas']['VocabularySlugInput'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted. */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Authenticated, but not allowed to do this. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The version sent (If-Match or `version`) is not the current one. */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  updateVocabulary: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description ETag of the version being changed, e.g. "3". */
-        'if-match'?: string;
-      };
-      path: {
-        slug: components['schemas']['VocabularySlugInput'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateVocabularyInput'];
-      };
-    };
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Vocabulary'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Authenticated, but not allowed to do this. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The version sent (If-Match or `version`) is not the current one. */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The version being edited is required (If-Match or `version`). */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  listVocabularyMembers: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        slug: components['schemas']['VocabularySlugInput'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VocabularyMemberList'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  grantVocabularyRole: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        slug: components['schemas']['VocabularySlugInput'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['GrantRoleInput'];
-      };
-    };
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VocabularyMember'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Authenticated, but not allowed to do this. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  changeVocabularyRole: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        slug: components['schemas']['VocabularySlugInput'];
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ChangeRoleInput'];
-      };
-    };
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VocabularyMember'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Authenticated, but not allowed to do this. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  revokeVocabularyRole: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        slug: components['schemas']['VocabularySlugInput'];
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Revoked. */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Authenticated, but not allowed to do this. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  listVocabularyTerms: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page. */
-        cursor?: string;
-        /** @description Full-text search over preferred, alternative and hidden labels and definitions, in every content language (stemmed per language, accents folded, prefixes of words). */
-        q?: string;
-        language?: components['schemas']['LanguageTagInput'];
-        domain?: string;
-        level?: components['schemas']['TermLevelInput'];
-        status?: components['schemas']['TermStatusInput'];
-        created_by?: string;
-        /** @description Default: relevance when `q` is given, otherwise recent (newest first). */
-        sort?: 'relevance' | 'recent' | 'term';
-      };
-      header?: never;
-      path: {
-        slug: components['schemas']['VocabularySlugInput'];
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TermPage'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
-      431: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  getVocabularyTerm: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        slug: components['schemas']['VocabularySlugInput'];
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Concept'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  listTerms: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page. */
-        cursor?: string;
-        /** @description Full-text search over preferred, alternative and hidden labels and definitions, in every content language (stemmed per language, accents folded, prefixes of words). */
-        q?: string;
-        vocabulary?: components['schemas']['VocabularySlugInput'];
-        language?: components['schemas']['LanguageTagInput'];
-        domain?: string;
-        level?: components['schemas']['TermLevelInput'];
-        status?: components['schemas']['TermStatusInput'];
-        created_by?: string;
-        /** @description Default: relevance when `q` is given, otherwise recent (newest first). */
-        sort?: 'relevance' | 'recent' | 'term';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TermPage'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
-      431: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  createTerm: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateTermInput'];
-      };
-    };
-    responses: {
-      /** @description Default Response */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Concept'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Authenticated, but not allowed to do this. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  getTerm: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Concept'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  deleteTerm: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description ETag of the version being changed, e.g. "3". */
-        'if-match'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Deleted. */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Authenticated, but not allowed to do this. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The version sent (If-Match or `version`) is not the current one. */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  updateTerm: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description ETag of the version being changed, e.g. "3". */
-        'if-match'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateTermInput'];
-      };
-    };
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Concept'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Authenticated, but not allowed to do this. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The version sent (If-Match or `version`) is not the current one. */
-      412: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain (see `code`). */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The version being edited is required (If-Match or `version`). */
-      428: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  listDomains: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DomainList'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  listRelations: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RelationList'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  createRelation: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateRelationInput'];
-      };
-    };
-    responses: {
-      /** @description Default Response */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Relation'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Authenticated, but not allowed to do this. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Well-formed, but refused by a rule of the domain (see `code`). */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  deleteRelation: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        relationId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Removed. */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Authenticated, but not allowed to do this. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  relatedTerms: {
-    parameters: {
-      query?: {
-        depth?: number;
-        /** @description Comma-separated relation types to follow (default: all). */
-        types?: string;
-        /** @description Follow relations from source to target (out), backwards (in), or both. */
-        direction?: 'out' | 'in' | 'both';
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Subgraph'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
-      431: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  relatedTermsByName: {
-    parameters: {
-      query: {
-        depth?: number;
-        /** @description Comma-separated relation types to follow (default: all). */
-        types?: string;
-        /** @description Follow relations from source to target (out), backwards (in), or both. */
-        direction?: 'out' | 'in' | 'both';
-        term: string;
-        domain?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Subgraph'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
-      431: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  validateTerm: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationRecord'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Authenticated, but not allowed to do this. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  listValidations: {
-    parameters: {
-      query?: {
-        limit?: number;
-        /** @description Opaque cursor from a previous page. */
-        cursor?: string;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationPage'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description No such resource. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
-      431: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  validationStatus: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ValidationServiceStatus'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  revalidate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RevalidationRequestInput'];
-      };
-    };
-    responses: {
-      /** @description Default Response */
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Revalidation'];
-        };
-      };
-      /** @description The request is not valid: each offending field is listed in `errors`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
-      401: {
-        headers: {
-          /** @description The expected scheme, when a token is missing or invalid. */
-          'WWW-Authenticate'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description Authenticated, but not allowed to do this. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is larger than the server accepts. */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The request body is not `application/json`. */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-    };
-  };
-  stats: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Default Response */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['Stats'];
-        };
-      };
-      /** @description An unexpected server fault (logged and reported). */
-      500: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
-      /** @description The database is unreachable: retry after `Retry-After` seconds. */
-      503: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['Problem'];
-        };
-      };
     };
-  };
 }

@@ -5,6 +5,11 @@
  */
 export const fr = {
   'quality.title': 'Qualité de la définition',
+  'quality.badge.label': 'Qualité :',
+  'quality.badge.unchecked': 'pas encore vérifié',
+  'quality.badge.clean': 'aucun problème',
+  'quality.badge.errors': 'erreurs : {n}',
+  'quality.badge.warnings': 'avertissements : {n}',
   'quality.intro':
     'Des règles automatiques, et un LLM quand il est configuré, relisent le terme et sa définition. Les erreurs et les avertissements empêchent de le passer à « Validé ».',
   'quality.service.rules': 'Vérifié par : les règles automatiques (aucun LLM configuré).',
@@ -183,6 +188,11 @@ export const fr = {
 
 export const en: Record<keyof typeof fr, string> = {
   'quality.title': 'Definition quality',
+  'quality.badge.label': 'Quality:',
+  'quality.badge.unchecked': 'not checked yet',
+  'quality.badge.clean': 'no problems',
+  'quality.badge.errors': 'errors: {n}',
+  'quality.badge.warnings': 'warnings: {n}',
   'quality.intro':
     'Automatic rules, and an LLM when one is configured, check the term and its definition. Errors and warnings keep it from being marked “Validated”.',
   'quality.service.rules': 'Checked by: the automatic rules (no LLM configured).',

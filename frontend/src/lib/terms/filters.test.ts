@@ -102,18 +102,19 @@ describe('hasActiveFilters', () => {
 });
 
 describe('listQuery', () => {
-  it('builds the API query with the default page size', () => {
-    expect(listQuery({}, undefined, null)).toEqual({ limit: 20 });
+  it('builds the API query with the default page size, asking for the total', () => {
+    expect(listQuery({}, undefined, null)).toEqual({ limit: 20, with_total: 'true' });
   });
 
   it('turns "mine" into created_by for a signed-in user', () => {
     expect(listQuery({ mine: true, q: 'ia', limit: 50 }, 'c', 'u1')).toEqual({
       limit: 50,
+      with_total: 'true',
       cursor: 'c',
       q: 'ia',
       created_by: 'u1',
     });
-    expect(listQuery({ mine: true }, undefined, null)).toEqual({ limit: 20 });
+    expect(listQuery({ mine: true }, undefined, null)).toEqual({ limit: 20, with_total: 'true' });
   });
 });
 

@@ -1,3 +1,4 @@
+import type { operations } from '#lib/api/schema.ts';
 import { DOMAIN_MAX_LENGTH } from '@lexikon/contracts/limits';
 import type { TermSort } from '@lexikon/contracts/terms';
 import { termLevels, termStatuses, type TermLevel, type TermStatus } from '@lexikon/contracts/vocabulary';
@@ -97,17 +98,8 @@ export function termsHref(filters: TermFilters, cursor?: string): string {
   return query ? `/terms?${query}` : '/terms';
 }
 
-export interface ListTermsApiQuery {
-  limit: number;
-  cursor?: string;
-  vocabulary?: string;
-  q?: string;
-  domain?: string;
-  level?: TermLevel;
-  status?: TermStatus;
-  created_by?: string;
-  sort?: TermSort;
-}
+/** The query of GET /api/terms, as the API's OpenAPI document defines it. */
+export type ListTermsApiQuery = NonNullable<operations['listTerms']['parameters']['query']>;
 
 /** The query of GET /api/terms for these filters; `mine` needs the signed-in user's id. */
 export function listQuery(
@@ -117,6 +109,8 @@ export function listQuery(
 ): ListTermsApiQuery {
   return {
     limit: filters.limit ?? DEFAULT_PAGE_SIZE,
+    // The list says how many terms match in all, not only on this page.
+    with_total: 'true',
     ...(cursor ? { cursor } : {}),
     ...(filters.vocabulary ? { vocabulary: filters.vocabulary } : {}),
     ...(filters.q ? { q: filters.q } : {}),

@@ -31,8 +31,11 @@ export const load: PageServerLoad = async ({ locals, url }) => {
         domain: term.domain,
         level: term.level,
         status: term.status,
+        quality: term.quality,
+        match: term.match ?? null,
         excerpt: excerpt(term.definition),
       })),
+      total: page.total ?? null,
       nextCursor: page.next_cursor,
       problem: null,
     };
@@ -44,6 +47,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
         ...base,
         domains: await domains,
         items: [],
+        total: null,
         nextCursor: null,
         problem: staleCursor
           ? ({ kind: 'cursor' } as const)
