@@ -330,7 +330,7 @@ describe('browsing a public vocabulary without signing in', () => {
     for (const [source, target] of [
       [concept, learning],
       [qLearning, concept],
-    ])
+    ] as const)
       await api.json('POST', `/api/terms/${source.id}/relations`, {
         token,
         body: { target_id: target.id, type: 'is_a' },
