@@ -98,6 +98,13 @@ describe('journey', () => {
     expect(await page.getByTestId('graph-node-link').allTextContents()).toEqual(
       expect.arrayContaining([termName, other.term]),
     );
+    // The legend names the relation types drawn; unticking one hides its relations, in the list too.
+    const graphEdges = page.getByTestId('graph-list-view').locator('#graph-edges');
+    expect(await graphEdges.count()).toBe(1);
+    await page.getByTestId('graph-type-related_to').uncheck();
+    await expect.poll(() => graphEdges.count()).toBe(0);
+    await page.getByTestId('graph-type-related_to').check();
+    await expect.poll(() => graphEdges.count()).toBe(1);
 
     // 5. Edit; meanwhile someone saves the same term first. The save is refused with a conflict notice
     //    showing both versions, and the text typed here is still in the form.

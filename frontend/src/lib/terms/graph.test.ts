@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { relationTypes, type RelationType } from '@lexikon/contracts/vocabulary';
 import {
+  contrast,
   depthGroups,
   describeEdges,
   graphPalette,
+  relationPalette,
+  typesIn,
   parseDepth,
   stepIndex,
   termHref,
@@ -116,6 +120,28 @@ describe('stepIndex', () => {
     expect(stepIndex(1, 3, 'End')).toBe(2);
     expect(stepIndex(1, 3, 'a')).toBe(1);
     expect(stepIndex(0, 0, 'ArrowRight')).toBe(-1);
+  });
+});
+
+describe('relationPalette and typesIn', () => {
+  it('gives every relation type its own colour, readable on the graph background in both schemes', () => {
+    for (const [dark, background] of [
+      [false, '#f8fafc'], // slate-50
+      [true, '#0f172a'], // slate-900
+    ] as const) {
+      const palette = relationPalette(dark);
+      expect(new Set(Object.values(palette)).size).toBe(relationTypes.length);
+      for (const [type, colour] of Object.entries(palette))
+        expect(contrast(colour, background), `${type} in ${dark ? 'dark' : 'light'}`).toBeGreaterThanOrEqual(
+          3,
+        );
+    }
+  });
+
+  it('lists the types a graph has, in the model order', () => {
+    const edge = (type: RelationType) => ({ id: type, source_id: 'a', target_id: 'b', type, strength: null });
+    const subgraph = { edges: [edge('synonym'), edge('is_a'), edge('is_a')] } as unknown as Subgraph;
+    expect(typesIn(subgraph)).toEqual(['is_a', 'synonym']);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { components } from '#lib/api/schema.ts';
-import type { RelationType } from '@lexikon/contracts/vocabulary';
+import { relationTypes, type RelationType } from '@lexikon/contracts/vocabulary';
 import { isDirected } from './relations.ts';
 
 export type Subgraph = components['schemas']['Subgraph'];
@@ -126,6 +126,53 @@ export function graphPalette(dark: boolean): GraphPalette {
         edgeText: '#334155',
         focus: '#be185d',
       };
+}
+
+/**
+ * One colour per relation type, so a reader can follow a kind of link through a deep graph; each keeps a
+ * 3:1 contrast against the graph's background in its scheme (the legend and the line style repeat it).
+ */
+export function relationPalette(dark: boolean): Record<RelationType, string> {
+  return dark
+    ? {
+        is_a: '#60a5fa', // blue-400
+        part_of: '#34d399', // emerald-400
+        related_to: '#cbd5e1', // slate-300
+        synonym: '#f0abfc', // fuchsia-300
+        opposes: '#fb923c', // orange-400
+        causes: '#facc15', // yellow-400
+        precedes: '#a78bfa', // violet-400
+        influenced_by: '#22d3ee', // cyan-400
+      }
+    : {
+        is_a: '#1d4ed8', // blue-700
+        part_of: '#047857', // emerald-700
+        related_to: '#475569', // slate-600
+        synonym: '#a21caf', // fuchsia-700
+        opposes: '#c2410c', // orange-700
+        causes: '#854d0e', // yellow-800
+        precedes: '#6d28d9', // violet-700
+        influenced_by: '#0e7490', // cyan-700
+      };
+}
+
+/** The relation types a subgraph has, in the model's order: the legend's and the filter's entries. */
+export function typesIn(subgraph: Subgraph): RelationType[] {
+  const present = new Set(subgraph.edges.map((edge) => edge.type));
+  return relationTypes.filter((type) => present.has(type));
+}
+
+/** WCAG relative-luminance contrast of two #rrggbb colours. */
+export function contrast(a: string, b: string): number {
+  const luminance = (hex: string) => {
+    const [r, g, bl] = [1, 3, 5].map((at) => {
+      const channel = parseInt(hex.slice(at, at + 2), 16) / 255;
+      return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [light, darker] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light! + 0.05) / (darker! + 0.05);
 }
 
 /** Arrow-key movement through the nodes (wrapping); -1 means nothing is focused yet. */
