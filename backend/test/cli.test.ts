@@ -14,7 +14,9 @@ import { exportCommand } from '../src/cli/commands/export.ts';
 import { importCommand } from '../src/cli/commands/import.ts';
 import { seedDemoCommand } from '../src/cli/commands/seed-demo.ts';
 import { statsCommand } from '../src/cli/commands/stats.ts';
-import { demoRelations, demoTerms } from '../src/demo/ai-ontology.ts';
+import { demoConcepts } from '../src/demo/concepts.ts';
+
+const { concepts: demoTerms, relations: demoRelations } = demoConcepts();
 import type { Config } from '../src/platform/config.ts';
 import { createDatabase, rowsOf, type Database } from '../src/platform/database/client.ts';
 import { runMigrations } from '../src/platform/database/migrate.ts';
@@ -90,7 +92,10 @@ async function run(
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-async function count(target: Target, table: 'terms' | 'relationships' | 'users'): Promise<number> {
+async function count(
+  target: Target,
+  table: 'terms' | 'relationships' | 'users' | 'vocabularies',
+): Promise<number> {
   const result = await target.database.db.execute(sql.raw(`SELECT count(*)::int AS n FROM ${table}`));
   return rowsOf<{ n: number }>(result)[0]!.n;
 }
@@ -103,6 +108,7 @@ interface ExportFile {
   format: string;
   version: number;
   exported_at: string;
+  vocabularies: Record<string, unknown>[];
   terms: Record<string, unknown>[];
   relations: { source_id: string; target_id: string; type: string; strength: number | null }[];
 }
@@ -140,17 +146,16 @@ describe('lexikon seed-demo', () => {
     const first = await run(seedDemoCommand, target, []);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toBe(
-      'Demo ontology loaded, owned by demo@lexikon.local (a new demo account):\n' +
+      'Demo ontology loaded into the vocabulary "ai-demo", owned by demo@lexikon.local (a new demo account):\n' +
         `  terms: ${demoTerms.length} created, 0 skipped (already present)\n` +
         `  relations: ${demoRelations.length} created, 0 skipped (already present)\n` +
         `  validation: ${demoTerms.length} checked by the rules\n`,
     );
-    expect(first.stderr).toContain(`terms [${FULL_BAR}] 94/94 100%`);
-    expect(first.stderr).toContain(`relations [${FULL_BAR}] 158/158 100%`);
-    expect(first.stderr).toContain(`validation [${FULL_BAR}] 94/94 100%`);
-    // Validated at seed time: every demo term has a record, and the rules find nothing wrong with them but
-    // three labels the French and English halves share (each its own term until the demo is made of
-    // bilingual concepts): information for review, not a fault.
+    expect(first.stderr).toContain(`terms [${FULL_BAR}] 45/45 100%`);
+    expect(first.stderr).toContain(`relations [${FULL_BAR}] 71/71 100%`);
+    expect(first.stderr).toContain(`validation [${FULL_BAR}] 45/45 100%`);
+    // Validated at seed time: every demo concept has a record, and the rules find nothing wrong with
+    // them: both languages are there, no label is shared (it was while each language was its own term).
     expect(
       await query<{ records: number; findings: number; triggers: string }>(
         target,
@@ -158,21 +163,42 @@ describe('lexikon seed-demo', () => {
                 string_agg(DISTINCT trigger, ',') AS triggers
          FROM term_validations`,
       ),
-    ).toEqual([{ records: 94, findings: 6, triggers: 'import' }]);
+    ).toEqual([{ records: 45, findings: 0, triggers: 'import' }]);
+    expect(demoTerms).toHaveLength(45);
+    expect(demoRelations).toHaveLength(71);
+
+    // In its own public vocabulary, French and English, owned by the demo account.
     expect(
-      await query<{ rule: string; severity: string; evidence: string }>(
+      await query<{ slug: string; languages: string[]; visibility: string; owner: string }>(
         target,
-        `SELECT DISTINCT rule, severity::text, lexikon_fold(evidence) AS evidence FROM validation_findings ORDER BY 3`,
+        `SELECT v.slug, v.languages, v.visibility::text,
+                (SELECT u.email FROM vocabulary_members m JOIN users u ON u.id = m.user_id
+                 WHERE m.vocabulary_id = v.id AND m.role = 'owner') AS owner
+         FROM vocabularies v WHERE v.slug <> 'default'`,
       ),
-    ).toEqual(
-      ['classification', 'hallucination', 'regression'].map((evidence) => ({
-        rule: 'shared-pref-label',
-        severity: 'info',
-        evidence,
-      })),
+    ).toEqual([
+      { slug: 'ai-demo', languages: ['fr', 'en'], visibility: 'public', owner: 'demo@lexikon.local' },
+    ]);
+    // Each concept with its English label and definition, its synonyms and abbreviations, its sources.
+    const parts = await query<{ term: string; labels: string; definitions: number; sources: number }>(
+      target,
+      `SELECT t.term,
+              (SELECT string_agg(l.kind || ':' || l.language || ':' || l.text, '|' ORDER BY l.kind, l.language, l.position)
+               FROM term_labels l WHERE l.term_id = t.id) AS labels,
+              (SELECT count(*)::int FROM term_definitions d WHERE d.term_id = t.id) AS definitions,
+              (SELECT count(*)::int FROM term_sources s WHERE s.term_id = t.id) AS sources
+       FROM terms t JOIN vocabularies v ON v.id = t.vocabulary_id WHERE v.slug = 'ai-demo'`,
     );
-    expect(demoTerms).toHaveLength(94);
-    expect(demoRelations).toHaveLength(158);
+    expect(parts).toHaveLength(45);
+    for (const concept of demoTerms) {
+      const stored = parts.find((row) => row.term === concept.term)!;
+      const expectedLabels = [
+        ...concept.alt_labels.map((label) => `alt:${label.language}:${label.text}`),
+        `pref:en:${concept.pref_labels.en}`,
+      ];
+      expect(stored.labels.split('|').sort(), concept.term).toEqual(expectedLabels.sort());
+      expect(stored).toMatchObject({ definitions: 1, sources: 2 });
+    }
 
     // Contents, not just counts: every demo term and relation, as written in the demo file.
     const terms = await query<{
@@ -228,19 +254,19 @@ describe('lexikon seed-demo', () => {
        FROM users u`,
     );
     expect(owners).toEqual([
-      { email: 'demo@lexikon.local', role: 'user', has_password: false, terms: 94, relations: 158 },
+      { email: 'demo@lexikon.local', role: 'user', has_password: false, terms: 45, relations: 71 },
     ]);
 
     const second = await run(seedDemoCommand, target, []);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toBe(
-      'Demo ontology loaded, owned by demo@lexikon.local (the demo account):\n' +
-        '  terms: 0 created, 94 skipped (already present)\n' +
-        '  relations: 0 created, 158 skipped (already present)\n' +
+      'Demo ontology loaded into the vocabulary "ai-demo", owned by demo@lexikon.local (the demo account):\n' +
+        '  terms: 0 created, 45 skipped (already present)\n' +
+        '  relations: 0 created, 71 skipped (already present)\n' +
         '  validation: 0 checked by the rules\n',
     );
-    expect(await count(target, 'terms')).toBe(94);
-    expect(await count(target, 'relationships')).toBe(158);
+    expect(await count(target, 'terms')).toBe(45);
+    expect(await count(target, 'relationships')).toBe(71);
     expect(await count(target, 'users')).toBe(1);
   });
 
@@ -266,14 +292,13 @@ describe('lexikon seed-demo', () => {
     expect(got.filter((row) => row.startsWith('1:'))).toEqual(['1:Intelligence Artificielle']);
     expect(got.filter((row) => row.startsWith('2:'))).toEqual([
       '2:Agent intelligent',
-      '2:Artificial Intelligence',
       '2:Biais algorithmique',
       "2:Données d'entraînement",
       '2:Explicabilité',
       '2:Graphe de connaissances',
       '2:Ontologie',
     ]);
-    expect(got.filter((row) => row.startsWith('3:')).length).toBeGreaterThanOrEqual(10);
+    expect(got.filter((row) => row.startsWith('3:')).length).toBeGreaterThanOrEqual(8);
     expect(got).toContain('3:Taxonomie');
     expect(got).toContain('3:Apprentissage par renforcement');
   });
@@ -293,7 +318,7 @@ describe('lexikon seed-demo', () => {
       target,
       'SELECT u.email, count(*)::int AS n FROM terms t JOIN users u ON u.id = t.created_by GROUP BY u.email',
     );
-    expect(owners).toEqual([{ email: 'boss@example.org', n: 94 }]);
+    expect(owners).toEqual([{ email: 'boss@example.org', n: 45 }]);
     expect(await count(target, 'users')).toBe(1);
   });
 });
@@ -307,7 +332,7 @@ describe('lexikon export and import', () => {
     expect((await run(seedDemoCommand, source, [])).code).toBe(0);
     // Cover what the seed does not: other statuses, no domain, microsecond timestamps.
     await source.database.db.execute(sql`UPDATE terms SET status = 'validated' WHERE term = 'Ontologie'`);
-    await source.database.db.execute(sql`UPDATE terms SET domain = NULL WHERE term = 'Taxonomy'`);
+    await source.database.db.execute(sql`UPDATE terms SET domain = NULL WHERE term = 'Taxonomie'`);
     await source.database.db.execute(
       sql`UPDATE terms SET created_at = '2024-02-29T12:34:56.789123Z' WHERE term = 'Jeton'`,
     );
@@ -315,27 +340,46 @@ describe('lexikon export and import', () => {
     const exported = await run(exportCommand, source, ['--out', join(dir, 'export.json')]);
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout).toMatch(
-      /^Exported 94 terms and 158 relations to .*export\.json \(\d+\.\d KiB\) in /,
+      /^Exported 45 terms and 71 relations to .*export\.json \(\d+\.\d KiB\) in /,
     );
-    expect(exported.stderr).toContain(`export terms [${FULL_BAR}] 94/94 100%`);
+    expect(exported.stderr).toContain(`export terms [${FULL_BAR}] 45/45 100%`);
     const file: ExportFile = JSON.parse(await readFile(join(dir, 'export.json'), 'utf8'));
     expect(file.format).toBe('lexikon-export');
     expect(file.version).toBe(1);
     expect(Number.isNaN(Date.parse(file.exported_at))).toBe(false);
-    expect(file.terms).toHaveLength(94);
-    expect(file.relations).toHaveLength(158);
+    expect(file.terms).toHaveLength(45);
+    expect(file.relations).toHaveLength(71);
     expect(Object.keys(file.terms[0]!)).toEqual([
       'id',
+      'vocabulary',
+      'notation',
       'term',
       'definition',
       'domain',
       'level',
       'status',
       'created_at',
+      'pref_labels',
+      // Alternative labels only where the concept has some: empty parts are left out.
+      ...(file.terms[0]!.alt_labels ? ['alt_labels'] : []),
+      'definitions',
+      'sources',
     ]);
+    // The vocabularies, with what it takes to make them again; every part of every concept.
+    expect(file.vocabularies.map((vocabulary) => vocabulary.slug)).toEqual(['ai-demo', 'default']);
+    expect(file.vocabularies[0]).toMatchObject({ default_language: 'fr', languages: ['fr', 'en'] });
+    expect(file.terms.find((row) => row.term === 'Intelligence Artificielle')).toMatchObject({
+      vocabulary: 'ai-demo',
+      pref_labels: { en: 'Artificial Intelligence' },
+      alt_labels: expect.arrayContaining([{ language: 'en', text: 'AI', kind: 'abbreviation' }]),
+      sources: [
+        { language: 'en', citation: expect.any(String) },
+        { language: 'fr', citation: expect.any(String) },
+      ],
+    });
     expect(Object.keys(file.relations[0]!)).toEqual(['source_id', 'target_id', 'type', 'strength']);
     expect(file.terms.find((row) => row.term === 'Jeton')?.created_at).toBe('2024-02-29T12:34:56.789123Z');
-    expect(file.terms.find((row) => row.term === 'Taxonomy')?.domain).toBeNull();
+    expect(file.terms.find((row) => row.term === 'Taxonomie')?.domain).toBeNull();
     expect(file.terms.find((row) => row.term === 'Ontologie')?.status).toBe('validated');
     expect(file.relations.filter((relation) => relation.strength === 0.8)).toHaveLength(
       demoRelations.filter((relation) => relation.strength === 0.8).length,
@@ -345,14 +389,12 @@ describe('lexikon export and import', () => {
     const imported = await run(importCommand, destination, ['--file', join(dir, 'export.json')]);
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toMatch(/^Imported .*export\.json \(\d+\.\ds\):\n/);
-    expect(imported.stdout).toContain(
-      '  terms: 94 created, 0 skipped\n  relations: 158 created, 0 skipped\n',
-    );
+    expect(imported.stdout).toContain('  terms: 45 created, 0 skipped\n  relations: 71 created, 0 skipped\n');
 
     // Re-export the copy to standard output: the document is all that goes there.
     const again = await run(exportCommand, destination, []);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toContain('Exported 94 terms and 158 relations to standard output');
+    expect(again.stderr).toContain('Exported 45 terms and 71 relations to standard output');
     const copy: ExportFile = JSON.parse(again.stdout);
     expect(copy.terms).toEqual(file.terms);
     expect(copy.relations.sort(byRelation)).toEqual(file.relations.sort(byRelation));
@@ -363,7 +405,7 @@ describe('lexikon export and import', () => {
     const dir = await tempDir();
     await run(seedDemoCommand, source, []);
     const file: ExportFile = JSON.parse(await readFile(await exportToFile(source, dir), 'utf8'));
-    file.terms[57]!.level = 'guru';
+    file.terms[37]!.level = 'guru';
     file.terms[12]!.definition = '   ';
 
     const destination = await freshDatabase();
@@ -371,7 +413,7 @@ describe('lexikon export and import', () => {
     expect(result.code).toBe(65);
     expect(result.stderr).toContain('was not imported (2 problems); nothing was written:\n');
     expect(result.stderr).toContain(
-      '  - terms[57].level: Invalid option: expected one of "beginner"|"intermediate"|"advanced"|"expert"\n',
+      '  - terms[37].level: Invalid option: expected one of "beginner"|"intermediate"|"advanced"|"expert"\n',
     );
     expect(result.stderr).toContain('  - terms[12].definition: Must not be empty.\n');
     expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -427,7 +469,7 @@ describe('lexikon export and import', () => {
     const result = await run(importCommand, destination, ['--file', file]);
     expect(result.code).toBe(70);
     // The terms were written before the failure…
-    expect(result.stderr).toContain(`terms [${FULL_BAR}] 94/94 100%`);
+    expect(result.stderr).toContain(`terms [${FULL_BAR}] 45/45 100%`);
     expect(result.stderr).toContain('unexpected error: simulated crash while writing relations\n');
     expect(result.stderr).not.toMatch(/\n\s+at /);
     // …and rolled back with it.
@@ -492,7 +534,7 @@ describe('lexikon export and import', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^Dry run: .* is valid and would import cleanly; nothing was written \(/);
     expect(result.stdout).toContain(
-      '  terms: 94 would be created, 0 skipped\n  relations: 158 would be created, 0 skipped\n',
+      '  terms: 45 would be created, 0 skipped\n  relations: 71 would be created, 0 skipped\n',
     );
     expect(await count(destination, 'terms')).toBe(0);
     expect(await count(destination, 'relationships')).toBe(0);
@@ -507,11 +549,11 @@ describe('lexikon export and import', () => {
     const strict = await run(importCommand, target, ['--file', file, '--max-errors', '2']);
     expect(strict.code).toBe(65);
     // One problem per term; the relations between them add no noise.
-    expect(strict.stderr).toContain('was not imported (94 problems); nothing was written:\n');
+    expect(strict.stderr).toContain('was not imported (45 problems); nothing was written:\n');
     expect(strict.stderr).toMatch(
       / {2}- terms\[0\]\.id: A term with this id already exists: ".+" in domain ".+"; use --on-conflict skip/,
     );
-    expect(strict.stderr).toContain('  … and 92 more (--max-errors 0 shows them all)\n');
+    expect(strict.stderr).toContain('  … and 43 more (--max-errors 0 shows them all)\n');
 
     // Relations alone, between terms that exist: one as exported, one symmetric one entered reversed.
     const exported: ExportFile = JSON.parse(await readFile(file, 'utf8'));
@@ -533,13 +575,18 @@ describe('lexikon export and import', () => {
 
     const skipping = await run(importCommand, target, ['--file', file, '--on-conflict', 'skip']);
     expect(skipping.code, skipping.stderr).toBe(0);
-    expect(skipping.stdout).toContain(
-      '  terms: 0 created, 94 skipped\n  relations: 0 created, 158 skipped\n',
-    );
+    expect(skipping.stdout).toContain('  terms: 0 created, 45 skipped\n  relations: 0 created, 71 skipped\n');
 
-    // Same term spelled differently, under a new id: recognised by domain and folded term.
-    const lookalike = term('intelligence ARTIFICIELLE', { domain: 'INTELLIGENCE ARTIFICIELLE' });
-    const federated = term('Apprentissage fédéré', { domain: 'Intelligence artificielle' });
+    // Same term spelled differently, under a new id: recognised by domain and folded term within its
+    // vocabulary.
+    const lookalike = term('intelligence ARTIFICIELLE', {
+      domain: 'INTELLIGENCE ARTIFICIELLE',
+      vocabulary: 'ai-demo',
+    });
+    const federated = term('Apprentissage fédéré', {
+      domain: 'Intelligence artificielle',
+      vocabulary: 'ai-demo',
+    });
     const incoming = document(
       [lookalike, federated],
       [{ source_id: federated.id, target_id: lookalike.id, type: 'is_a', strength: 0.5 }],
@@ -561,7 +608,7 @@ describe('lexikon export and import', () => {
     expect(edges).toEqual([
       { source: 'Apprentissage fédéré', target: 'Intelligence Artificielle', strength: 0.5 },
     ]);
-    expect(await count(target, 'terms')).toBe(95);
+    expect(await count(target, 'terms')).toBe(46);
   });
 
   it('imports and exports thousands of terms through several batches and pages', async () => {
@@ -777,6 +824,88 @@ describe('lexikon create-admin', () => {
   });
 });
 
+describe('lexikon import into vocabularies', () => {
+  const translation = {
+    slug: 'translation-studies',
+    title: { en: 'Translation studies' },
+    default_language: 'en',
+    languages: ['en', 'fr'],
+    // As real vocabularies do: a discipline, a process and its result all labelled "Translation".
+    pref_label_uniqueness: 'none',
+  };
+
+  it('makes the vocabularies the file describes, keeps repeated labels where they allow them, and stores every part', async () => {
+    const target = await freshDatabase();
+    const dir = await tempDir();
+    const discipline = term('Translation', {
+      vocabulary: translation.slug,
+      pref_labels: { fr: 'Traductologie' },
+      alt_labels: [{ language: 'en', text: 'Translation studies', kind: 'synonym' }],
+    });
+    const result = term('Translation', {
+      vocabulary: translation.slug,
+      pref_labels: { fr: 'Traduction' },
+      sources: [{ language: 'en', url: 'https://example.org/iso-17100' }],
+    });
+    const file = { ...document([discipline, result]), vocabularies: [translation] };
+    const imported = await run(importCommand, target, ['--file', await writeDocument(dir, file)]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain('  vocabularies: 1 created\n  terms: 2 created, 0 skipped\n');
+    expect(
+      await query<{ term: string; labels: string; sources: number; slug: string; languages: string[] }>(
+        target,
+        `SELECT t.term, v.slug, v.languages,
+                (SELECT string_agg(l.kind || ':' || l.text, '|' ORDER BY l.kind, l.text) FROM term_labels l WHERE l.term_id = t.id) AS labels,
+                (SELECT count(*)::int FROM term_sources s WHERE s.term_id = t.id) AS sources
+         FROM terms t JOIN vocabularies v ON v.id = t.vocabulary_id ORDER BY labels`,
+      ),
+    ).toEqual([
+      {
+        term: 'Translation',
+        slug: translation.slug,
+        languages: ['en', 'fr'],
+        labels: 'pref:Traduction',
+        sources: 1,
+      },
+      {
+        term: 'Translation',
+        slug: translation.slug,
+        languages: ['en', 'fr'],
+        labels: 'pref:Traductologie|alt:Translation studies',
+        sources: 0,
+      },
+    ]);
+  });
+
+  it('refuses unknown vocabularies, parts outside their languages and relations across vocabularies, writing nothing', async () => {
+    const target = await freshDatabase();
+    const dir = await tempDir();
+    const lost = term('Lost', { vocabulary: 'nowhere' });
+    const german = term('Interpreting', { vocabulary: translation.slug, pref_labels: { de: 'Dolmetschen' } });
+    const here = term('Localisation', { vocabulary: translation.slug });
+    const elsewhere = term('Localisation'); // the default vocabulary
+    const file = {
+      ...document(
+        [lost, german, here, elsewhere],
+        [{ source_id: here.id, target_id: elsewhere.id, type: 'related_to' }],
+      ),
+      vocabularies: [translation],
+    };
+    const refused = await run(importCommand, target, ['--file', await writeDocument(dir, file)]);
+    expect(refused.code).toBe(65);
+    expect(refused.stderr).toContain('(3 problems)');
+    expect(refused.stderr).toContain(
+      `  - terms[0].vocabulary: No vocabulary "nowhere" in the database or in the file's \`vocabularies\`.\n`,
+    );
+    expect(refused.stderr).toContain(
+      '  - terms[1].pref_labels.de: "de" is not a content language of this vocabulary (en, fr).\n',
+    );
+    expect(refused.stderr).toContain('  - relations[0].target_id: Relates terms of two vocabularies');
+    expect(await count(target, 'terms')).toBe(0);
+    expect(await count(target, 'vocabularies')).toBe(1);
+  });
+});
+
 describe('lexikon stats', () => {
   it('counts terms, relations and users', async () => {
     const target = await freshDatabase();
@@ -784,19 +913,20 @@ describe('lexikon stats', () => {
     const result = await run(statsCommand, target, ['--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
-      terms: 94,
-      termsByStatus: { draft: 94, proposed: 0, in_review: 0, validated: 0, deprecated: 0 },
-      domains: 2,
-      relations: 158,
+      terms: 45,
+      termsByStatus: { draft: 45, proposed: 0, in_review: 0, validated: 0, deprecated: 0 },
+      // French and English are one concept now: one domain, each relation once, synonyms as labels.
+      domains: 1,
+      relations: 71,
       relationsByType: {
-        is_a: 40,
-        part_of: 14,
-        related_to: 59,
-        synonym: 4,
-        opposes: 13,
-        causes: 8,
-        precedes: 14,
-        influenced_by: 6,
+        is_a: 20,
+        part_of: 7,
+        related_to: 24,
+        synonym: 0,
+        opposes: 6,
+        causes: 4,
+        precedes: 7,
+        influenced_by: 3,
       },
       users: 1,
       admins: 0,

@@ -10,7 +10,9 @@ import type { Neo4jServer } from '@lexikon/harness/neo4j/server';
 import { executeCommand } from '../src/cli/command.ts';
 import { graphCommand } from '../src/cli/commands/graph.ts';
 import { seedDemoCommand } from '../src/cli/commands/seed-demo.ts';
-import { demoRelations, demoTerms } from '../src/demo/ai-ontology.ts';
+import { demoConcepts } from '../src/demo/concepts.ts';
+
+const { concepts: demoTerms, relations: demoRelations } = demoConcepts();
 import { createNeo4jDriver } from '../src/graph/neo4j/driver.ts';
 import { Neo4jGraphStore } from '../src/graph/neo4j/neo4j-graph-store.ts';
 import { Neo4jMirror } from '../src/graph/neo4j/neo4j-mirror.ts';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { asc, gt, sql } from 'drizzle-orm';
 import { idSchema } from '@lexikon/contracts/text';
 import { z } from 'zod';
@@ -12,8 +13,14 @@ import {
   symmetricRelationTypes,
   type RelationType,
 } from '../relations/schemas.ts';
+import { planConceptParts, splitConceptParts } from '../terms/concept-parts.ts';
+import { conceptPartsRepository, type PartsChange, type StoredParts } from '../terms/parts-repository.ts';
+import type { conceptPartsBodySchema } from '../terms/schemas.ts';
 import { termsRepository } from '../terms/repository.ts';
+import { AppError } from '../platform/errors.ts';
 import { createTermBodySchema, termStatusSchema } from '../terms/schemas.ts';
+import { createVocabularyBodySchema, DEFAULT_VOCABULARY_SLUG } from '../vocabularies/schemas.ts';
+import { vocabulariesRepository, type VocabularyRow } from '../vocabularies/repository.ts';
 import { writeChunk } from './command.ts';
 import { Progress, type ProgressStream } from './progress.ts';
 
@@ -65,11 +72,17 @@ export const exportedRelationSchema = z
     message: 'A term cannot be related to itself.',
   });
 
+/** A vocabulary's settings, as creating it takes them: an import makes the ones the database lacks. */
+export const exportedVocabularySchema = createVocabularyBodySchema;
+
 export const exportDocumentSchema = z
   .object({
     format: z.literal(EXPORT_FORMAT),
     version: z.literal(EXPORT_VERSION),
     exported_at: z.iso.datetime({ offset: true }).optional(),
+    vocabularies: z.array(exportedVocabularySchema).default([]).meta({
+      description: 'The vocabularies its terms name (`vocabulary`); a term without one is in the default.',
+    }),
     terms: z.array(exportedTermSchema),
     relations: z.array(exportedRelationSchema).default([]),
   })
@@ -155,6 +168,8 @@ export interface ExportResult {
 
 const exportTermColumns = {
   id: terms.id,
+  vocabulary: sql<string>`(SELECT v.slug FROM vocabularies v WHERE v.id = ${terms.vocabularyId})`,
+  notation: terms.notation,
   term: terms.term,
   definition: terms.definition,
   domain: terms.domain,
@@ -181,18 +196,34 @@ export async function writeExport(
           SELECT (SELECT count(*) FROM terms)::int AS terms, (SELECT count(*) FROM relationships)::int AS relations`),
       )[0]!;
       const exportedAt = (options.now?.() ?? new Date()).toISOString();
+      const vocabularyRows = await vocabulariesRepository.all(tx);
       await writeChunk(
         out,
         `{\n  "format": ${JSON.stringify(EXPORT_FORMAT)},\n  "version": ${EXPORT_VERSION},\n` +
-          `  "exported_at": ${JSON.stringify(exportedAt)},\n  "terms": [`,
+          `  "exported_at": ${JSON.stringify(exportedAt)},\n  "vocabularies": [` +
+          vocabularyRows
+            .map((row, index) => `${index === 0 ? '' : ','}\n    ${JSON.stringify(exportedVocabulary(row))}`)
+            .join('') +
+          `${vocabularyRows.length > 0 ? '\n  ' : ''}],\n  "terms": [`,
       );
-      const termCount = await writeArray(out, 'export terms', counts.terms, options.progress, (after) =>
-        tx
-          .select(exportTermColumns)
-          .from(terms)
-          .where(after === undefined ? undefined : gt(terms.id, after))
-          .orderBy(asc(terms.id))
-          .limit(EXPORT_PAGE_SIZE),
+      const termCount = await writeArray(
+        out,
+        'export terms',
+        counts.terms,
+        options.progress,
+        async (after) => {
+          const rows = await tx
+            .select(exportTermColumns)
+            .from(terms)
+            .where(after === undefined ? undefined : gt(terms.id, after))
+            .orderBy(asc(terms.id))
+            .limit(EXPORT_PAGE_SIZE);
+          const parts = await conceptPartsRepository.read(
+            tx,
+            rows.map((row) => row.id),
+          );
+          return rows.map((row) => ({ ...row, ...exportedParts(parts.get(row.id)!) }));
+        },
       );
       await writeChunk(out, '],\n  "relations": [');
       const relationCount = await writeArray(
@@ -220,6 +251,49 @@ export async function writeExport(
       return { terms: termCount, relations: relationCount };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+/** A vocabulary's settings as the file keeps them: what creating it again takes. */
+function exportedVocabulary(row: VocabularyRow): z.input<typeof exportedVocabularySchema> {
+  return {
+    slug: row.slug,
+    title: row.title,
+    description: row.description,
+    default_language: row.defaultLanguage,
+    languages: row.languages,
+    base_iri: row.baseIri,
+    license: row.license,
+    visibility: row.visibility,
+    contribution: row.contribution,
+    pref_label_uniqueness: row.uniquePrefLabels ? 'domain' : 'none',
+  };
+}
+
+/** A concept's parts as a create body takes them; empty parts are left out of the file. */
+function exportedParts(parts: StoredParts): z.input<typeof conceptPartsBodySchema> {
+  const body: z.input<typeof conceptPartsBodySchema> = {
+    pref_labels: parts.pref_labels,
+    alt_labels: parts.alt_labels,
+    hidden_labels: parts.hidden_labels,
+    definitions: parts.definitions,
+    sources: parts.sources.map((source) => ({
+      language: source.language,
+      ...(source.citation === null ? {} : { citation: source.citation }),
+      ...(source.url === null ? {} : { url: source.url }),
+    })),
+    notes: parts.notes,
+    mappings: parts.mappings.map((mapping) => ({
+      type: mapping.type,
+      ...(mapping.term_id ? { term_id: mapping.term_id } : { iri: mapping.iri }),
+      label: mapping.label,
+    })),
+    replaced_by: parts.replaced_by,
+  };
+  return Object.fromEntries(
+    Object.entries(body).filter(([, value]) =>
+      Array.isArray(value) ? value.length > 0 : Object.keys(value as object).length > 0,
+    ),
   );
 }
 
@@ -262,15 +336,32 @@ export interface ImportOptions {
   progress?: ProgressStream | undefined;
   /** Tells the graph mirror about what was written, in the same transaction (see graph/outbox). */
   graphChanges?: GraphChangeRecorder | undefined;
+  /** Where to find the base IRI of vocabularies the import creates without one. */
+  publicWebUrl?: string | undefined;
+}
+
+/** What an import needs to know of the vocabulary it writes to. */
+export interface ImportVocabulary {
+  id: string;
+  slug: string;
+  defaultLanguage: string;
+  languages: readonly string[];
+  /** Two concepts may not share a preferred label within a domain: the natural key of an import. */
+  uniquePrefLabels: boolean;
+  /** Made by this import, from the file's settings. */
+  create?: z.infer<typeof exportedVocabularySchema>;
 }
 
 export interface ImportSummary {
+  vocabularies: { created: number };
   terms: { created: number; skipped: number; createdIds: string[] };
   relations: { created: number; skipped: number };
 }
 
 interface TermPlan {
-  toInsert: { index: number; term: ExportedTerm }[];
+  toInsert: { index: number; term: ExportedTerm; vocabulary: ImportVocabulary; parts?: PartsChange }[];
+  /** The vocabulary of every term seen (file id and resolved id): a relation stays within one. */
+  vocabularyOf: Map<string, string>;
   skipped: number;
   /** File id → id after the import: the term itself, or the existing term it was matched to. */
   resolve: Map<string, string>;
@@ -309,14 +400,18 @@ export async function importDocument(
   for (const type of hierarchicalRelationTypes) await relationsRepository.lockHierarchy(tx, type);
 
   const problems: ImportProblem[] = [];
-  const termPlan = await planTerms(tx, document.terms, options.onConflict, problems);
+  const vocabularies = await planVocabularies(tx, document, problems);
+  const termPlan = await planTerms(tx, document.terms, options.onConflict, problems, vocabularies);
+  await planParts(tx, termPlan, problems);
   const relationPlan = await planRelations(tx, document.relations, termPlan, options.onConflict, problems);
   problems.push(...(await findHierarchyCycles(tx, relationPlan.toInsert, termPlan.names)));
   if (problems.length > 0) throw new ImportRejected(problems);
 
+  const vocabulariesCreated = await createVocabularies(tx, vocabularies, options);
   await insertTerms(tx, termPlan.toInsert, options);
   const relationsCreated = await insertRelations(tx, relationPlan.toInsert, options);
   return {
+    vocabularies: { created: vocabulariesCreated },
     terms: {
       created: termPlan.toInsert.length,
       skipped: termPlan.skipped,
@@ -330,11 +425,139 @@ export async function importDocument(
   };
 }
 
+/**
+ * The vocabularies the file's terms name, by slug: those the database has, and those the file describes
+ * (made before its terms are written). A term naming neither is a problem of its own.
+ */
+async function planVocabularies(
+  tx: Db,
+  document: ExportDocument,
+  problems: ImportProblem[],
+): Promise<Map<string, ImportVocabulary>> {
+  const described = new Map<string, ExportDocument['vocabularies'][number]>();
+  document.vocabularies.forEach((vocabulary, index) => {
+    if (described.has(vocabulary.slug))
+      problems.push({
+        path: `vocabularies[${index}].slug`,
+        message: `Describes "${vocabulary.slug}" twice.`,
+      });
+    described.set(vocabulary.slug, vocabulary);
+  });
+  const slugs = new Set([DEFAULT_VOCABULARY_SLUG, ...described.keys()]);
+  for (const term of document.terms) slugs.add(term.vocabulary ?? DEFAULT_VOCABULARY_SLUG);
+  const plan = new Map<string, ImportVocabulary>();
+  for (const slug of slugs) {
+    const row = await vocabulariesRepository.findBySlug(tx, slug, null);
+    const file = described.get(slug);
+    if (row)
+      plan.set(slug, {
+        id: row.id,
+        slug,
+        defaultLanguage: row.defaultLanguage,
+        languages: row.languages,
+        uniquePrefLabels: row.uniquePrefLabels,
+      });
+    else if (file)
+      plan.set(slug, {
+        id: randomUUID(),
+        slug,
+        defaultLanguage: file.default_language,
+        languages: file.languages ?? [file.default_language],
+        uniquePrefLabels: file.pref_label_uniqueness === 'domain',
+        create: file,
+      });
+  }
+  document.terms.forEach((term, index) => {
+    if (term.vocabulary !== undefined && !plan.has(term.vocabulary))
+      problems.push({
+        path: `terms[${index}].vocabulary`,
+        message: `No vocabulary "${term.vocabulary}" in the database or in the file's \`vocabularies\`.`,
+      });
+  });
+  return plan;
+}
+
+/** Makes the vocabularies the file describes and the database lacks; the importer owns them. */
+async function createVocabularies(
+  tx: Db,
+  vocabularies: Map<string, ImportVocabulary>,
+  options: ImportOptions,
+): Promise<number> {
+  let created = 0;
+  for (const vocabulary of vocabularies.values()) {
+    const file = vocabulary.create;
+    if (!file) continue;
+    await vocabulariesRepository.insert(tx, {
+      id: vocabulary.id,
+      slug: file.slug,
+      title: file.title,
+      description: file.description,
+      defaultLanguage: file.default_language,
+      languages: [...vocabulary.languages],
+      baseIri:
+        file.base_iri ??
+        (options.publicWebUrl
+          ? `${options.publicWebUrl}/vocabularies/${file.slug}/`
+          : `urn:lexikon:vocabulary:${file.slug}:`),
+      license: file.license ?? null,
+      visibility: file.visibility,
+      contribution: file.contribution,
+      uniquePrefLabels: vocabulary.uniquePrefLabels,
+      createdBy: options.createdBy,
+    });
+    if (options.createdBy)
+      await vocabulariesRepository.upsertMember(tx, {
+        vocabularyId: vocabulary.id,
+        userId: options.createdBy,
+        role: 'owner',
+        grantedBy: options.createdBy,
+      });
+    created++;
+  }
+  return created;
+}
+
+/**
+ * The labels, definitions, sources, notes and mappings of the terms to create, checked as the API checks
+ * them (the same planner): every problem is reported under the term's path, and nothing is written.
+ */
+async function planParts(tx: Db, plan: TermPlan, problems: ImportProblem[]): Promise<void> {
+  for (const entry of plan.toInsert) {
+    const { parts, partsSent } = splitConceptParts(entry.term);
+    if (!partsSent) continue;
+    try {
+      entry.parts = await planConceptParts(parts, {
+        termId: null,
+        vocabulary: entry.vocabulary,
+        status: entry.term.status,
+        // The command line is trusted with every vocabulary: what it names need only exist.
+        targets: async (ids) =>
+          new Map(
+            (await termsRepository.findByIds(tx, [...new Set(ids)])).map((row) => [
+              row.id,
+              { id: row.id, vocabularyId: row.vocabularyId, iri: row.iri, readable: true },
+            ]),
+          ),
+      });
+    } catch (error) {
+      const invalid =
+        error instanceof AppError && error.code === 'validation-failed'
+          ? (error.extensions.errors as { path: string; message: string }[])
+          : undefined;
+      if (!invalid) throw error;
+      for (const item of invalid)
+        problems.push({ path: item.path.replace(/^body/, `terms[${entry.index}]`), message: item.message });
+      plan.rejected.add(entry.term.id);
+    }
+  }
+}
+
 async function planTerms(
   tx: Db,
   fileTerms: readonly ExportedTerm[],
   onConflict: ImportOptions['onConflict'],
   problems: ImportProblem[],
+  vocabularies: Map<string, ImportVocabulary>,
 ): Promise<TermPlan> {
   const plan: TermPlan = {
     toInsert: [],
@@ -343,9 +566,16 @@ async function planTerms(
     created: new Set(),
     names: new Map(),
     rejected: new Set(),
+    vocabularyOf: new Map(),
   };
-  const naturalKeys = await lookupNaturalKeys(tx, fileTerms);
-  const existingById = new Map<string, { term: string; domain: string | null }>();
+  const vocabularyOfTerm = (term: ExportedTerm) =>
+    vocabularies.get(term.vocabulary ?? DEFAULT_VOCABULARY_SLUG);
+  const naturalKeys = await lookupNaturalKeys(
+    tx,
+    fileTerms,
+    fileTerms.map((term) => vocabularyOfTerm(term)),
+  );
+  const existingById = new Map<string, { term: string; domain: string | null; vocabularyId: string }>();
   for (const batch of chunks(
     fileTerms.map((term) => term.id),
     LOOKUP_BATCH,
@@ -368,13 +598,20 @@ async function planTerms(
       plan.names.set(term.id, term.term);
     }
 
+    const vocabulary = vocabularyOfTerm(term);
+    if (!vocabulary) {
+      plan.rejected.add(term.id); // Reported by planVocabularies.
+      return;
+    }
+    plan.vocabularyOf.set(term.id, vocabulary.id);
     const sameId = firstWithId.get(term.id);
     if (sameId !== undefined) {
       reject(term, { path: `${path}.id`, message: `The same id as terms[${sameId}].` });
       return;
     }
     firstWithId.set(term.id, index);
-    const sameKey = firstWithKey.get(key);
+    // Where the vocabulary lets concepts share labels, the id alone says which term is which.
+    const sameKey = key === null ? undefined : firstWithKey.get(key);
     if (sameKey !== undefined) {
       reject(term, {
         path: `${path}.term`,
@@ -382,12 +619,19 @@ async function planTerms(
       });
       return;
     }
-    firstWithKey.set(key, index);
+    if (key !== null) firstWithKey.set(key, index);
 
     const byId = existingById.get(term.id);
     const match = byId ? { id: term.id, ...byId } : existing;
+    if (byId && byId.vocabularyId !== vocabulary.id) {
+      reject(term, {
+        path: `${path}.id`,
+        message: `A term with this id exists in another vocabulary: ${describeTerm(byId)}.`,
+      });
+      return;
+    }
     if (!match) {
-      plan.toInsert.push({ index, term });
+      plan.toInsert.push({ index, term, vocabulary });
       plan.created.add(term.id);
       return;
     }
@@ -395,6 +639,7 @@ async function planTerms(
       plan.skipped++;
       plan.resolve.set(term.id, match.id);
       plan.names.set(match.id, match.term);
+      plan.vocabularyOf.set(match.id, vocabulary.id);
       return;
     }
     reject(
@@ -417,15 +662,29 @@ async function planTerms(
  * The uniqueness key of each term, folded by the database's own lexikon_fold (so the file is judged
  * exactly as the unique index will judge it), and the existing term holding that key, if any.
  */
+/**
+ * The uniqueness key of each term in its vocabulary, folded by the database's own lexikon_fold (so the
+ * file is judged exactly as the unique index will judge it), and the existing term holding that key, if
+ * any. Null where the vocabulary lets concepts share labels, or is not known.
+ */
 async function lookupNaturalKeys(
   tx: Db,
   fileTerms: readonly ExportedTerm[],
-): Promise<{ key: string; existing: { id: string; term: string; domain: string | null } | null }[]> {
-  const results: { key: string; existing: { id: string; term: string; domain: string | null } | null }[] = [];
-  for (const [batchIndex, batch] of chunks(fileTerms, LOOKUP_BATCH).entries()) {
+  vocabularies: readonly (ImportVocabulary | undefined)[],
+): Promise<{ key: string | null; existing: { id: string; term: string; domain: string | null } | null }[]> {
+  const results: {
+    key: string | null;
+    existing: { id: string; term: string; domain: string | null } | null;
+  }[] = fileTerms.map(() => ({ key: null, existing: null }));
+  const keyed = fileTerms.flatMap((term, i) => {
+    const vocabulary = vocabularies[i];
+    return vocabulary?.uniquePrefLabels ? [{ i, term, vocabulary }] : [];
+  });
+  for (const batch of chunks(keyed, LOOKUP_BATCH)) {
     const payload = JSON.stringify(
-      batch.map((term, offset) => ({
-        i: batchIndex * LOOKUP_BATCH + offset,
+      batch.map(({ i, term, vocabulary }) => ({
+        i,
+        v: vocabulary.id,
         term: term.term,
         domain: term.domain ?? null,
       })),
@@ -441,15 +700,16 @@ async function lookupNaturalKeys(
       await tx.execute(sql`
         SELECT x.i, lexikon_fold(coalesce(x.domain, '')) AS domain_key, lexikon_fold(x.term) AS term_key,
                t.id::text AS id, t.term, t.domain
-        FROM jsonb_to_recordset(${payload}::jsonb) AS x(i int, term text, domain text)
+        FROM jsonb_to_recordset(${payload}::jsonb) AS x(i int, v uuid, term text, domain text)
         LEFT JOIN terms t
-          ON lexikon_fold(coalesce(t.domain, '')) = lexikon_fold(coalesce(x.domain, ''))
+          ON t.vocabulary_id = x.v AND t.pref_label_unique
+         AND lexikon_fold(coalesce(t.domain, '')) = lexikon_fold(coalesce(x.domain, ''))
          AND lexikon_fold(t.term) = lexikon_fold(x.term)`),
     );
     for (const row of rows)
       results[row.i] = {
         // NUL cannot occur in a label, so it cannot make two different keys equal.
-        key: `${row.domain_key}\u0000${row.term_key}`,
+        key: `${batch.find((entry) => entry.i === row.i)!.vocabulary.id}\u0000${row.domain_key}\u0000${row.term_key}`,
         existing: row.id === null ? null : { id: row.id, term: row.term!, domain: row.domain },
       };
   }
@@ -471,6 +731,7 @@ async function planRelations(
   for (const batch of chunks([...outside], LOOKUP_BATCH))
     for (const row of await termsRepository.findByIds(tx, batch)) {
       termPlan.resolve.set(row.id, row.id);
+      termPlan.vocabularyOf.set(row.id, row.vocabularyId);
       termPlan.names.set(row.id, row.term);
     }
 
@@ -490,6 +751,17 @@ async function planRelations(
     // Whatever is wrong with a relation to a rejected term, the term's own problem says it first.
     if (missing || termPlan.rejected.has(relation.source_id) || termPlan.rejected.has(relation.target_id))
       return;
+    // A relation stays within one vocabulary (the database's foreign keys say so too).
+    const [sourceVocabulary, targetVocabulary] = [relation.source_id, relation.target_id].map((id) =>
+      termPlan.vocabularyOf.get(termPlan.resolve.get(id)!),
+    );
+    if (sourceVocabulary !== targetVocabulary) {
+      problems.push({
+        path: `${path}.target_id`,
+        message: 'Relates terms of two vocabularies; a relation stays within one (map them instead).',
+      });
+      return;
+    }
     const planned: PlannedRelation = {
       index,
       sourceId: termPlan.resolve.get(relation.source_id)!,
@@ -681,8 +953,10 @@ async function insertTerms(tx: Db, planned: TermPlan['toInsert'], options: Impor
     : undefined;
   for (const batch of chunks(planned, TERM_INSERT_BATCH)) {
     await tx.insert(terms).values(
-      batch.map(({ term }) => ({
+      batch.map(({ term, vocabulary }) => ({
         id: term.id,
+        vocabularyId: vocabulary.id,
+        ...(term.notation === undefined ? {} : { notation: term.notation }),
         term: term.term,
         definition: term.definition,
         domain: term.domain ?? null,
@@ -693,6 +967,7 @@ async function insertTerms(tx: Db, planned: TermPlan['toInsert'], options: Impor
         ...(term.created_at === undefined ? {} : { createdAt: sql`${term.created_at}::timestamptz` }),
       })),
     );
+    for (const { term, parts } of batch) if (parts) await conceptPartsRepository.replace(tx, term.id, parts);
     await options.graphChanges?.termsChanged(
       tx,
       batch.map(({ term }) => ({ termId: term.id, change: 'created' })),

@@ -72,6 +72,11 @@ export const vocabulariesRepository = {
       .orderBy(asc(vocabularies.slug));
   },
 
+  /** Every vocabulary as stored, by slug: what an export writes. */
+  async all(db: Db): Promise<VocabularyRow[]> {
+    return db.select().from(vocabularies).orderBy(asc(vocabularies.slug));
+  },
+
   async update(db: Db, id: string, values: Partial<NewVocabularyRow>): Promise<void> {
     await db
       .update(vocabularies)

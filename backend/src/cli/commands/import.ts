@@ -57,6 +57,7 @@ export async function importFile(deps: CommandDeps): Promise<number> {
       summary = await importDocument(tx, document, {
         onConflict,
         createdBy: null,
+        publicWebUrl: deps.config.publicWebUrl,
         progress: deps.stderr,
         graphChanges: graphChangeRecorder(deps.config.graph.neo4j !== null),
       });
@@ -83,14 +84,18 @@ export async function importFile(deps: CommandDeps): Promise<number> {
     if (!(dryRun && error instanceof TransactionRollbackError)) throw error;
   }
 
-  const { terms, relations } = summary!;
+  const { vocabularies, terms, relations } = summary!;
   const elapsed = formatDuration(performance.now() - startedAt);
+  const made = (verb: string) =>
+    vocabularies.created > 0 ? `  vocabularies: ${vocabularies.created} ${verb}\n` : '';
   deps.stdout.write(
     dryRun
       ? `Dry run: ${name} is valid and would import cleanly; nothing was written (${elapsed}).\n` +
+          made('would be created') +
           `  terms: ${terms.created} would be created, ${terms.skipped} skipped\n` +
           `  relations: ${relations.created} would be created, ${relations.skipped} skipped\n`
       : `Imported ${name} (${elapsed}):\n` +
+          made('created') +
           `  terms: ${terms.created} created, ${terms.skipped} skipped\n` +
           `  relations: ${relations.created} created, ${relations.skipped} skipped\n`,
   );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { authRepository } from '../../auth/repository.ts';
-import { demoRelations, demoTerms } from '../../demo/ai-ontology.ts';
+import { DEMO_VOCABULARY, demoConcepts } from '../../demo/concepts.ts';
 import { graphChangeRecorder } from '../../graph/outbox/recorder.ts';
 import type { Db } from '../../platform/database/client.ts';
 import { users } from '../../platform/database/schema.ts';
@@ -48,6 +48,7 @@ export async function seedDemo(deps: CommandDeps): Promise<number> {
       const summary = await importDocument(tx, document, {
         onConflict: 'skip',
         createdBy: owner.id,
+        publicWebUrl: deps.config.publicWebUrl,
         progress: deps.stderr,
         graphChanges: graphChangeRecorder(deps.config.graph.neo4j !== null),
       });
@@ -68,7 +69,7 @@ export async function seedDemo(deps: CommandDeps): Promise<number> {
       ? await deps.database.db.transaction((tx) => validation.queueBulk(tx, ids))
       : 0;
     deps.stdout.write(
-      `Demo ontology loaded, owned by ${owner.email} (${owner.description}):\n` +
+      `Demo ontology loaded into the vocabulary "${DEMO_VOCABULARY.slug}", owned by ${owner.email} (${owner.description}):\n` +
         `  terms: ${summary.terms.created} created, ${summary.terms.skipped} skipped (already present)\n` +
         `  relations: ${summary.relations.created} created, ${summary.relations.skipped} skipped (already present)\n` +
         `  validation: ${validated} checked by the rules` +
@@ -87,18 +88,19 @@ export async function seedDemo(deps: CommandDeps): Promise<number> {
 }
 
 /**
- * The demo terms as an export document, each validated by the API's own create-term rules. Fresh ids
+ * The demo concepts as an export document, each validated by the API's own create-term rules. Fresh ids
  * every run: existing terms are recognised by name, not by id.
  */
 export function demoDocument(): ExportDocument {
   const ids = new Map<string, string>();
   const problems: string[] = [];
-  const terms = demoTerms.map(({ key, ...fields }, index) => {
+  const { concepts, relations: demoRelations } = demoConcepts();
+  const terms = concepts.map(({ key, ...fields }, index) => {
     ids.set(key, randomUUID());
-    const parsed = createTermBodySchema.safeParse(fields);
+    const parsed = createTermBodySchema.safeParse({ ...fields, vocabulary: DEMO_VOCABULARY.slug });
     if (!parsed.success)
       for (const issue of parsed.error.issues)
-        problems.push(`  - ${formatPath(['demoTerms', index, ...issue.path])}: ${issue.message}`);
+        problems.push(`  - ${formatPath(['demoConcepts', index, ...issue.path])}: ${issue.message}`);
     return parsed.success ? { id: ids.get(key)!, ...parsed.data } : undefined;
   });
   const relations = demoRelations.map((relation, index) => {
@@ -118,6 +120,21 @@ export function demoDocument(): ExportDocument {
   return {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
+    // Made on the first run, owned by the demo's owner, public so that it can be browsed without an
+    // account; left as its owners set it afterwards.
+    vocabularies: [
+      {
+        slug: DEMO_VOCABULARY.slug,
+        title: DEMO_VOCABULARY.title,
+        description: DEMO_VOCABULARY.description,
+        default_language: DEMO_VOCABULARY.defaultLanguage,
+        languages: [...DEMO_VOCABULARY.languages],
+        license: DEMO_VOCABULARY.license,
+        visibility: 'public',
+        contribution: 'signed_in',
+        pref_label_uniqueness: 'domain',
+      },
+    ],
     terms: terms.filter((term) => term !== undefined),
     relations,
   };
@@ -156,14 +173,18 @@ export const seedDemoCommand: CommandSpec = {
   run: seedDemo,
   help: `Usage: lexikon seed-demo
 
-Loads the demo ontology: French and English vocabulary of artificial intelligence, with is_a, part_of,
-related_to, synonym, opposes, causes, precedes and influenced_by relations. Terms are created as drafts
-and checked by the definition-quality rules at once; with an LLM configured, its review is queued.
+Loads the demo ontology into its own public vocabulary, "ai-demo": concepts of artificial intelligence,
+each with a French and an English label and definition (with their source), synonyms and abbreviations
+as alternative labels, and is_a, part_of, related_to, opposes, causes, precedes and influenced_by
+relations. Concepts are created as drafts and checked by the definition-quality rules at once; with an
+LLM configured, its review is queued. (Earlier versions of this command loaded French and English as
+separate terms of the default vocabulary; those terms stay where they are.)
 
-Idempotent: a term already present (same domain and term, ignoring case and accents) is kept as it is,
-and so is a relation that already exists. Everything is written in one transaction.
+Idempotent: a concept already present in "ai-demo" (same domain and French label, ignoring case and
+accents) is kept as it is, and so is a relation that already exists. Everything is written in one
+transaction.
 
-The terms are recorded as created by the first administrator, or, if there is none, by the account
-${DEMO_ACCOUNT_EMAIL} (created without a password, so nobody can sign in with it).
+The concepts, and the vocabulary, belong to the first administrator, or, if there is none, to the
+account ${DEMO_ACCOUNT_EMAIL} (created without a password, so nobody can sign in with it).
 `,
 };
