@@ -85,11 +85,16 @@ export const exportCommand: CommandSpec = {
   run: exportData,
   help: `Usage: lexikon export [--out FILE]
 
-Writes all terms and relations as a JSON document that \`lexikon import\` reads back:
+Writes every vocabulary, term and relation as a JSON document that \`lexikon import\` reads back:
 
   { "format": "lexikon-export", "version": 1, "exported_at": "…",
-    "terms": [{ "id", "term", "definition", "domain", "level", "status", "created_at" }, …],
+    "vocabularies": [{ "slug", "title", "default_language", "languages", "base_iri", … }, …],
+    "terms": [{ "id", "vocabulary", "notation", "term", "definition", "domain", "level", "status",
+                "created_at", "pref_labels", "alt_labels", "hidden_labels", "definitions", "sources",
+                "notes", "mappings", "replaced_by" }, …],
     "relations": [{ "source_id", "target_id", "type", "strength" }, …] }
+
+A term's parts are left out where it has none.
 
 The export is one consistent snapshot, read page by page, so it stays fast and small in memory on
 large databases. Progress and the summary go to standard error.

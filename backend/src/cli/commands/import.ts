@@ -128,14 +128,19 @@ Loads a document written by \`lexikon export\`. The whole file is validated firs
 reported with its JSON path (e.g. terms[12].level); then everything is written in one transaction, so
 a failure at any point leaves the database unchanged.
 
-Terms keep their ids. Relations must join terms present in the file or in the database, may not relate
-a term to itself, and may not close an is_a or part_of cycle (the cycle is named).
+Terms keep their ids and go to the vocabulary they name (the default vocabulary when they name none);
+a vocabulary the database lacks is made from the file's "vocabularies". Their labels, definitions,
+sources, notes and mappings are checked as the API checks them (languages of the vocabulary, one
+preferred label per language). Relations must join terms present in the file or in the database, of one
+vocabulary, may not relate a term to itself, and may not close an is_a or part_of cycle (the cycle is
+named).
 
 Options:
   -f, --file FILE          The export to read ("-" reads standard input) (required)
       --dry-run            Validate and run the whole import, then roll it back: nothing is written
       --on-conflict MODE   What to do with a term whose id, or whose domain and term (ignoring case and
-                           accents), already exists, and with relations that already exist:
+                           accents) in a vocabulary of unique labels, already exists, and with
+                           relations that already exist:
                              error  refuse the file (default)
                              skip   keep the existing one; relations to a skipped term attach to the
                                     existing term
