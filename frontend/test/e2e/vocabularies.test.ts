@@ -279,6 +279,15 @@ describe('editing the parts of a concept', () => {
     });
     const parts = page.getByTestId('concept-parts');
     expect(await parts.getByTestId('labels-fr').textContent()).toContain('Apprentissage machine');
+    // The list in another content language than the interface's: the French label, the total.
+    await page.goto(`${webUrl}/terms?vocabulary=${slug}`);
+    await page.locator('#terms-lang').selectOption('fr');
+    await page.getByRole('search').getByRole('button').first().click();
+    await page.waitForURL((url) => url.searchParams.get('lang') === 'fr');
+    expect(await page.getByTestId('term-item').getByRole('link').first().textContent()).toBe(
+      'Apprentissage automatique',
+    );
+    expect(await page.getByTestId('term-total').textContent()).toContain('1 term in all');
     // At 360 px from the first paint (the graph's canvas is sized when the page loads), the editor open.
     const narrow = await context.newPage();
     await narrow.setViewportSize({ width: 360, height: 800 });

@@ -162,3 +162,13 @@ describe('domainFilterOptions', () => {
     ]);
   });
 });
+
+describe('the content language of the list', () => {
+  it('is kept in the URL, is not a filter, and an odd value is dropped', () => {
+    const filters = parseTermFilters(new URLSearchParams('vocabulary=ai-demo&lang=en'));
+    expect(filters).toEqual({ vocabulary: 'ai-demo', lang: 'en' });
+    expect(termsHref(filters)).toBe('/terms?vocabulary=ai-demo&lang=en');
+    expect(hasActiveFilters({ lang: 'en' })).toBe(false);
+    expect(parseTermFilters(new URLSearchParams('lang=<script>'))).toEqual({});
+  });
+});

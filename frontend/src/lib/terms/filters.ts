@@ -27,6 +27,8 @@ export interface TermFilters {
   mine?: boolean;
   sort?: TermSort;
   limit?: number;
+  /** The content language labels are shown in (a vocabulary's), apart from the interface language. */
+  lang?: string;
 }
 
 function oneOf<T extends string>(values: readonly T[], value: string | null): T | undefined {
@@ -57,6 +59,8 @@ export function parseTermFilters(params: URLSearchParams): TermFilters {
   const sort = oneOf(termSortOptions, params.get('sort'));
   // Relevance needs words to rank by; without them the API would refuse the query.
   if (sort && (sort !== 'relevance' || q)) filters.sort = sort;
+  const lang = params.get('lang')?.trim();
+  if (lang && /^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/.test(lang)) filters.lang = lang;
   const limit = Number(params.get('limit'));
   if (Number.isInteger(limit) && limit >= 1 && limit <= 100 && limit !== DEFAULT_PAGE_SIZE)
     filters.limit = limit;
@@ -93,6 +97,7 @@ export function termsHref(filters: TermFilters, cursor?: string): string {
   if (filters.mine) params.set('mine', '1');
   if (filters.sort) params.set('sort', filters.sort);
   if (filters.limit && filters.limit !== DEFAULT_PAGE_SIZE) params.set('limit', String(filters.limit));
+  if (filters.lang) params.set('lang', filters.lang);
   if (cursor) params.set('cursor', cursor);
   const query = params.toString();
   return query ? `/terms?${query}` : '/terms';

@@ -14,6 +14,15 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     (list) => list.items,
     () => null,
   );
+  // With a vocabulary chosen, its content languages: the list can show labels in any of them.
+  const vocabulary = filters.vocabulary
+    ? call(
+        locals.api.GET('/api/vocabularies/{slug}', { params: { path: { slug: filters.vocabulary } } }),
+      ).then(
+        (found) => ({ default_language: found.default_language, languages: found.languages }),
+        () => null,
+      )
+    : Promise.resolve(null);
   const base = { filters, cursor: cursor ?? null, deleted };
   try {
     const page = await call(
@@ -24,10 +33,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     return {
       ...base,
       domains: await domains,
+      vocabulary: await vocabulary,
       // Only what the list shows: a page of 100 long definitions would otherwise weigh on every navigation.
       items: page.items.map((term) => ({
         id: term.id,
         term: term.term,
+        pref_labels: term.pref_labels,
         domain: term.domain,
         level: term.level,
         status: term.status,
@@ -46,6 +57,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
       return {
         ...base,
         domains: await domains,
+        vocabulary: await vocabulary,
         items: [],
         total: null,
         nextCursor: null,
