@@ -105,6 +105,13 @@ function fieldErrorsOf(
   return result.success ? {} : fieldErrorsFrom(result.error, locale);
 }
 
+/** Someone saved first: the API sends their version along, for the side-by-side and a retry on top of it. */
+function conflictOf(caught: unknown): Term | null {
+  return caught instanceof ApiProblem && caught.problem.code === 'version-conflict'
+    ? ((caught.problem as { current?: Term }).current ?? null)
+    : null;
+}
+
 export const actions: Actions = {
   update: async ({ request, locals, params }) => {
     const here = `/terms/${params.id}`;
@@ -125,11 +132,7 @@ export const actions: Actions = {
       return { form: 'update' as const, saved: term.version, backToReview };
     } catch (caught) {
       redirectIfSignedOut(caught, here);
-      // Someone saved first: the API sends their version along, for the side-by-side and a retry on top of it.
-      const conflict =
-        caught instanceof ApiProblem && caught.problem.code === 'version-conflict'
-          ? ((caught.problem as { current?: Term }).current ?? null)
-          : null;
+      const conflict = conflictOf(caught);
       // `validated` refused while findings are open: the page lists them (and offers reviewers an override).
       const openFindings =
         caught instanceof ApiProblem && caught.problem.code === 'open-findings'
@@ -199,10 +202,7 @@ export const actions: Actions = {
       return { form: 'parts' as const, saved: term.version };
     } catch (caught) {
       redirectIfSignedOut(caught, here);
-      const conflict =
-        caught instanceof ApiProblem && caught.problem.code === 'version-conflict'
-          ? ((caught.problem as { current?: Term }).current ?? null)
-          : null;
+      const conflict = conflictOf(caught);
       const failure = termApiFailure(caught, values, locals.locale);
       return tagged(
         'parts',
