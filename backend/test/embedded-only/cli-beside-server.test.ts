@@ -112,9 +112,9 @@ describe('the CLI beside a running server on the embedded database', () => {
     const seeded = await lexikon(env, ['seed-demo']);
     expect(seeded.code, seeded.stderr).toBe(0);
     expect(seeded.stderr).toMatch(/Running in the Lexikon server that has the database open \(PID \d+/);
-    expect(seeded.stdout).toContain('terms: 94 created');
+    expect(seeded.stdout).toContain('terms: 45 created');
     // No restart: the server answers with what the command wrote.
-    expect((await json<{ terms: number }>(await fetch(`${baseUrl}/api/stats`))).terms).toBe(94);
+    expect((await json<{ terms: number }>(await fetch(`${baseUrl}/api/stats`))).terms).toBe(45);
     const user = await signIn(baseUrl, 'ada@example.org');
     const graph = await fetch(
       `${baseUrl}/api/graph/related?term=${encodeURIComponent('Intelligence Artificielle')}&depth=1`,
@@ -153,7 +153,7 @@ describe('the CLI beside a running server on the embedded database', () => {
     expect(piped.code, piped.stderr).toBe(0);
     expect(piped.stdout).toContain('terms: 10 created');
     const stats = await json<{ terms: number; relations: number }>(await fetch(`${baseUrl}/api/stats`));
-    expect(stats.terms).toBe(94 + 2000 + 10);
+    expect(stats.terms).toBe(45 + 2000 + 10);
 
     const out = join(dataDir, 'export.json');
     const exported = await lexikon(env, ['export', '--out', out]);
@@ -205,7 +205,7 @@ describe('the CLI beside a running server on the embedded database', () => {
     const stats = await lexikon(env, ['stats', '--json']);
     expect(stats.code, stats.stderr).toBe(0);
     expect(stats.stderr).not.toContain('Running in the Lexikon server');
-    expect(JSON.parse(stats.stdout)).toMatchObject({ terms: 94 + 2000 + 10, users: 3, admins: 2 });
+    expect(JSON.parse(stats.stdout)).toMatchObject({ terms: 45 + 2000 + 10, users: 3, admins: 2 });
   });
 
   it('turns the server away while a CLI command holds the directory, and takes over a dead owner’s lock', async () => {
@@ -230,7 +230,7 @@ describe('the CLI beside a running server on the embedded database', () => {
     expect(existsSync(lockFile)).toBe(true);
     server = await startServerProcess(env);
     const stats = await json<{ terms: number }>(await fetch(`${server.baseUrl}/api/stats`));
-    expect(stats.terms).toBe(94 + 2000 + 10);
+    expect(stats.terms).toBe(45 + 2000 + 10);
     server.child.kill('SIGKILL');
     await server.exited;
     const after = await lexikon(env, ['stats', '--json']);
