@@ -20,7 +20,8 @@ import { termsRepository } from '../terms/repository.ts';
 import { AppError } from '../platform/errors.ts';
 import { createTermBodySchema, termStatusSchema } from '../terms/schemas.ts';
 import { createVocabularyBodySchema, DEFAULT_VOCABULARY_SLUG } from '../vocabularies/schemas.ts';
-import { vocabulariesRepository, type VocabularyRow } from '../vocabularies/repository.ts';
+import { vocabulariesRepository } from '../vocabularies/repository.ts';
+import { vocabularySettings } from '../vocabularies/settings.ts';
 import { writeChunk } from './command.ts';
 import { Progress, type ProgressStream } from './progress.ts';
 
@@ -202,7 +203,7 @@ export async function writeExport(
         `{\n  "format": ${JSON.stringify(EXPORT_FORMAT)},\n  "version": ${EXPORT_VERSION},\n` +
           `  "exported_at": ${JSON.stringify(exportedAt)},\n  "vocabularies": [` +
           vocabularyRows
-            .map((row, index) => `${index === 0 ? '' : ','}\n    ${JSON.stringify(exportedVocabulary(row))}`)
+            .map((row, index) => `${index === 0 ? '' : ','}\n    ${JSON.stringify(vocabularySettings(row))}`)
             .join('') +
           `${vocabularyRows.length > 0 ? '\n  ' : ''}],\n  "terms": [`,
       );
@@ -252,22 +253,6 @@ export async function writeExport(
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
-}
-
-/** A vocabulary's settings as the file keeps them: what creating it again takes. */
-function exportedVocabulary(row: VocabularyRow): z.input<typeof exportedVocabularySchema> {
-  return {
-    slug: row.slug,
-    title: row.title,
-    description: row.description,
-    default_language: row.defaultLanguage,
-    languages: row.languages,
-    base_iri: row.baseIri,
-    license: row.license,
-    visibility: row.visibility,
-    contribution: row.contribution,
-    pref_label_uniqueness: row.uniquePrefLabels ? 'domain' : 'none',
-  };
 }
 
 /** A concept's parts as a create body takes them; empty parts are left out of the file. */

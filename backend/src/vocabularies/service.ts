@@ -2,6 +2,7 @@ import { policy, type Actor, type VocabularyAccess } from '../auth/policy.ts';
 import type { Db } from '../platform/database/client.ts';
 import { isUniqueViolation } from '../platform/database/errors.ts';
 import { errors } from '../platform/errors.ts';
+import { vocabularySettings } from './settings.ts';
 import type { MemberRow, VocabulariesRepository, VocabularyWithRole } from './repository.ts';
 import {
   DEFAULT_VOCABULARY_SLUG,
@@ -279,16 +280,7 @@ function toVocabulary(
 ): Vocabulary {
   return {
     id: row.id,
-    slug: row.slug,
-    title: row.title,
-    description: row.description,
-    default_language: row.defaultLanguage,
-    languages: row.languages,
-    base_iri: row.baseIri,
-    license: row.license,
-    visibility: row.visibility,
-    contribution: row.contribution,
-    pref_label_uniqueness: row.uniquePrefLabels ? 'domain' : 'none',
+    ...vocabularySettings(row),
     term_count: row.termCount,
     version: row.version,
     created_by: row.createdBy,
