@@ -148,6 +148,8 @@ describe('fault 1: PostgreSQL stopped under writes, then restarted', () => {
     const stored = async (query: string, values: unknown[] = []) => (await client.query(query, values)).rows;
     const terms = await stored(
       `SELECT t.id, (SELECT count(*)::int FROM validation_jobs j WHERE j.term_id = t.id) AS jobs,
+              (SELECT count(*)::int FROM validation_jobs j WHERE j.term_id = t.id AND j.priority = 0)
+                AS writes_jobs,
               (SELECT count(*)::int FROM relationships r WHERE r.source_id = t.id) AS relations,
               (SELECT count(*)::int FROM graph_outbox o
                 WHERE o.kind = 'term' AND o.change = 'created' AND o.term_id = t.id) AS term_outbox,
@@ -184,11 +186,14 @@ describe('fault 1: PostgreSQL stopped under writes, then restarted', () => {
     const missingTerms = acknowledged('term').filter((entry) => !storedIds.has(entry.id!));
     // Written in one transaction with the term: its validation job and its outbox row; with the
     // relation: the relation's outbox row, and a validation of its source unless one is already waiting
-    // (so a term has one job, plus at most one per relation from it).
+    // (so a term has one job queued by these writes, plus at most one per relation from it). The writers'
+    // definitions differ by a number, so the duplicate-definition rule finds near-duplicates and queues
+    // their re-validation as bulk work (priority 1): those jobs are not the writes', and are not counted
+    // against them (a write that finds one waiting moves it to priority 0 instead of adding its own).
     const halfApplied = terms.filter(
       (row) =>
         row.jobs < 1 ||
-        row.jobs > 1 + row.relations ||
+        row.writes_jobs > 1 + row.relations ||
         row.term_outbox !== 1 ||
         row.relation_outbox !== row.relations,
     );
