@@ -12,6 +12,7 @@ const FEATURES = [
   'cli',
   'demo',
   'graph',
+  'history',
   'observability',
   'relations',
   'system',

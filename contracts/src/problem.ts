@@ -48,6 +48,7 @@ export const problemCodes = [
   'ambiguous-term',
   'vocabulary-exists',
   'vocabulary-not-empty',
+  'term-deleted',
   'notation-exists',
   'relation-across-vocabularies',
   'duplicate-pref-labels',

@@ -6,6 +6,12 @@ import { vocabularySlugSchema } from './vocabularies.ts';
 import { languageTagSchema } from './languages.ts';
 import { conceptPartsBodySchema, conceptPartsSchema } from './concepts.ts';
 
+/** Why a change was made: kept with its revision in the history. */
+export const COMMENT_MAX_LENGTH = 1000;
+export const changeCommentSchema = proseSchema(COMMENT_MAX_LENGTH).meta({
+  description: 'Why the change was made; shown in the history.',
+});
+
 export { statusTransitions };
 
 import { DEFINITION_MAX_LENGTH, DOMAIN_MAX_LENGTH, TERM_MAX_LENGTH } from './limits.ts';
@@ -40,6 +46,7 @@ export const createTermBodySchema = z
       .default('draft')
       .meta({ description: 'New terms start as draft or proposed.' }),
     ...conceptPartsBodySchema.shape,
+    comment: changeCommentSchema.optional(),
   })
   .strict()
   .meta({ id: 'CreateTerm' });
@@ -62,10 +69,12 @@ export const updateTermBodySchema = z
         'With `status: "validated"`: a reviewer accepts the open findings of the latest validation, saying why (recorded).',
     }),
     ...conceptPartsBodySchema.shape,
+    comment: changeCommentSchema.optional(),
   })
   .strict()
   .refine(
-    (body) => Object.keys(body).some((key) => key !== 'version' && key !== 'override_findings'),
+    (body) =>
+      Object.keys(body).some((key) => key !== 'version' && key !== 'override_findings' && key !== 'comment'),
     'Send at least one field to change.',
   )
   .refine((body) => body.override_findings === undefined || body.status === 'validated', {
@@ -111,6 +120,8 @@ export const conceptSchema = termSchema
     permissions: termPermissionsSchema,
   })
   .meta({ id: 'Concept' });
+
+export const deleteTermQuerySchema = z.object({ comment: changeCommentSchema.optional() }).strict();
 
 export const termSorts = ['relevance', 'recent', 'term'] as const;
 

@@ -238,6 +238,18 @@ export const errors = {
       detail: `The vocabulary "${slug}" still has ${terms} term(s): delete or move them first.`,
       extensions: { term_count: terms },
     }),
+  /** 410; the seed's `GET /api/terms/:id` keeps its 404 (its contract), with the same body. */
+  termDeleted: (
+    deletion: { revision: number; version: number; deleted_at: string; deleted_by: string | null },
+    status: 404 | 410 = 410,
+  ) =>
+    new AppError({
+      code: 'term-deleted',
+      status,
+      title: status === 410 ? 'Gone' : 'Not found',
+      detail: `This concept was deleted (revision ${deletion.revision}); its history remains, and it can be restored from it.`,
+      extensions: { deletion },
+    }),
   notationExists: (notation: string) =>
     new AppError({
       code: 'notation-exists',

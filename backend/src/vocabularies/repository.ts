@@ -3,7 +3,8 @@ import { rowsOf, type Db } from '../platform/database/client.ts';
 import { users, vocabularies, vocabularyMembers } from '../platform/database/schema.ts';
 import type { VocabularyRole } from './schemas.ts';
 
-export type VocabularyRow = typeof vocabularies.$inferSelect;
+// The feed counter belongs to history (term_revisions), which alone reads and moves it.
+export type VocabularyRow = Omit<typeof vocabularies.$inferSelect, 'lastChangeSeq'>;
 export type NewVocabularyRow = typeof vocabularies.$inferInsert;
 
 export interface VocabularyWithRole extends VocabularyRow {

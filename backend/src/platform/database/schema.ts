@@ -25,6 +25,7 @@ import {
 } from '@lexikon/contracts/validation';
 import { relationTypes, termLevels, termStatuses, userRoles } from '@lexikon/contracts/vocabulary';
 import { altLabelKinds, hiddenLabelKinds, mappingTypes, noteKinds } from '@lexikon/contracts/concepts';
+import { revisionActions } from '@lexikon/contracts/history';
 import {
   vocabularyContributions,
   vocabularyRoles,
@@ -167,6 +168,9 @@ export const vocabularies = pgTable(
     // true: two concepts of one domain may not share a preferred label. Copied onto each term (see there).
     uniquePrefLabels: boolean('unique_pref_labels').notNull().default(true),
     version: integer('version').notNull().default(1),
+    // The last sequence number of its change feed (term_revisions.seq). Taken by the last statement of
+    // every write, whose row lock then orders commits: revision n+1 cannot commit before revision n.
+    lastChangeSeq: bigint('last_change_seq', { mode: 'number' }).notNull().default(0),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -597,6 +601,47 @@ export const validationJobs = pgTable(
   ],
 );
 
+export const revisionAction = pgEnum('revision_action', revisionActions);
+
+/**
+ * The history of every concept: one row per change, written in the change's transaction, never updated
+ * (a trigger refuses it). `snapshot` is the whole concept after the change — fields, parts, outgoing
+ * relations — as `lexikon_term_snapshot(id)` (migration 0011) builds it; for a deletion, as it was just
+ * before. No foreign key to terms: a deleted concept's history outlives it. `seq` numbers the vocabulary's
+ * change feed without gaps; `change_set_id` groups the revisions one action made (an import, a deletion
+ * and the relations it removed from other concepts).
+ */
+export const termRevisions = pgTable(
+  'term_revisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    vocabularyId: uuid('vocabulary_id')
+      .notNull()
+      .references(() => vocabularies.id, { onDelete: 'cascade' }),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    termId: uuid('term_id').notNull(),
+    revision: integer('revision').notNull(),
+    action: revisionAction('action').notNull(),
+    /** The term's version after the change (before it, for a deletion). */
+    termVersion: integer('term_version').notNull(),
+    snapshot: jsonb('snapshot').$type<Record<string, unknown>>().notNull(),
+    /** The snapshot's top-level fields that differ from the previous revision's. */
+    changed: text('changed').array().notNull(),
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    comment: text('comment'),
+    changeSetId: uuid('change_set_id').notNull(),
+    /** The revision this one restored. */
+    restoredFrom: integer('restored_from'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    uniqueIndex('term_revisions_feed_key').on(table.vocabularyId, table.seq),
+    uniqueIndex('term_revisions_term_key').on(table.termId, table.revision),
+    index('term_revisions_change_set_idx').on(table.changeSetId),
+    check('term_revisions_positive', sql`${table.seq} > 0 AND ${table.revision} > 0`),
+  ],
+);
+
 /**
  * The transactional outbox of the Neo4j graph mirror: a row is written in the same transaction as each
  * term or relation change (only while a mirror is configured), and drained into Neo4j by any number of
@@ -671,4 +716,5 @@ export const schema = {
   validationOverrideFindings,
   validationJobs,
   graphOutbox,
+  termRevisions,
 };

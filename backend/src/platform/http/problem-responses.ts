@@ -11,6 +11,7 @@ export const problemStatusDescriptions = {
   403: 'Authenticated, but not allowed to do this.',
   404: 'No such resource.',
   409: 'Conflicts with the current state: a duplicate, a cycle, or a concurrent change.',
+  410: "Deleted: the concept's history remains (see `deletion`), and it can be restored.",
   412: 'The version sent (If-Match or `version`) is not the current one.',
   413: 'The request body is larger than the server accepts.',
   415: 'The request body is not `application/json`.',
