@@ -31,6 +31,7 @@ import { domainRoutes, termRoutes, vocabularyTermRoutes } from './terms/routes.t
 import type { ValidationWorker } from './validation/jobs/worker.ts';
 import { termValidationRoutes, validationStatusRoutes } from './validation/routes.ts';
 import type { ValidationService } from './validation/service.ts';
+import { termHistoryRoutes, vocabularyChangesRoutes } from './history/routes.ts';
 import { buildServices } from './services.ts';
 import { vocabularyRoutes } from './vocabularies/routes.ts';
 
@@ -159,6 +160,8 @@ export async function buildApp({
       await api.register(termRoutes, { prefix: '/terms', service: termsService });
       await api.register(domainRoutes, { prefix: '/domains', service: termsService });
       await api.register(relationRoutes, { prefix: '/terms', service: relationsService });
+      await api.register(termHistoryRoutes, { prefix: '/terms', service: services.history });
+      await api.register(vocabularyChangesRoutes, { prefix: '/vocabularies', service: services.history });
       await api.register(termGraphRoutes, { prefix: '/terms', service: graphService });
       await api.register(graphRoutes, { prefix: '/graph', service: graphService });
       await api.register(termValidationRoutes, { prefix: '/terms', service: services.validation.service });

@@ -7,6 +7,9 @@ import { authRepository } from './auth/repository.ts';
 import { AuthService } from './auth/service.ts';
 import { AccessTokens } from './auth/tokens.ts';
 import { createGraphRuntime, type GraphRuntime } from './graph/runtime.ts';
+import { revisionRecorder } from './history/recorder.ts';
+import { historyRepository } from './history/repository.ts';
+import { HistoryService } from './history/service.ts';
 import { GraphService } from './graph/service.ts';
 import { createMetrics, registerPoolMetrics, type Metrics } from './observability/metrics.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
@@ -47,6 +50,7 @@ export interface Services {
   graphTraversal: GraphService;
   terms: TermsService;
   relations: RelationsService;
+  history: HistoryService;
   system: SystemService;
   vocabularies: VocabulariesService;
 }
@@ -90,6 +94,15 @@ export function buildServices(deps: {
     databaseBusy: () => database.poolStats().waiting > 0,
   });
   const graph = createGraphRuntime({ config: config.graph, db, logger, metrics, clock });
+  const relations = new RelationsService({
+    db,
+    repository: relationsRepository,
+    terms: termReader,
+    vocabularies: vocabularyReader,
+    validation: validation.service,
+    graphChanges: graph.changes,
+    revisions: revisionRecorder,
+  });
   return {
     metrics,
     accessTokens,
@@ -113,15 +126,11 @@ export function buildServices(deps: {
       vocabularies: vocabularyReader,
       validation: validation.service,
       graphChanges: graph.changes,
+      revisions: revisionRecorder,
+      relations,
     }),
-    relations: new RelationsService({
-      db,
-      repository: relationsRepository,
-      terms: termReader,
-      vocabularies: vocabularyReader,
-      validation: validation.service,
-      graphChanges: graph.changes,
-    }),
+    relations,
+    history: new HistoryService({ db, repository: historyRepository, vocabularies: vocabularyReader }),
     system: new SystemService({ database, repository: systemRepository }),
     vocabularies: new VocabulariesService({
       db,

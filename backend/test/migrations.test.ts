@@ -311,3 +311,81 @@ describe('0010: finding types for labels', () => {
     ]);
   });
 });
+
+describe('0011: term revisions', () => {
+  it('gives every concept 0010 stored a baseline revision equal to what the app records, numbered in its feed', async () => {
+    const { database, url } = await databaseAt('0010_finding_types_for_labels');
+    const first = '91a2b3c4-6666-4000-8000-000000000001';
+    const second = '91a2b3c4-6666-4000-8000-000000000002';
+    await database.db.execute(sql`
+      INSERT INTO terms (id, term, definition, domain, status, version, created_at) VALUES
+        (${first}, 'Lemme', 'La forme canonique d’un mot, celle du dictionnaire.', 'Linguistique', 'validated', 4, now() - interval '2 days'),
+        (${second}, 'Racine', 'La partie d’un mot qui porte son sens.', 'Linguistique', 'draft', 1, now() - interval '1 day')`);
+    await database.db.execute(sql`
+      INSERT INTO term_labels (term_id, kind, language, position, text, variant) VALUES
+        (${first}, 'alt', 'fr', 0, 'Forme canonique', 'synonym')`);
+    await database.db.execute(sql`
+      INSERT INTO term_notes (term_id, kind, language, position, text) VALUES
+        (${first}, 'example', 'fr', 0, '« aller » pour « irons »')`);
+    await database.db.execute(
+      sql`INSERT INTO relationships (source_id, target_id, type) VALUES (${second}, ${first}, 'related_to')`,
+    );
+    const terms = async () =>
+      rowsOf<Record<string, unknown>>(
+        await database.db.execute(
+          sql`SELECT id, term, definition, status, version, updated_at::text FROM terms ORDER BY id`,
+        ),
+      );
+    const before = await terms();
+
+    await runMigrations(database);
+
+    expect(await terms()).toEqual(before);
+    const revisions = rowsOf<{
+      term_id: string;
+      seq: number;
+      revision: number;
+      action: string;
+      term_version: number;
+    }>(
+      await database.db.execute(
+        sql`SELECT term_id, seq::int AS seq, revision, action, term_version FROM term_revisions ORDER BY seq`,
+      ),
+    );
+    expect(revisions).toEqual([
+      { term_id: first, seq: 1, revision: 1, action: 'baseline', term_version: 4 },
+      { term_id: second, seq: 2, revision: 1, action: 'baseline', term_version: 1 },
+    ]);
+    const { app, user } = await appOn(database, url);
+    // The app's next revision of an untouched concept changes nothing: the baseline is its snapshot.
+    const admin = await createUser(
+      { app, database, config: testConfig({}, url), close: async () => {} },
+      { role: 'admin' },
+    );
+    const edited = await app.inject({
+      method: 'PATCH',
+      url: `/api/terms/${first}`,
+      headers: admin.auth,
+      payload: { version: 4, level: 'beginner' },
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    const history = await app.inject({
+      method: 'GET',
+      url: `/api/terms/${first}/history`,
+      headers: user.auth,
+    });
+    expect(
+      history.json().items.map((item: { action: string; changed: string[] }) => [item.action, item.changed]),
+    ).toEqual([
+      ['updated', []],
+      ['baseline', []],
+    ]);
+    expect(history.json().items[1].author).toBeNull();
+    const feed = await app.inject({
+      method: 'GET',
+      url: '/api/vocabularies/default/changes',
+      headers: user.auth,
+    });
+    expect(feed.json().items.map((item: { seq: number }) => item.seq)).toEqual([1, 2, 3]);
+  });
+});

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { GraphChangeRecorder } from '../graph/outbox/recorder.ts';
 import { rowsOf, type Database, type Db } from '../platform/database/client.ts';
 import { relationships, terms } from '../platform/database/schema.ts';
+import { revisionRecorder } from '../history/recorder.ts';
 import { relationsRepository } from '../relations/repository.ts';
 import {
   hierarchicalRelationTypes,
@@ -323,6 +324,8 @@ export interface ImportOptions {
   graphChanges?: GraphChangeRecorder | undefined;
   /** Where to find the base IRI of vocabularies the import creates without one. */
   publicWebUrl?: string | undefined;
+  /** Kept with the import's revisions in the history. */
+  comment?: string | undefined;
 }
 
 /** What an import needs to know of the vocabulary it writes to. */
@@ -394,7 +397,19 @@ export async function importDocument(
 
   const vocabulariesCreated = await createVocabularies(tx, vocabularies, options);
   await insertTerms(tx, termPlan.toInsert, options);
-  const relationsCreated = await insertRelations(tx, relationPlan.toInsert, options);
+  const { created: relationsCreated, sources } = await insertRelations(tx, relationPlan.toInsert, options);
+  // One change set for the whole file: a revision per concept created, and per concept it added relations to.
+  const createdIds = new Set(termPlan.toInsert.map((entry) => entry.term.id));
+  await revisionRecorder.record(
+    tx,
+    [
+      ...[...createdIds].map((termId) => ({ termId, action: 'created' as const })),
+      ...[...sources]
+        .filter((termId) => !createdIds.has(termId))
+        .map((termId) => ({ termId, action: 'updated' as const })),
+    ],
+    { authorId: options.createdBy, comment: options.comment ?? null },
+  );
   return {
     vocabularies: { created: vocabulariesCreated },
     terms: {
@@ -966,11 +981,12 @@ async function insertRelations(
   tx: Db,
   planned: readonly PlannedRelation[],
   options: ImportOptions,
-): Promise<number> {
+): Promise<{ created: number; sources: Set<string> }> {
   const progress = options.progress
     ? new Progress({ label: 'relations', total: planned.length, stream: options.progress })
     : undefined;
   let created = 0;
+  const sources = new Set<string>();
   for (const batch of chunks(planned, RELATION_INSERT_BATCH)) {
     const rows = await tx
       .insert(relationships)
@@ -995,10 +1011,11 @@ async function insertRelations(
       rows.map((row) => ({ ...row, change: 'created' })),
     );
     created += rows.length;
+    for (const row of rows) sources.add(row.sourceId);
     progress?.advance(batch.length);
   }
   progress?.finish();
-  return created;
+  return { created, sources };
 }
 
 // ---- helpers --------------------------------------------------------------------------------------

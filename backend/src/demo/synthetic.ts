@@ -7,6 +7,7 @@
  * `generateOntology` is pure and engine-neutral (plain objects, snake_case like the API), so the same
  * data can be loaded into PostgreSQL here and into another engine (Neo4j) for comparison.
  */
+import { revisionRecorder } from '../history/recorder.ts';
 import type { Db } from '../platform/database/client.ts';
 import { relationships, terms, type relationTypes, type termLevels } from '../platform/database/schema.ts';
 
@@ -462,6 +463,12 @@ export async function loadOntology(
       );
       report({ table: 'relationships', done: start + batch.length, total: ontology.relations.length });
     }
+    // Their history begins here: one change set, a revision per term (relations included).
+    await revisionRecorder.record(
+      tx,
+      ontology.terms.map((term) => ({ termId: term.id, action: 'created' as const })),
+      { authorId: createdBy },
+    );
   });
   return { terms: ontology.terms.length, relations: ontology.relations.length };
 }

@@ -1,7 +1,7 @@
 import { aliasedTable, eq, or, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../platform/database/client.ts';
 import { relationships, terms } from '../platform/database/schema.ts';
-import type { RelationType } from './schemas.ts';
+import { symmetricRelationTypes, type RelationType } from './schemas.ts';
 
 export type RelationshipRow = typeof relationships.$inferSelect;
 
@@ -35,6 +35,17 @@ export const relationsRepository = {
 
   async delete(db: Db, id: string): Promise<void> {
     await db.delete(relationships).where(eq(relationships.id, id));
+  },
+
+  /** Whether these two concepts are already linked by this type (either way, for a symmetric one). */
+  async pairExists(db: Db, sourceId: string, targetId: string, type: RelationType): Promise<boolean> {
+    const symmetric = symmetricRelationTypes.includes(type);
+    const result = await db.execute(sql`
+      SELECT 1 FROM relationships
+      WHERE type = ${type} AND ((source_id = ${sourceId}::uuid AND target_id = ${targetId}::uuid)
+        ${symmetric ? sql`OR (source_id = ${targetId}::uuid AND target_id = ${sourceId}::uuid)` : sql``})
+      LIMIT 1`);
+    return rowsOf(result).length > 0;
   },
 
   /** Serialises hierarchy changes of one type, so two concurrent inserts cannot close a cycle together. */

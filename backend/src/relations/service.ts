@@ -1,6 +1,8 @@
 import type { Actor } from '../auth/policy.ts';
 import type { AuthUser } from '../auth/tokens.ts';
 import type { GraphChangeRecorder } from '../graph/outbox/recorder.ts';
+import type { RevisionRecorder } from '../history/recorder.ts';
+import type { SkippedRelation } from '../history/schemas.ts';
 import type { Db } from '../platform/database/client.ts';
 import { classifyDatabaseError, isUniqueViolation } from '../platform/database/errors.ts';
 import { errors } from '../platform/errors.ts';
@@ -30,6 +32,7 @@ export class RelationsService {
   readonly #validation: RelationValidationHooks;
   readonly #graphChanges: GraphChangeRecorder;
   readonly #vocabularies: VocabularyReader;
+  readonly #revisions: RevisionRecorder;
 
   constructor(deps: {
     db: Db;
@@ -38,8 +41,10 @@ export class RelationsService {
     validation: RelationValidationHooks;
     graphChanges: GraphChangeRecorder;
     vocabularies: VocabularyReader;
+    revisions: RevisionRecorder;
   }) {
     this.#vocabularies = deps.vocabularies;
+    this.#revisions = deps.revisions;
     this.#db = deps.db;
     this.#repository = deps.repository;
     this.#terms = deps.terms;
@@ -88,6 +93,12 @@ export class RelationsService {
           { relationId: row.id, sourceId, targetId: body.target_id, type: body.type, change: 'created' },
         ]);
         await this.#validation.relationsChanged(tx, [sourceId, body.target_id]);
+        // A relation is part of its source concept: a revision of it.
+        await this.#revisions.record(
+          tx,
+          [{ termId: sourceId, vocabularyId: source.vocabularyId, action: 'updated' }],
+          { authorId: user.id },
+        );
         return row.id;
       });
       return toRelation((await this.#repository.findById(this.#db, id))!);
@@ -138,7 +149,112 @@ export class RelationsService {
         },
       ]);
       await this.#validation.relationsChanged(tx, [relation.sourceId, relation.targetId]);
+      await this.#revisions.record(
+        tx,
+        [{ termId: relation.sourceId, vocabularyId: relation.vocabularyId, action: 'updated' }],
+        { authorId: user.id },
+      );
     });
+  }
+
+  /**
+   * Takes the locks a hierarchy change needs, before any row lock (see create): a restore, which may add
+   * relations of any type, calls it first.
+   */
+  async lockHierarchies(tx: Db): Promise<void> {
+    for (const type of hierarchicalRelationTypes) await this.#repository.lockHierarchy(tx, type);
+  }
+
+  /**
+   * Inside the caller's transaction (a restore): makes these relations exist from `sourceId` — and, with
+   * `exclusive`, removes its other outgoing ones. What cannot come back (an end deleted, a cycle, the
+   * pair already linked the other way) is skipped and returned. The caller records the revisions.
+   */
+  async restoreIn(
+    tx: Db,
+    sourceId: string,
+    wanted: readonly { type: RelationType; target_id: string; strength: number | null }[],
+    user: AuthUser,
+    options: { exclusive: boolean },
+  ): Promise<SkippedRelation[]> {
+    const skipped: SkippedRelation[] = [];
+    const skip = (relation: (typeof wanted)[number], reason: SkippedRelation['reason']) =>
+      skipped.push({ type: relation.type, source_id: sourceId, target_id: relation.target_id, reason });
+    const source = await this.#terms.findById(tx, sourceId);
+    if (!source) {
+      for (const relation of wanted) skip(relation, 'source-missing');
+      return skipped;
+    }
+    const permissions = await this.#permissions(tx, source.vocabularyId, user);
+    const current = (await this.#repository.listForTerm(tx, sourceId)).filter(
+      (relation) => relation.sourceId === sourceId,
+    );
+    const key = (type: string, targetId: string) => `${type} ${targetId}`;
+    const wantedKeys = new Set(wanted.map((relation) => key(relation.type, relation.target_id)));
+    const removed = options.exclusive
+      ? current.filter((relation) => !wantedKeys.has(key(relation.type, relation.targetId)))
+      : [];
+    for (const relation of removed) await this.#repository.delete(tx, relation.id);
+    const changes: Parameters<GraphChangeRecorder['relationsChanged']>[1][number][] = removed.map(
+      (relation) => ({
+        relationId: relation.id,
+        sourceId,
+        targetId: relation.targetId,
+        type: relation.type,
+        change: 'deleted' as const,
+      }),
+    );
+    const existing = new Set(current.map((relation) => key(relation.type, relation.targetId)));
+    const touched = new Set<string>(removed.map((relation) => relation.targetId));
+    for (const relation of wanted) {
+      if (existing.has(key(relation.type, relation.target_id))) continue;
+      if (!policy.mayChangeTerm(user, permissions, source)) {
+        skip(relation, 'not-allowed');
+        continue;
+      }
+      const target = await this.#terms.findById(tx, relation.target_id);
+      if (!target) {
+        skip(relation, 'target-missing');
+        continue;
+      }
+      if (target.vocabularyId !== source.vocabularyId) {
+        skip(relation, 'other-vocabulary');
+        continue;
+      }
+      // Checked, not caught: a failed insert would abort the whole transaction.
+      if (await this.#repository.pairExists(tx, sourceId, relation.target_id, relation.type)) {
+        skip(relation, 'exists');
+        continue;
+      }
+      if (
+        hierarchicalRelationTypes.includes(relation.type) &&
+        (await findCycle(this.#repository, tx, sourceId, relation.target_id, relation.type))
+      ) {
+        skip(relation, 'cycle');
+        continue;
+      }
+      const row = await this.#repository.insert(tx, {
+        vocabularyId: source.vocabularyId,
+        sourceId,
+        targetId: relation.target_id,
+        type: relation.type,
+        strength: relation.strength,
+        createdBy: user.id,
+      });
+      changes.push({
+        relationId: row.id,
+        sourceId,
+        targetId: relation.target_id,
+        type: relation.type,
+        change: 'created',
+      });
+      touched.add(relation.target_id);
+    }
+    if (changes.length > 0) {
+      await this.#graphChanges.relationsChanged(tx, changes);
+      await this.#validation.relationsChanged(tx, [sourceId, ...touched]);
+    }
+    return skipped;
   }
 
   async #permissions(db: Db, vocabularyId: string, actor: Actor | null): Promise<VocabularyPermissions> {

@@ -15,9 +15,11 @@ import {
   termIdParamsSchema,
   termPageSchema,
   conceptSchema,
+  deleteTermQuerySchema,
   updateTermBodySchema,
   type Term,
 } from './schemas.ts';
+import { restoreBodySchema, restoreResultSchema } from '../history/schemas.ts';
 import type { TermsService } from './service.ts';
 
 export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = async (app, { service }) => {
@@ -60,7 +62,7 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
       schema: {
         tags,
         operationId: 'getTerm',
-        summary: 'Read a term',
+        summary: 'Read a term (once deleted: 404 `term-deleted`, with its deletion)',
         params: termIdParamsSchema,
         response: { 200: conceptSchema, ...problemResponses(400, 401, 404, 503) },
       },
@@ -106,17 +108,46 @@ export const termRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = asyn
         operationId: 'deleteTerm',
         summary: 'Delete a term and its relations (creator or admin)',
         params: termIdParamsSchema,
+        querystring: deleteTermQuerySchema,
         headers: ifMatchHeaders,
         response: {
-          204: z.null().meta({ description: 'Deleted.' }),
-          ...problemResponses(...BODY_PROBLEMS, 401, 403, 404, 412, 503),
+          204: z.null().meta({ description: 'Deleted: a tombstone revision keeps it, to restore.' }),
+          ...problemResponses(...BODY_PROBLEMS, 401, 403, 404, 412, 431, 503),
         },
       },
     },
     async (request, reply) => {
       const expected = expectedVersion(request, undefined);
-      await service.delete(request.params.id, currentUser(request), expected?.version);
+      await service.delete(request.params.id, currentUser(request), expected?.version, request.query.comment);
       return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/:id/restore',
+    {
+      schema: {
+        tags: ['terms', 'history'],
+        operationId: 'restoreTerm',
+        summary:
+          'Restore the content of an old revision as a new one (a deleted concept too); needs the current version as If-Match or `version`',
+        params: termIdParamsSchema,
+        headers: ifMatchHeaders,
+        body: restoreBodySchema,
+        response: {
+          200: restoreResultSchema,
+          ...problemResponses(...BODY_PROBLEMS, 401, 403, 404, 409, 412, 422, 428, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const expected = expectedVersion(request, request.body.version);
+      if (!expected)
+        throw errors.preconditionRequired(
+          'Say which version you are restoring over: an If-Match header with the ETag you read, or a `version` field (for a deleted concept, the version it was deleted at).',
+        );
+      const result = await service.restore(request.params.id, request.body, expected, currentUser(request));
+      return withEtag(reply, result.concept).send(result);
     },
   );
 };
@@ -171,9 +202,10 @@ export const vocabularyTermRoutes: FastifyPluginAsyncZod<{ service: TermsService
       schema: {
         tags,
         operationId: 'getVocabularyTerm',
-        summary: 'Read a term of a vocabulary (public vocabularies without signing in)',
+        summary:
+          'Read a term of a vocabulary (public vocabularies without signing in); 410 `term-deleted` once deleted',
         params: vocabularySlugParamsSchema.extend(termIdParamsSchema.shape),
-        response: { 200: conceptSchema, ...problemResponses(400, 401, 404, 503) },
+        response: { 200: conceptSchema, ...problemResponses(400, 401, 404, 410, 503) },
       },
     },
     async (request, reply) => {

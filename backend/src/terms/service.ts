@@ -1,6 +1,8 @@
 import type { Actor } from '../auth/policy.ts';
 import type { AuthUser } from '../auth/tokens.ts';
 import type { GraphChangeRecorder } from '../graph/outbox/recorder.ts';
+import type { RevisionRecorder } from '../history/recorder.ts';
+import type { ConceptSnapshot, RestoreBody, RestoreResult, SkippedRelation } from '../history/schemas.ts';
 import type { Db } from '../platform/database/client.ts';
 import { isUniqueViolation } from '../platform/database/errors.ts';
 import { errors } from '../platform/errors.ts';
@@ -14,6 +16,7 @@ import type { TermFilters, TermRow, TermsRepository } from './repository.ts';
 import {
   statusTransitions,
   type Concept,
+  type ConceptPartsBody,
   type HierarchyPage,
   type HierarchyQuery,
   type TermPage,
@@ -45,6 +48,18 @@ export interface TermValidationHooks {
   ): Promise<void>;
 }
 
+/** What a restore needs of relations, inside its transaction (implemented by RelationsService). */
+export interface TermRelationsPort {
+  lockHierarchies(tx: Db): Promise<void>;
+  restoreIn(
+    tx: Db,
+    sourceId: string,
+    wanted: ConceptSnapshot['relations'],
+    user: AuthUser,
+    options: { exclusive: boolean },
+  ): Promise<SkippedRelation[]>;
+}
+
 export class TermsService {
   readonly #db: Db;
   readonly #repository: TermsRepository;
@@ -52,6 +67,8 @@ export class TermsService {
   readonly #graphChanges: GraphChangeRecorder;
   readonly #vocabularies: VocabularyReader;
   readonly #parts: ConceptPartsRepository;
+  readonly #revisions: RevisionRecorder;
+  readonly #relations: TermRelationsPort;
 
   constructor(deps: {
     db: Db;
@@ -60,7 +77,11 @@ export class TermsService {
     validation: TermValidationHooks;
     graphChanges: GraphChangeRecorder;
     vocabularies: VocabularyReader;
+    revisions: RevisionRecorder;
+    relations: TermRelationsPort;
   }) {
+    this.#revisions = deps.revisions;
+    this.#relations = deps.relations;
     this.#db = deps.db;
     this.#repository = deps.repository;
     this.#vocabularies = deps.vocabularies;
@@ -96,7 +117,13 @@ export class TermsService {
         await this.#parts.replace(tx, inserted.id, parts);
         await this.#validation.contentChanged(tx, inserted);
         await this.#graphChanges.termsChanged(tx, [{ termId: inserted.id, change: 'created' }]);
-        return this.#concept(tx, inserted, vocabulary, user);
+        const concept = await this.#concept(tx, inserted, vocabulary, user);
+        await this.#revisions.record(
+          tx,
+          [{ termId: inserted.id, vocabularyId: vocabulary.id, action: 'created' }],
+          { authorId: user.id, comment: body.comment },
+        );
+        return concept;
       });
     } catch (error) {
       throw this.#translateUniqueViolation(error, body.term, body.domain ?? null, body.notation);
@@ -110,6 +137,7 @@ export class TermsService {
   /** A term the caller may read; with `vocabularySlug`, only if it belongs to that vocabulary. */
   async get(id: string, actor: Actor | null, vocabularySlug?: string): Promise<Concept> {
     const row = await this.#repository.findById(this.#db, id);
+    if (!row) await this.#assertNotDeleted(id, actor, vocabularySlug);
     const vocabulary = row && (await this.#vocabularies.byId(this.#db, row.vocabularyId, actor));
     assertReadable(vocabulary);
     if (!row || (vocabularySlug !== undefined && vocabulary.slug !== vocabularySlug))
@@ -186,7 +214,7 @@ export class TermsService {
     user: AuthUser,
   ): Promise<Concept> {
     const { parts: partsBody, rest, partsSent } = splitConceptParts(body);
-    const { version: _version, override_findings: override, ...changes } = rest;
+    const { version: _version, override_findings: override, comment, ...changes } = rest;
     const labelsChanged = [partsBody.pref_labels, partsBody.alt_labels, partsBody.definitions].some(
       (part) => part !== undefined,
     );
@@ -255,14 +283,23 @@ export class TermsService {
         // Status and level changes keep the text: its validations still apply, nothing to queue.
         // Labels and definitions in other languages are judged too (the rules about labels).
         if (textChanged || labelsChanged) await this.#validation.contentChanged(tx, row);
-        return this.#concept(tx, row, vocabulary, user);
+        const concept = await this.#concept(tx, row, vocabulary, user);
+        await this.#revisions.record(tx, [{ termId: id, vocabularyId: vocabulary.id, action: 'updated' }], {
+          authorId: user.id,
+          comment,
+        });
+        return concept;
       });
     } catch (error) {
       throw this.#translateUniqueViolation(error, body.term ?? '', body.domain ?? null);
     }
   }
 
-  async delete(id: string, user: AuthUser, expectedVersion?: number): Promise<void> {
+  /**
+   * A deletion is a revision too (the tombstone, holding the concept as it was), and so is the loss of
+   * each relation other concepts had to it: one change set, which a restore brings back whole.
+   */
+  async delete(id: string, user: AuthUser, expectedVersion?: number, comment?: string): Promise<void> {
     await this.#db.transaction(async (tx) => {
       const { term: current } = await this.#changeable(
         tx,
@@ -274,11 +311,171 @@ export class TermsService {
           `You are deleting version ${expectedVersion}, but the term is now at version ${current.version}.`,
           { current: toTerm(current) },
         );
+      const snapshot = (await this.#revisions.snapshot(tx, id))!;
+      const related = await this.#revisions.sourcesRelatedTo(tx, id);
       await this.#validation.termDeleted(tx, id);
       await this.#repository.delete(tx, id);
       // Its relations go with it (ON DELETE CASCADE); the mirror's DETACH DELETE does the same.
       await this.#graphChanges.termsChanged(tx, [{ termId: id, change: 'deleted' }]);
+      await this.#revisions.record(
+        tx,
+        [
+          {
+            termId: id,
+            vocabularyId: current.vocabularyId,
+            action: 'deleted',
+            snapshot,
+            termVersion: current.version,
+          },
+          ...related.map((termId) => ({
+            termId,
+            vocabularyId: current.vocabularyId,
+            action: 'updated' as const,
+          })),
+        ],
+        { authorId: user.id, comment },
+      );
     });
+  }
+
+  /**
+   * Brings back the content of an old revision as a new one: fields, parts and outgoing relations —
+   * for a deleted concept, the concept itself with its IRI, and the relations its deletion took from
+   * others. Under optimistic locking like an edit; the status follows an edit's rule (a validated
+   * concept restored by someone who may not review goes back to review). What cannot come back — a
+   * relation whose other end is gone, or that would close a cycle — is listed, not forced.
+   */
+  async restore(
+    id: string,
+    body: RestoreBody,
+    expected: { version: number; source: 'if-match' | 'body' },
+    user: AuthUser,
+  ): Promise<RestoreResult> {
+    try {
+      return await this.#db.transaction(async (tx) => {
+        await this.#relations.lockHierarchies(tx);
+        const latest = await this.#revisions.latest(tx, id);
+        const vocabulary = latest && (await this.#vocabularies.byId(tx, latest.vocabularyId, user));
+        assertReadable(vocabulary);
+        const target = await this.#revisions.revision(tx, id, body.revision);
+        if (!target) throw errors.notFound(`This concept has no revision ${body.revision}.`);
+        const snapshot = target.snapshot;
+        const live = await this.#repository.findById(tx, id, { lock: true });
+        const currentVersion = live?.version ?? latest!.termVersion;
+        if (currentVersion !== expected.version) {
+          const detail = `You restored over version ${expected.version}, but the concept is now at version ${currentVersion}. Reload its history and try again.`;
+          throw expected.source === 'if-match'
+            ? errors.preconditionFailed(detail)
+            : errors.versionConflict(detail, {});
+        }
+        const permissions = vocabulary.permissions;
+        if (!policy.mayChangeTerm(user, permissions, live ?? { createdBy: snapshot.created_by }))
+          throw errors.forbidden(
+            'Only the creator of a concept or an editor of its vocabulary may restore it.',
+          );
+        const fromStatus = live?.status ?? snapshot.status;
+        const status = fromStatus === 'validated' && !permissions.review ? 'in_review' : fromStatus;
+        const parts = await planConceptParts(await this.#partsOf(tx, id, snapshot, user), {
+          termId: id,
+          vocabulary,
+          status,
+          targets: (ids) => this.#targets(tx, ids, user),
+        });
+        const domain = await this.#canonicalDomain(tx, snapshot.domain, id);
+        const fields = {
+          term: snapshot.term,
+          definition: snapshot.definition,
+          domain,
+          level: snapshot.level,
+          status,
+        };
+        let row: TermRow;
+        if (live) {
+          row = await this.#repository.update(tx, id, fields);
+          await this.#graphChanges.termsChanged(tx, [{ termId: id, change: 'updated' }]);
+        } else {
+          row = await this.#repository.insert(tx, {
+            id,
+            vocabularyId: latest!.vocabularyId,
+            notation: snapshot.notation,
+            iri: snapshot.iri,
+            ...fields,
+            version: currentVersion + 1,
+            createdBy: snapshot.created_by,
+          });
+          await this.#graphChanges.termsChanged(tx, [{ termId: id, change: 'created' }]);
+        }
+        await this.#parts.replace(tx, id, parts);
+        await this.#validation.contentChanged(tx, row);
+        const skipped = await this.#relations.restoreIn(tx, id, snapshot.relations, user, {
+          exclusive: true,
+        });
+        // A deleted concept: the relations others had to it, which its deletion removed.
+        const others = live ? [] : await this.#restoreIncoming(tx, id, latest!.changeSetId, user, skipped);
+        const concept = await this.#concept(tx, row, vocabulary, user);
+        await this.#revisions.record(
+          tx,
+          [
+            {
+              termId: id,
+              vocabularyId: vocabulary.id,
+              action: 'restored',
+              restoredFrom: body.revision,
+            },
+            ...others.map((termId) => ({ termId, vocabularyId: vocabulary.id, action: 'updated' as const })),
+          ],
+          { authorId: user.id, comment: body.comment },
+        );
+        return {
+          concept,
+          revision: (latest?.revision ?? 0) + 1,
+          skipped_relations: skipped,
+        };
+      });
+    } catch (error) {
+      throw this.#translateUniqueViolation(error, '', null);
+    }
+  }
+
+  /** Re-adds what the deletion's change set took from other concepts; returns the concepts changed. */
+  async #restoreIncoming(
+    tx: Db,
+    id: string,
+    deletionChangeSet: string,
+    user: AuthUser,
+    skipped: SkippedRelation[],
+  ): Promise<string[]> {
+    const changed: string[] = [];
+    for (const revision of await this.#revisions.changeSet(tx, deletionChangeSet)) {
+      if (revision.termId === id || revision.revision === 1) continue;
+      const before = await this.#revisions.revision(tx, revision.termId, revision.revision - 1);
+      const lost = (before?.snapshot.relations ?? []).filter((relation) => relation.target_id === id);
+      if (lost.length === 0) continue;
+      const notBack = await this.#relations.restoreIn(tx, revision.termId, lost, user, { exclusive: false });
+      skipped.push(...notBack);
+      if (notBack.length < lost.length) changed.push(revision.termId);
+    }
+    return changed;
+  }
+
+  /** A snapshot's parts as an edit would send them; mappings to concepts gone since keep their IRI. */
+  async #partsOf(tx: Db, id: string, snapshot: ConceptSnapshot, user: AuthUser): Promise<ConceptPartsBody> {
+    const linked = snapshot.mappings.flatMap((mapping) => (mapping.term_id ? [mapping.term_id] : []));
+    const targets = await this.#targets(tx, linked, user);
+    return {
+      pref_labels: snapshot.pref_labels,
+      alt_labels: snapshot.alt_labels,
+      hidden_labels: snapshot.hidden_labels,
+      definitions: snapshot.definitions,
+      sources: snapshot.sources,
+      notes: snapshot.notes,
+      mappings: snapshot.mappings.map((mapping) =>
+        mapping.term_id !== null && targets.has(mapping.term_id)
+          ? { type: mapping.type, term_id: mapping.term_id, label: mapping.label }
+          : { type: mapping.type, iri: mapping.iri, label: mapping.label },
+      ),
+      replaced_by: snapshot.replaced_by.filter((replacement) => replacement !== id),
+    };
   }
 
   /** One spelling per domain: a new term joins the domain it names however it was typed. */
@@ -304,6 +501,27 @@ export class TermsService {
       edit: actor !== null && policy.mayChangeTerm(actor, permissions, row),
       review: actor !== null && permissions.review,
     });
+  }
+
+  /**
+   * A deleted concept answers with its deletion to whoever may read its vocabulary: 410 where a
+   * vocabulary names it (how its IRI is read), 404 on the seed's /api/terms/:id, whose contract that is.
+   */
+  async #assertNotDeleted(id: string, actor: Actor | null, vocabularySlug?: string): Promise<void> {
+    const latest = await this.#revisions.latest(this.#db, id);
+    if (latest?.action !== 'deleted') return;
+    const vocabulary = await this.#vocabularies.byId(this.#db, latest.vocabularyId, actor);
+    if (!vocabulary?.permissions.read || (vocabularySlug !== undefined && vocabulary.slug !== vocabularySlug))
+      return;
+    throw errors.termDeleted(
+      {
+        revision: latest.revision,
+        version: latest.termVersion,
+        deleted_at: latest.createdAt.toISOString(),
+        deleted_by: latest.authorId,
+      },
+      vocabularySlug === undefined ? 404 : 410,
+    );
   }
 
   /** The concepts a mapping or a replacement names, and whether the caller may read each. */

@@ -170,6 +170,10 @@ const MATRIX: Record<string, Row> = {
       return { url: `/api/vocabularies/${slug}/terms/${termId}/relations` };
     },
   },
+  'GET /api/vocabularies/:slug/changes': {
+    cells: [404, 200, 404, 200],
+    request: async (world) => ({ url: `/api/vocabularies/${(await world.vocabulary()).slug}/changes` }),
+  },
   'GET /api/vocabularies/:slug/members': {
     cells: [401, 200, 404, 200],
     request: async (world) => ({ url: `/api/vocabularies/${(await world.vocabulary()).slug}/members` }),
@@ -228,6 +232,25 @@ const MATRIX: Record<string, Row> = {
   'GET /api/terms/:id/relations': {
     cells: signedIn(200),
     request: async (world) => ({ url: `/api/terms/${(await world.term()).id}/relations` }),
+  },
+  'GET /api/terms/:id/history': {
+    cells: signedIn(200),
+    request: async (world) => ({ url: `/api/terms/${(await world.term()).id}/history` }),
+  },
+  'GET /api/terms/:id/revisions/:revision': {
+    cells: signedIn(200),
+    request: async (world) => ({ url: `/api/terms/${(await world.term()).id}/revisions/1` }),
+  },
+  'GET /api/terms/:id/diff': {
+    cells: signedIn(200),
+    request: async (world) => ({ url: `/api/terms/${(await world.term()).id}/diff?from=1&to=1` }),
+  },
+  'POST /api/terms/:id/restore': {
+    cells: ownerOrAdmin(200),
+    request: async (world) => ({
+      url: `/api/terms/${(await world.term()).id}/restore`,
+      payload: { revision: 1, version: 1 },
+    }),
   },
   'DELETE /api/terms/:id/relations/:relationId': {
     cells: ownerOrAdmin(204),
@@ -631,6 +654,34 @@ const VOCABULARY_MATRIX: Record<string, VocabularyRow> = {
     method: 'GET',
     cells: readers,
     request: async ({ termId }) => ({ url: `/api/terms/${termId}/relations` }),
+  },
+  'GET /api/terms/:id/history': {
+    method: 'GET',
+    cells: readers,
+    request: async ({ termId }) => ({ url: `/api/terms/${termId}/history` }),
+  },
+  'GET /api/terms/:id/revisions/:revision': {
+    method: 'GET',
+    cells: readers,
+    request: async ({ termId }) => ({ url: `/api/terms/${termId}/revisions/1` }),
+  },
+  'GET /api/terms/:id/diff': {
+    method: 'GET',
+    cells: readers,
+    request: async ({ termId }) => ({ url: `/api/terms/${termId}/diff?from=1&to=1` }),
+  },
+  'POST /api/terms/:id/restore': {
+    method: 'POST',
+    cells: writers(200),
+    request: async ({ termId }) => ({
+      url: `/api/terms/${termId}/restore`,
+      payload: { revision: 1, version: 1 },
+    }),
+  },
+  'GET /api/vocabularies/:slug/changes': {
+    method: 'GET',
+    cells: browsers,
+    request: async ({ slug }) => ({ url: `/api/vocabularies/${slug}/changes` }),
   },
   'DELETE /api/terms/:id/relations/:relationId': {
     method: 'DELETE',

@@ -310,7 +310,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a term of a vocabulary (public vocabularies without signing in) */
+        /** Read a term of a vocabulary (public vocabularies without signing in); 410 `term-deleted` once deleted */
         get: operations["getVocabularyTerm"];
         put?: never;
         post?: never;
@@ -362,7 +362,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a term */
+        /** Read a term (once deleted: 404 `term-deleted`, with its deletion) */
         get: operations["getTerm"];
         put?: never;
         post?: never;
@@ -372,6 +372,23 @@ export interface paths {
         head?: never;
         /** Edit a term (creator or admin); needs the edited version as If-Match or `version` */
         patch: operations["updateTerm"];
+        trace?: never;
+    };
+    "/api/terms/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore the content of an old revision as a new one (a deleted concept too); needs the current version as If-Match or `version` */
+        post: operations["restoreTerm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/domains": {
@@ -421,6 +438,74 @@ export interface paths {
         post?: never;
         /** Remove a relation */
         delete: operations["deleteRelation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/terms/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A concept's revisions, newest first (keyset-paged with `before`), each with what it changed */
+        get: operations["getTermHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/terms/{id}/revisions/{revision}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One revision of a concept: the whole concept as it was, and what the revision changed */
+        get: operations["getTermRevision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/terms/{id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What changed between two revisions of a concept, field by field */
+        get: operations["diffTermRevisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vocabularies/{slug}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A vocabulary's changes after a cursor, oldest first: sync incrementally by passing `next_after` back */
+        get: operations["listVocabularyChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -556,7 +641,7 @@ export interface components {
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ProblemCodeInput: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "default-language-fixed" | "language-in-use" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
+        ProblemCodeInput: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "term-deleted" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "default-language-fixed" | "language-in-use" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
         /** @description RFC 9457 problem details. */
         ProblemInput: {
             /** @description URI reference identifying the problem type. */
@@ -964,6 +1049,8 @@ export interface components {
             mappings?: components["schemas"]["ConceptMappingInput"][];
             /** @description What to use instead of a deprecated concept. */
             replaced_by?: string[];
+            /** @description Why the change was made; shown in the history. */
+            comment?: string;
         };
         UpdateTermInput: {
             term?: string;
@@ -990,6 +1077,8 @@ export interface components {
             mappings?: components["schemas"]["ConceptMappingInput"][];
             /** @description What to use instead of a deprecated concept. */
             replaced_by?: string[];
+            /** @description Why the change was made; shown in the history. */
+            comment?: string;
         };
         TermInput: {
             /** Format: uuid */
@@ -1230,11 +1319,206 @@ export interface components {
             relations: number;
             domains: number;
         };
+        ConceptSnapshotInput: {
+            term: string;
+            definition: string;
+            domain: string | null;
+            level: components["schemas"]["TermLevelInput"];
+            status: components["schemas"]["TermStatusInput"];
+            notation: string;
+            iri: string;
+            created_by: string | null;
+            pref_labels: {
+                [key: string]: string;
+            };
+            alt_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "synonym" | "abbreviation" | "acronym" | "variant";
+            }[];
+            hidden_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "misspelling" | "old_spelling" | "other";
+            }[];
+            definitions: {
+                [key: string]: string;
+            };
+            sources: {
+                language: string;
+                citation: string | null;
+                url: string | null;
+            }[];
+            notes: {
+                /** @enum {string} */
+                kind: "scope" | "example" | "editorial";
+                language: string;
+                text: string;
+            }[];
+            mappings: {
+                /** @enum {string} */
+                type: "exactMatch" | "closeMatch" | "broadMatch" | "narrowMatch" | "relatedMatch";
+                iri: string;
+                term_id: string | null;
+                label: string | null;
+            }[];
+            replaced_by: string[];
+            relations: {
+                type: components["schemas"]["RelationTypeInput"];
+                /** Format: uuid */
+                target_id: string;
+                strength: number | null;
+            }[];
+        };
+        FieldChangeInput: {
+            /** @description A snapshot field (`definition`, `alt_labels`, `relations`, …), or `pref_labels.<language>` / `definitions.<language>`. */
+            field: string;
+            /** @description Absent when the field was added. */
+            before?: unknown;
+            /** @description Absent when the field was removed. */
+            after?: unknown;
+        };
+        RevisionSummaryInput: {
+            revision: number;
+            /** @enum {string} */
+            action: "baseline" | "created" | "updated" | "deleted" | "restored";
+            /** @description Its position in the vocabulary's change feed. */
+            seq: number;
+            term_version: number;
+            /** @description The snapshot fields this revision changed. */
+            changed: string[];
+            /** @description Who made the change; null once their account is gone, or for the baseline. */
+            author: {
+                /** Format: uuid */
+                id: string;
+                /** @description Full name, or user name. */
+                name: string | null;
+            } | null;
+            comment: string | null;
+            /** Format: uuid */
+            change_set_id: string;
+            restored_from: number | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        RevisionInput: {
+            revision: number;
+            /** @enum {string} */
+            action: "baseline" | "created" | "updated" | "deleted" | "restored";
+            /** @description Its position in the vocabulary's change feed. */
+            seq: number;
+            term_version: number;
+            /** @description The snapshot fields this revision changed. */
+            changed: string[];
+            /** @description Who made the change; null once their account is gone, or for the baseline. */
+            author: {
+                /** Format: uuid */
+                id: string;
+                /** @description Full name, or user name. */
+                name: string | null;
+            } | null;
+            comment: string | null;
+            /** Format: uuid */
+            change_set_id: string;
+            restored_from: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            term_id: string;
+            snapshot: components["schemas"]["ConceptSnapshotInput"];
+            /** @description What changed since the revision before. */
+            changes: components["schemas"]["FieldChangeInput"][];
+        };
+        HistoryPageInput: {
+            /** Format: uuid */
+            term_id: string;
+            /** @description The concept is deleted: its last revision is the tombstone. */
+            deleted: boolean;
+            items: {
+                revision: number;
+                /** @enum {string} */
+                action: "baseline" | "created" | "updated" | "deleted" | "restored";
+                /** @description Its position in the vocabulary's change feed. */
+                seq: number;
+                term_version: number;
+                /** @description The snapshot fields this revision changed. */
+                changed: string[];
+                /** @description Who made the change; null once their account is gone, or for the baseline. */
+                author: {
+                    /** Format: uuid */
+                    id: string;
+                    /** @description Full name, or user name. */
+                    name: string | null;
+                } | null;
+                comment: string | null;
+                /** Format: uuid */
+                change_set_id: string;
+                restored_from: number | null;
+                /** Format: date-time */
+                created_at: string;
+                /** @description What changed since the revision before. */
+                changes: components["schemas"]["FieldChangeInput"][];
+            }[];
+            next_before: number | null;
+        };
+        RevisionDiffInput: {
+            /** Format: uuid */
+            term_id: string;
+            from: components["schemas"]["RevisionSummaryInput"];
+            to: components["schemas"]["RevisionSummaryInput"];
+            changes: components["schemas"]["FieldChangeInput"][];
+        };
+        RestoreRevisionInput: {
+            /** @description The revision whose content comes back. */
+            revision: number;
+            /** @description The concept's current version (or an If-Match header): a restore never overwrites an edit it has not seen. A deleted concept: the version it was deleted at. */
+            version?: number;
+            /** @description Why the change was made; shown in the history. */
+            comment?: string;
+        };
+        RestoreResultInput: {
+            concept: components["schemas"]["ConceptInput"];
+            /** @description The new revision the restore made. */
+            revision: number;
+            skipped_relations: {
+                type: components["schemas"]["RelationTypeInput"];
+                /** Format: uuid */
+                source_id: string;
+                /** Format: uuid */
+                target_id: string;
+                /** @enum {string} */
+                reason: "target-missing" | "source-missing" | "exists" | "cycle" | "not-allowed" | "other-vocabulary";
+            }[];
+        };
+        ChangeInput: {
+            seq: number;
+            /** Format: uuid */
+            term_id: string;
+            iri: string;
+            notation: string;
+            revision: number;
+            /** @enum {string} */
+            action: "baseline" | "created" | "updated" | "deleted" | "restored";
+            changed: string[];
+            author_id: string | null;
+            /** Format: uuid */
+            change_set_id: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ChangesPageInput: {
+            items: components["schemas"]["ChangeInput"][];
+            /** @description Pass it as `after` to continue; the same value when nothing is new yet (poll again later). */
+            next_after: string;
+            has_more: boolean;
+        };
         /**
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ProblemCode: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "default-language-fixed" | "language-in-use" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
+        ProblemCode: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "term-deleted" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "default-language-fixed" | "language-in-use" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** @description URI reference identifying the problem type. */
@@ -1629,6 +1913,8 @@ export interface components {
             mappings?: components["schemas"]["ConceptMapping"][];
             /** @description What to use instead of a deprecated concept. */
             replaced_by?: unknown[];
+            /** @description Why the change was made; shown in the history. */
+            comment?: string;
         };
         UpdateTerm: {
             term?: string;
@@ -1651,6 +1937,8 @@ export interface components {
             mappings?: components["schemas"]["ConceptMapping"][];
             /** @description What to use instead of a deprecated concept. */
             replaced_by?: unknown[];
+            /** @description Why the change was made; shown in the history. */
+            comment?: string;
         };
         Term: {
             /** Format: uuid */
@@ -1889,6 +2177,201 @@ export interface components {
             terms: number;
             relations: number;
             domains: number;
+        };
+        ConceptSnapshot: {
+            term: string;
+            definition: string;
+            domain: string | null;
+            level: components["schemas"]["TermLevel"];
+            status: components["schemas"]["TermStatus"];
+            notation: string;
+            iri: string;
+            created_by: string | null;
+            pref_labels: {
+                [key: string]: string;
+            };
+            alt_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "synonym" | "abbreviation" | "acronym" | "variant";
+            }[];
+            hidden_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "misspelling" | "old_spelling" | "other";
+            }[];
+            definitions: {
+                [key: string]: string;
+            };
+            sources: {
+                language: string;
+                citation: string | null;
+                url: string | null;
+            }[];
+            notes: {
+                /** @enum {string} */
+                kind: "scope" | "example" | "editorial";
+                language: string;
+                text: string;
+            }[];
+            mappings: {
+                /** @enum {string} */
+                type: "exactMatch" | "closeMatch" | "broadMatch" | "narrowMatch" | "relatedMatch";
+                iri: string;
+                term_id: string | null;
+                label: string | null;
+            }[];
+            replaced_by: string[];
+            relations: {
+                type: components["schemas"]["RelationType"];
+                /** Format: uuid */
+                target_id: string;
+                strength: number | null;
+            }[];
+        };
+        FieldChange: {
+            /** @description A snapshot field (`definition`, `alt_labels`, `relations`, …), or `pref_labels.<language>` / `definitions.<language>`. */
+            field: string;
+            /** @description Absent when the field was added. */
+            before?: unknown;
+            /** @description Absent when the field was removed. */
+            after?: unknown;
+        };
+        RevisionSummary: {
+            revision: number;
+            /** @enum {string} */
+            action: "baseline" | "created" | "updated" | "deleted" | "restored";
+            /** @description Its position in the vocabulary's change feed. */
+            seq: number;
+            term_version: number;
+            /** @description The snapshot fields this revision changed. */
+            changed: string[];
+            /** @description Who made the change; null once their account is gone, or for the baseline. */
+            author: {
+                /** Format: uuid */
+                id: string;
+                /** @description Full name, or user name. */
+                name: string | null;
+            } | null;
+            comment: string | null;
+            /** Format: uuid */
+            change_set_id: string;
+            restored_from: number | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        Revision: {
+            revision: number;
+            /** @enum {string} */
+            action: "baseline" | "created" | "updated" | "deleted" | "restored";
+            /** @description Its position in the vocabulary's change feed. */
+            seq: number;
+            term_version: number;
+            /** @description The snapshot fields this revision changed. */
+            changed: string[];
+            /** @description Who made the change; null once their account is gone, or for the baseline. */
+            author: {
+                /** Format: uuid */
+                id: string;
+                /** @description Full name, or user name. */
+                name: string | null;
+            } | null;
+            comment: string | null;
+            /** Format: uuid */
+            change_set_id: string;
+            restored_from: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            term_id: string;
+            snapshot: components["schemas"]["ConceptSnapshot"];
+            /** @description What changed since the revision before. */
+            changes: components["schemas"]["FieldChange"][];
+        };
+        HistoryPage: {
+            /** Format: uuid */
+            term_id: string;
+            /** @description The concept is deleted: its last revision is the tombstone. */
+            deleted: boolean;
+            items: {
+                revision: number;
+                /** @enum {string} */
+                action: "baseline" | "created" | "updated" | "deleted" | "restored";
+                /** @description Its position in the vocabulary's change feed. */
+                seq: number;
+                term_version: number;
+                /** @description The snapshot fields this revision changed. */
+                changed: string[];
+                /** @description Who made the change; null once their account is gone, or for the baseline. */
+                author: {
+                    /** Format: uuid */
+                    id: string;
+                    /** @description Full name, or user name. */
+                    name: string | null;
+                } | null;
+                comment: string | null;
+                /** Format: uuid */
+                change_set_id: string;
+                restored_from: number | null;
+                /** Format: date-time */
+                created_at: string;
+                /** @description What changed since the revision before. */
+                changes: components["schemas"]["FieldChange"][];
+            }[];
+            next_before: number | null;
+        };
+        RevisionDiff: {
+            /** Format: uuid */
+            term_id: string;
+            from: components["schemas"]["RevisionSummary"];
+            to: components["schemas"]["RevisionSummary"];
+            changes: components["schemas"]["FieldChange"][];
+        };
+        RestoreRevision: {
+            /** @description The revision whose content comes back. */
+            revision: number;
+            /** @description The concept's current version (or an If-Match header): a restore never overwrites an edit it has not seen. A deleted concept: the version it was deleted at. */
+            version?: number;
+            /** @description Why the change was made; shown in the history. */
+            comment?: string;
+        };
+        RestoreResult: {
+            concept: components["schemas"]["Concept"];
+            /** @description The new revision the restore made. */
+            revision: number;
+            skipped_relations: {
+                type: components["schemas"]["RelationType"];
+                /** Format: uuid */
+                source_id: string;
+                /** Format: uuid */
+                target_id: string;
+                /** @enum {string} */
+                reason: "target-missing" | "source-missing" | "exists" | "cycle" | "not-allowed" | "other-vocabulary";
+            }[];
+        };
+        Change: {
+            seq: number;
+            /** Format: uuid */
+            term_id: string;
+            iri: string;
+            notation: string;
+            revision: number;
+            /** @enum {string} */
+            action: "baseline" | "created" | "updated" | "deleted" | "restored";
+            changed: string[];
+            author_id: string | null;
+            /** Format: uuid */
+            change_set_id: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        ChangesPage: {
+            items: components["schemas"]["Change"][];
+            /** @description Pass it as `after` to continue; the same value when nothing is new yet (poll again later). */
+            next_after: string;
+            has_more: boolean;
         };
     };
     responses: never;
@@ -3885,6 +4368,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Deleted: the concept's history remains (see `deletion`), and it can be restored. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected server fault (logged and reported). */
             500: {
                 headers: {
@@ -4255,7 +4747,10 @@ export interface operations {
     };
     deleteTerm: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Why the change was made; shown in the history. */
+                comment?: string;
+            };
             header?: {
                 /** @description ETag of the version being changed, e.g. "3". */
                 "if-match"?: string;
@@ -4267,7 +4762,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted. */
+            /** @description Deleted: a tombstone revision keeps it, to restore. */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -4339,6 +4834,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description An unexpected server fault (logged and reported). */
             500: {
                 headers: {
@@ -4386,6 +4890,147 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Concept"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version sent (If-Match or `version`) is not the current one. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain (see `code`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version being edited is required (If-Match or `version`). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restoreTerm: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version being changed, e.g. "3". */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreRevisionInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreResult"];
                 };
             };
             /** @description The request is not valid: each offending field is listed in `errors`. */
@@ -4812,6 +5457,329 @@ export interface operations {
             };
             /** @description The request body is not `application/json`. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTermHistory: {
+        parameters: {
+            query?: {
+                /** @description Revisions older than this one (the `next_before` of the previous page). */
+                before?: number;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryPage"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTermRevision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                revision: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revision"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    diffTermRevisions: {
+        parameters: {
+            query: {
+                from: number;
+                to: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevisionDiff"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listVocabularyChanges: {
+        parameters: {
+            query?: {
+                /** @description Changes after this cursor; from the beginning when left out. */
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesPage"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
