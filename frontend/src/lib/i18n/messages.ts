@@ -1,6 +1,7 @@
 import * as auth from './auth.ts';
 import * as common from './common.ts';
 import * as concepts from './concepts.ts';
+import * as history from './history.ts';
 import * as terms from './terms.ts';
 import * as validation from './validation.ts';
 import * as vocabularies from './vocabularies.ts';
@@ -10,8 +11,24 @@ export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = 'fr';
 
 const dictionaries = {
-  fr: { ...common.fr, ...auth.fr, ...terms.fr, ...concepts.fr, ...validation.fr, ...vocabularies.fr },
-  en: { ...common.en, ...auth.en, ...terms.en, ...concepts.en, ...validation.en, ...vocabularies.en },
+  fr: {
+    ...common.fr,
+    ...auth.fr,
+    ...terms.fr,
+    ...concepts.fr,
+    ...history.fr,
+    ...validation.fr,
+    ...vocabularies.fr,
+  },
+  en: {
+    ...common.en,
+    ...auth.en,
+    ...terms.en,
+    ...concepts.en,
+    ...history.en,
+    ...validation.en,
+    ...vocabularies.en,
+  },
 };
 
 export type MessageKey = keyof typeof dictionaries.fr;

@@ -40,6 +40,9 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
     call(locals.api.GET('/api/validation/status')),
   ]);
   if (term.status === 'rejected') {
+    // Deleted: its history says when and by whom, and offers to restore it.
+    if (term.reason instanceof ApiProblem && term.reason.problem.code === 'term-deleted')
+      redirect(303, `/terms/${id}/history`);
     if (term.reason instanceof ApiProblem && term.reason.status === 404)
       error(404, 'No such term.', { code: 'term-not-found' });
     failLoad(term.reason, url);
