@@ -26,9 +26,11 @@ CREATE INDEX "term_revisions_change_set_idx" ON "term_revisions" USING btree ("c
 -- The whole concept as one jsonb value: its fields, its parts in the order the API lists them, and its
 -- outgoing relations. The one definition of a revision's snapshot, used by every write and by the
 -- baseline below, so a revision recorded by the app compares equal to one recorded here.
+-- PL/pgSQL rather than SQL: its plan is kept for the session instead of being made on every call.
 CREATE FUNCTION lexikon_term_snapshot(subject uuid) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-  SELECT jsonb_build_object(
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (SELECT jsonb_build_object(
     'term', t.term,
     'definition', t.definition,
     'domain', t.domain,
@@ -55,7 +57,8 @@ LANGUAGE sql STABLE AS $$
       FROM term_replacements r WHERE r.term_id = t.id), '[]'::jsonb),
     'relations', coalesce((SELECT jsonb_agg(jsonb_build_object('type', r.type, 'target_id', r.target_id, 'strength', r.strength)
       ORDER BY r.type, r.target_id) FROM relationships r WHERE r.source_id = t.id), '[]'::jsonb))
-  FROM terms t WHERE t.id = subject
+  FROM terms t WHERE t.id = subject);
+END
 $$;
 --> statement-breakpoint
 -- The top-level fields whose values differ between two snapshots (a field missing from one counts as
