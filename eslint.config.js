@@ -8,6 +8,7 @@ import tseslint from 'typescript-eslint';
  * is shared by every feature and imports none; nothing imports tests. Each rule names the layer it keeps.
  */
 const FEATURES = [
+  'audit',
   'auth',
   'cli',
   'demo',

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import pino from 'pino';
+import { auditRecorder } from '../backend/src/audit/recorder.ts';
 import { PostgresRateLimiter } from '../backend/src/auth/rate-limiter.ts';
 import { authRepository } from '../backend/src/auth/repository.ts';
 import { AuthService } from '../backend/src/auth/service.ts';
@@ -200,6 +201,7 @@ async function createBenchUser(
     rateLimiter: new PostgresRateLimiter(database.db),
     rateLimits: config.rateLimits,
     refreshTokenTtlDays: config.refreshTokenTtlDays,
+    audit: auditRecorder,
   });
   const email = 'bench@example.org';
   const password = `Bench-${randomBytes(12).toString('base64url')}`;

@@ -32,6 +32,8 @@ import type { ValidationWorker } from './validation/jobs/worker.ts';
 import { termValidationRoutes, validationStatusRoutes } from './validation/routes.ts';
 import type { ValidationService } from './validation/service.ts';
 import { termHistoryRoutes, vocabularyChangesRoutes } from './history/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { runWithRequestContext } from './platform/request-context.ts';
 import { buildServices } from './services.ts';
 import { vocabularyRoutes } from './vocabularies/routes.ts';
 
@@ -89,6 +91,10 @@ export async function buildApp({
     logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Where the request came from, for the audit log, without passing it through every service call.
+  app.addHook('onRequest', (request, _reply, done) =>
+    runWithRequestContext({ sourceAddress: request.ip }, done),
+  );
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
@@ -161,6 +167,7 @@ export async function buildApp({
       await api.register(domainRoutes, { prefix: '/domains', service: termsService });
       await api.register(relationRoutes, { prefix: '/terms', service: relationsService });
       await api.register(termHistoryRoutes, { prefix: '/terms', service: services.history });
+      await api.register(auditRoutes, { prefix: '/audit', service: services.audit });
       await api.register(vocabularyChangesRoutes, { prefix: '/vocabularies', service: services.history });
       await api.register(termGraphRoutes, { prefix: '/terms', service: graphService });
       await api.register(graphRoutes, { prefix: '/graph', service: graphService });

@@ -8,6 +8,9 @@ import { AuthService } from './auth/service.ts';
 import { AccessTokens } from './auth/tokens.ts';
 import { createGraphRuntime, type GraphRuntime } from './graph/runtime.ts';
 import { revisionRecorder } from './history/recorder.ts';
+import { auditRecorder } from './audit/recorder.ts';
+import { auditRepository } from './audit/repository.ts';
+import { AuditService } from './audit/service.ts';
 import { historyRepository } from './history/repository.ts';
 import { HistoryService } from './history/service.ts';
 import { GraphService } from './graph/service.ts';
@@ -51,6 +54,7 @@ export interface Services {
   terms: TermsService;
   relations: RelationsService;
   history: HistoryService;
+  audit: AuditService;
   system: SystemService;
   vocabularies: VocabulariesService;
 }
@@ -74,6 +78,7 @@ export function buildServices(deps: {
     rateLimits: config.rateLimits,
     refreshTokenTtlDays: config.refreshTokenTtlDays,
     metrics,
+    audit: auditRecorder,
   });
   const oauth = new OAuthService({
     db,
@@ -81,6 +86,7 @@ export function buildServices(deps: {
     users: authRepository,
     providers: configuredProviders(config.oauth),
     auth,
+    audit: auditRecorder,
     publicWebUrl: config.publicWebUrl,
     metrics,
   });
@@ -131,11 +137,13 @@ export function buildServices(deps: {
     }),
     relations,
     history: new HistoryService({ db, repository: historyRepository, vocabularies: vocabularyReader }),
+    audit: new AuditService({ db, repository: auditRepository }),
     system: new SystemService({ database, repository: systemRepository }),
     vocabularies: new VocabulariesService({
       db,
       repository: vocabulariesRepository,
       publicWebUrl: config.publicWebUrl,
+      audit: auditRecorder,
     }),
   };
 }
@@ -182,6 +190,7 @@ export function buildValidation(deps: {
       syncTimeoutMs: config.validation.syncTimeoutMs,
       jobMaxAttempts: config.validation.jobMaxAttempts,
     },
+    audit: auditRecorder,
   });
   const worker = new ValidationWorker({
     db,

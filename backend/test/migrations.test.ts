@@ -389,3 +389,35 @@ describe('0011: term revisions', () => {
     expect(feed.json().items.map((item: { seq: number }) => item.seq)).toEqual([1, 2, 3]);
   });
 });
+
+describe('0012: audit log', () => {
+  it('adds the append-only audit log beside 0011’s accounts and history, unchanged', async () => {
+    const { database, url } = await databaseAt('0011_term_revisions');
+    await database.db.execute(sql`
+      INSERT INTO users (id, email, username) VALUES ('a1b2c3d4-7777-4000-8000-000000000001', 'before@example.org', 'before')`);
+    const users = async () =>
+      rowsOf<Record<string, unknown>>(
+        await database.db.execute(sql`SELECT id, email, username, role, updated_at::text FROM users`),
+      );
+    const before = await users();
+
+    await runMigrations(database);
+
+    expect(await users()).toEqual(before);
+    expect(await count(database, 'audit_events')).toBe(0);
+    const { app } = await appOn(database, url);
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'before@example.org', password: 'whatever it was, there is none' },
+    });
+    expect(login.statusCode).toBe(401);
+    expect(
+      rowsOf<{ action: string; actor_id: string }>(
+        await database.db.execute(
+          sql`SELECT action, actor_id FROM audit_events WHERE actor_email = 'before@example.org'`,
+        ),
+      ),
+    ).toEqual([{ action: 'auth.sign_in_failed', actor_id: 'a1b2c3d4-7777-4000-8000-000000000001' }]);
+  });
+});

@@ -1,3 +1,4 @@
+import type { AuditRecorder } from '../audit/recorder.ts';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../platform/config.ts';
 import type { Db } from '../platform/database/client.ts';
@@ -19,6 +20,7 @@ export interface AuthServiceDeps {
   refreshTokenTtlDays: number;
   /** Attempt and rate-limit counters; optional so scripts can build the service without a registry. */
   metrics?: Metrics;
+  audit: AuditRecorder;
 }
 
 export class AuthService {
@@ -37,6 +39,11 @@ export class AuthService {
         passwordHash,
         username: body.username ?? null,
         fullName: body.full_name ?? null,
+      });
+      await this.#deps.audit.record(this.#deps.db, {
+        action: 'account.created',
+        actorId: user.id,
+        actorEmail: user.email,
       });
       return toProfile({ ...user, providers: [] });
     } catch (error) {
@@ -59,8 +66,22 @@ export class AuthService {
       const valid = user?.passwordHash
         ? await verifyPassword(user.passwordHash, body.password)
         : await verifyAgainstDecoy(body.password);
-      if (!user || !valid) throw errors.invalidCredentials();
-      return this.issueSession({ id: user.id, role: user.role });
+      if (!user || !valid) {
+        await this.#deps.audit.record(this.#deps.db, {
+          action: 'auth.sign_in_failed',
+          actorId: user?.id ?? null,
+          actorEmail: body.email,
+          details: { method: 'password', reason: user ? 'wrong_password' : 'unknown_email' },
+        });
+        throw errors.invalidCredentials();
+      }
+      const session = await this.issueSession({ id: user.id, role: user.role });
+      await this.#deps.audit.record(this.#deps.db, {
+        action: 'auth.sign_in',
+        actorId: user.id,
+        details: { method: 'password' },
+      });
+      return session;
     });
   }
 
@@ -90,6 +111,11 @@ export class AuthService {
       if (!stored || stored.revokedAt || stored.expired) return { kind: 'invalid' as const };
       if (stored.usedAt) {
         await this.#deps.repository.revokeFamily(tx, stored.familyId);
+        await this.#deps.audit.record(tx, {
+          action: 'auth.session_revoked',
+          actorId: stored.userId,
+          details: { reason: 'refresh_token_reuse' },
+        });
         return { kind: 'reused' as const };
       }
       const user = await this.#deps.repository.findUserById(tx, stored.userId);
@@ -116,7 +142,9 @@ export class AuthService {
   async logout(refreshToken: string): Promise<void> {
     await this.#deps.db.transaction(async (tx) => {
       const stored = await this.#deps.repository.lockRefreshToken(tx, hashRefreshToken(refreshToken));
-      if (stored) await this.#deps.repository.revokeFamily(tx, stored.familyId);
+      if (!stored) return;
+      await this.#deps.repository.revokeFamily(tx, stored.familyId);
+      await this.#deps.audit.record(tx, { action: 'auth.sign_out', actorId: stored.userId });
     });
   }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { runWithRequestContext } from '../platform/request-context.ts';
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,9 +31,14 @@ const version: string = JSON.parse(
   readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
 ).version;
 
+const CLI_SOURCE = { sourceAddress: 'cli' };
+
 /** `lexikon <argv…>`: returns the exit status instead of exiting, so tests can drive it in-process. */
 export function main(argv: readonly string[], io: Io): Promise<number> {
-  return dispatch(argv, io, (command, args) => runLocally(command, args, argv, io));
+  // What a command records in the audit log comes from `cli`, not from an address.
+  return runWithRequestContext(CLI_SOURCE, () =>
+    dispatch(argv, io, (command, args) => runLocally(command, args, argv, io)),
+  );
 }
 
 /**
@@ -45,7 +51,9 @@ export function runInProcess(
   io: Io,
   opened: { database: Database; config: Config },
 ): Promise<number> {
-  return dispatch(argv, io, (command, args) => command.run({ ...opened, args, ...io }));
+  return runWithRequestContext(CLI_SOURCE, () =>
+    dispatch(argv, io, (command, args) => command.run({ ...opened, args, ...io })),
+  );
 }
 
 /** What every way of running a command shares: help, version, unknown commands, argument checks. */

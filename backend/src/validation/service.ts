@@ -1,3 +1,4 @@
+import type { AuditRecorder } from '../audit/recorder.ts';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/tokens.ts';
@@ -58,6 +59,7 @@ interface RunResult {
  */
 export class ValidationService implements TermValidationHooks {
   readonly #db: Db;
+  readonly #audit: AuditRecorder;
   readonly #repository: ValidationRepository;
   readonly #jobs: JobsRepository;
   readonly #rules: Validator;
@@ -79,7 +81,9 @@ export class ValidationService implements TermValidationHooks {
     clock: Clock;
     logger: Logger;
     options: ValidationServiceOptions;
+    audit: AuditRecorder;
   }) {
+    this.#audit = deps.audit;
     this.#db = deps.db;
     this.#repository = deps.repository;
     this.#jobs = deps.jobs;
@@ -263,7 +267,7 @@ export class ValidationService implements TermValidationHooks {
    * their latest validation) as bulk work, page by page, so a hundred thousand terms never sit in one
    * transaction; anything a person waits for is still claimed first. Reviewers only.
    */
-  async revalidate(scope: RevalidationBody['scope'], _reviewer: AuthUser): Promise<Revalidation> {
+  async revalidate(scope: RevalidationBody['scope'], reviewer: AuthUser): Promise<Revalidation> {
     let considered = 0;
     let queued = 0;
     let after: string | null = null;
@@ -279,6 +283,11 @@ export class ValidationService implements TermValidationHooks {
       );
     }
     this.#logger.info({ scope, considered, queued }, 'bulk validation queued');
+    await this.#audit.record(this.#db, {
+      action: 'admin.validation_run',
+      actorId: reviewer.id,
+      details: { scope, considered, queued },
+    });
     return { scope, considered, queued };
   }
 

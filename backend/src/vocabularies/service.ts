@@ -1,3 +1,4 @@
+import type { AuditRecorder } from '../audit/recorder.ts';
 import { policy, type Actor, type VocabularyAccess } from '../auth/policy.ts';
 import type { Db } from '../platform/database/client.ts';
 import { isUniqueViolation } from '../platform/database/errors.ts';
@@ -25,7 +26,15 @@ export class VocabulariesService {
   /** Where concept IRIs are minted when a vocabulary names no base IRI: this server's web address. */
   readonly #publicWebUrl: string;
 
-  constructor(deps: { db: Db; repository: VocabulariesRepository; publicWebUrl: string }) {
+  readonly #audit: AuditRecorder;
+
+  constructor(deps: {
+    db: Db;
+    repository: VocabulariesRepository;
+    publicWebUrl: string;
+    audit: AuditRecorder;
+  }) {
+    this.#audit = deps.audit;
     this.#db = deps.db;
     this.#repository = deps.repository;
     this.#publicWebUrl = deps.publicWebUrl.replace(/\/+$/, '');
@@ -65,6 +74,12 @@ export class VocabulariesService {
           userId: actor.id,
           role: 'owner',
           grantedBy: actor.id,
+        });
+        await this.#audit.record(tx, {
+          action: 'vocabulary.created',
+          actorId: actor.id,
+          target: { type: 'vocabulary', id: row.slug },
+          details: { visibility: row.visibility },
         });
       });
     } catch (error) {
@@ -132,6 +147,15 @@ export class VocabulariesService {
             uniquePrefLabels: changes.pref_label_uniqueness === 'domain',
           }),
         });
+        await this.#audit.record(tx, {
+          action: 'vocabulary.updated',
+          actorId: actor.id,
+          target: { type: 'vocabulary', id: current.slug },
+          details: {
+            changed: Object.keys(changes).sort(),
+            ...(changes.visibility && { visibility: changes.visibility }),
+          },
+        });
       });
     } catch (error) {
       // Making labels unique again cascades onto every term: existing repeats refuse it.
@@ -157,6 +181,11 @@ export class VocabulariesService {
       // Deleting a vocabulary never deletes concepts: they go first, one decision each.
       if (current.termCount > 0) throw errors.vocabularyNotEmpty(current.slug, current.termCount);
       await this.#repository.delete(tx, current.id);
+      await this.#audit.record(tx, {
+        action: 'vocabulary.deleted',
+        actorId: actor.id,
+        target: { type: 'vocabulary', id: current.slug },
+      });
     });
   }
 
@@ -212,6 +241,12 @@ export class VocabulariesService {
       if (removed === null) throw errors.notFound('This user is not a member of the vocabulary.');
       if (removed === 'owner' && (await this.#repository.ownerCount(tx, vocabulary.id)) === 0)
         throw errors.lastOwner();
+      await this.#audit.record(tx, {
+        action: 'member.revoked',
+        actorId: actor.id,
+        target: { type: 'user', id: userId },
+        details: { vocabulary: vocabulary.slug, role: removed },
+      });
     });
   }
 
@@ -234,6 +269,16 @@ export class VocabulariesService {
       (await this.#repository.ownerCount(tx, vocabulary.id)) === 0
     )
       throw errors.lastOwner();
+    await this.#audit.record(tx, {
+      action: previous === null ? 'member.granted' : 'member.changed',
+      actorId: actor.id,
+      target: { type: 'user', id: userId },
+      details: {
+        vocabulary: vocabulary.slug,
+        role,
+        ...(previous === null ? {} : { previous_role: previous }),
+      },
+    });
     const member = (await this.#repository.members(tx, vocabulary.id)).find((row) => row.userId === userId)!;
     return toMember(member, true);
   }

@@ -233,6 +233,10 @@ const MATRIX: Record<string, Row> = {
     cells: signedIn(200),
     request: async (world) => ({ url: `/api/terms/${(await world.term()).id}/relations` }),
   },
+  'GET /api/audit': {
+    cells: [401, 403, 403, 200],
+    request: async () => ({ url: '/api/audit' }),
+  },
   'GET /api/terms/:id/history': {
     cells: signedIn(200),
     request: async (world) => ({ url: `/api/terms/${(await world.term()).id}/history` }),

@@ -1,3 +1,4 @@
+import type { AuditRecorder } from '../../audit/recorder.ts';
 import { createHash } from 'node:crypto';
 import { countAuthAttempt, type Metrics } from '../../observability/metrics.ts';
 import type { Db } from '../../platform/database/client.ts';
@@ -39,6 +40,7 @@ export class OAuthService {
   readonly #users: AuthRepository;
   readonly #providers: Map<OAuthProviderName, OAuthProvider>;
   readonly #auth: AuthService;
+  readonly #audit: AuditRecorder;
   readonly #publicWebUrl: string;
   readonly #metrics: Metrics | undefined;
 
@@ -48,6 +50,7 @@ export class OAuthService {
     users: AuthRepository;
     providers: Map<OAuthProviderName, OAuthProvider>;
     auth: AuthService;
+    audit: AuditRecorder;
     publicWebUrl: string;
     metrics?: Metrics;
   }) {
@@ -57,6 +60,7 @@ export class OAuthService {
     this.#users = deps.users;
     this.#providers = deps.providers;
     this.#auth = deps.auth;
+    this.#audit = deps.audit;
     this.#publicWebUrl = deps.publicWebUrl;
   }
 
@@ -131,7 +135,13 @@ export class OAuthService {
       return { mode: 'link', next: flow.next, tokens: null };
     }
     const user = await this.#signIn(provider.name, identity);
-    return { mode: 'login', next: flow.next, tokens: await this.#auth.issueSession(user) };
+    const tokens = await this.#auth.issueSession(user);
+    await this.#audit.record(this.#db, {
+      action: 'auth.sign_in',
+      actorId: user.id,
+      details: { method: provider.name },
+    });
+    return { mode: 'login', next: flow.next, tokens };
   }
 
   /** Removes a provider from an account, unless it is the last way left to sign in. */

@@ -1,3 +1,4 @@
+import { auditRecorder } from '../../audit/recorder.ts';
 import { z } from 'zod';
 import { hashPassword } from '../../auth/passwords.ts';
 import { authRepository } from '../../auth/repository.ts';
@@ -63,6 +64,13 @@ export async function createAdmin(deps: CommandDeps): Promise<number> {
           username: input.username ?? null,
           role: 'admin',
         });
+        await auditRecorder.record(tx, {
+          action: 'admin.promoted',
+          actorId: null,
+          actorEmail: null,
+          target: { type: 'user', id: created.id },
+          details: { email: input.email, account: 'created' },
+        });
         return { kind: 'created', id: created.id };
       }
       await authRepository.updateUser(tx, user.id, {
@@ -72,6 +80,17 @@ export async function createAdmin(deps: CommandDeps): Promise<number> {
       });
       // As when a user changes their password: whoever held the old one is signed out everywhere.
       if (passwordHash !== undefined) await authRepository.revokeAllForUser(tx, user.id);
+      await auditRecorder.record(tx, {
+        action: 'admin.promoted',
+        actorId: null,
+        actorEmail: null,
+        target: { type: 'user', id: user.id },
+        details: {
+          email: input.email,
+          account: user.role === 'admin' ? 'already_admin' : 'promoted',
+          password_reset: passwordHash !== undefined,
+        },
+      });
       return { kind: user.role === 'admin' ? 'already-admin' : 'promoted', id: user.id };
     });
   } catch (error) {

@@ -26,6 +26,7 @@ import {
 import { relationTypes, termLevels, termStatuses, userRoles } from '@lexikon/contracts/vocabulary';
 import { altLabelKinds, hiddenLabelKinds, mappingTypes, noteKinds } from '@lexikon/contracts/concepts';
 import { revisionActions } from '@lexikon/contracts/history';
+import { auditActions } from '@lexikon/contracts/audit';
 import {
   vocabularyContributions,
   vocabularyRoles,
@@ -643,6 +644,33 @@ export const termRevisions = pgTable(
 );
 
 /**
+ * The audit log (security-relevant actions), append-only: a trigger (migration 0012) refuses UPDATE and
+ * DELETE. The actor's e-mail is copied, so the record still says who once the account is gone.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    action: text('action').notNull(),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    actorEmail: text('actor_email'),
+    sourceAddress: text('source_address').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (table) => [
+    index('audit_events_actor_idx').on(table.actorId, table.id.desc()),
+    index('audit_events_action_idx').on(table.action, table.id.desc()),
+    check(
+      'audit_events_action',
+      sql.raw(`action IN (${auditActions.map((action) => `'${action}'`).join(', ')})`),
+    ),
+  ],
+);
+
+/**
  * The transactional outbox of the Neo4j graph mirror: a row is written in the same transaction as each
  * term or relation change (only while a mirror is configured), and drained into Neo4j by any number of
  * workers (backend/src/graph/outbox/). A row names what changed, not how: the worker reads the current
@@ -717,4 +745,5 @@ export const schema = {
   validationJobs,
   graphOutbox,
   termRevisions,
+  auditEvents,
 };

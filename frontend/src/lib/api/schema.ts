@@ -494,6 +494,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log, newest first (administrators): sign-ins and failures, sessions revoked, roles granted and revoked, vocabularies created, changed and deleted, admin actions */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/vocabularies/{slug}/changes": {
         parameters: {
             query?: never;
@@ -1514,6 +1531,33 @@ export interface components {
             next_after: string;
             has_more: boolean;
         };
+        AuditEventInput: {
+            id: number;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            action: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.session_revoked" | "vocabulary.created" | "vocabulary.updated" | "vocabulary.deleted" | "member.granted" | "member.changed" | "member.revoked" | "admin.promoted" | "admin.validation_run";
+            /** @description Who acted; null for an anonymous attempt (a failed sign-in). */
+            actor: {
+                /** @description Null once the account is deleted. */
+                id: string | null;
+                email: string | null;
+            } | null;
+            /** @description The client address, or `cli` for a command. */
+            source_address: string;
+            /** @description What was acted on: a vocabulary, a user. */
+            target: {
+                type: string;
+                id: string;
+            } | null;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        AuditPageInput: {
+            items: components["schemas"]["AuditEventInput"][];
+            next_before: number | null;
+        };
         /**
          * @description Stable machine-readable error code.
          * @enum {string}
@@ -2372,6 +2416,33 @@ export interface components {
             /** @description Pass it as `after` to continue; the same value when nothing is new yet (poll again later). */
             next_after: string;
             has_more: boolean;
+        };
+        AuditEvent: {
+            id: number;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            action: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.session_revoked" | "vocabulary.created" | "vocabulary.updated" | "vocabulary.deleted" | "member.granted" | "member.changed" | "member.revoked" | "admin.promoted" | "admin.validation_run";
+            /** @description Who acted; null for an anonymous attempt (a failed sign-in). */
+            actor: {
+                /** @description Null once the account is deleted. */
+                id: string | null;
+                email: string | null;
+            } | null;
+            /** @description The client address, or `cli` for a command. */
+            source_address: string;
+            /** @description What was acted on: a vocabulary, a user. */
+            target: {
+                type: string;
+                id: string;
+            } | null;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditEvent"][];
+            next_before: number | null;
         };
     };
     responses: never;
@@ -5687,6 +5758,90 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description Events older than this id (the `next_before` of the previous page). */
+                before?: number;
+                limit?: number;
+                action?: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.session_revoked" | "vocabulary.created" | "vocabulary.updated" | "vocabulary.deleted" | "member.granted" | "member.changed" | "member.revoked" | "admin.promoted" | "admin.validation_run";
+                actor_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,3 +1,4 @@
+import * as audit from './audit.ts';
 import * as auth from './auth.ts';
 import * as common from './common.ts';
 import * as concepts from './concepts.ts';
@@ -14,6 +15,7 @@ const dictionaries = {
   fr: {
     ...common.fr,
     ...auth.fr,
+    ...audit.fr,
     ...terms.fr,
     ...concepts.fr,
     ...history.fr,
@@ -23,6 +25,7 @@ const dictionaries = {
   en: {
     ...common.en,
     ...auth.en,
+    ...audit.en,
     ...terms.en,
     ...concepts.en,
     ...history.en,
