@@ -16,6 +16,8 @@ const FEATURES = [
   'history',
   'observability',
   'relations',
+  'releases',
+  'review',
   'system',
   'terms',
   'validation',

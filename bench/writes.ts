@@ -20,6 +20,8 @@ import { loadConfig } from '../backend/src/platform/config.ts';
 import { createDatabase, rowsOf, type Database } from '../backend/src/platform/database/client.ts';
 import { runMigrations } from '../backend/src/platform/database/migrate.ts';
 import { relationsRepository } from '../backend/src/relations/repository.ts';
+import { approvalGate } from '../backend/src/review/approvals.ts';
+import { publicationReader } from '../backend/src/review/publication.ts';
 import { RelationsService } from '../backend/src/relations/service.ts';
 import { buildValidation } from '../backend/src/services.ts';
 import { conceptPartsRepository } from '../backend/src/terms/parts-repository.ts';
@@ -96,6 +98,8 @@ function termsService(database: Database, revisions: RevisionRecorder): TermsSer
     graphChanges,
     revisions,
     relations,
+    approvals: approvalGate,
+    publications: publicationReader,
   });
 }
 

@@ -33,6 +33,8 @@ import { termValidationRoutes, validationStatusRoutes } from './validation/route
 import type { ValidationService } from './validation/service.ts';
 import { termHistoryRoutes, vocabularyChangesRoutes } from './history/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { reviewQueueRoutes, termReviewRoutes } from './review/routes.ts';
+import { releaseRoutes } from './releases/routes.ts';
 import { runWithRequestContext } from './platform/request-context.ts';
 import { buildServices } from './services.ts';
 import { vocabularyRoutes } from './vocabularies/routes.ts';
@@ -168,6 +170,9 @@ export async function buildApp({
       await api.register(relationRoutes, { prefix: '/terms', service: relationsService });
       await api.register(termHistoryRoutes, { prefix: '/terms', service: services.history });
       await api.register(auditRoutes, { prefix: '/audit', service: services.audit });
+      await api.register(termReviewRoutes, { prefix: '/terms', service: services.review });
+      await api.register(reviewQueueRoutes, { prefix: '/review', service: services.review });
+      await api.register(releaseRoutes, { prefix: '/vocabularies', service: services.releases });
       await api.register(vocabularyChangesRoutes, { prefix: '/vocabularies', service: services.history });
       await api.register(termGraphRoutes, { prefix: '/terms', service: graphService });
       await api.register(graphRoutes, { prefix: '/graph', service: graphService });

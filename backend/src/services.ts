@@ -11,6 +11,12 @@ import { revisionRecorder } from './history/recorder.ts';
 import { auditRecorder } from './audit/recorder.ts';
 import { auditRepository } from './audit/repository.ts';
 import { AuditService } from './audit/service.ts';
+import { approvalGate } from './review/approvals.ts';
+import { publicationReader } from './review/publication.ts';
+import { reviewRepository } from './review/repository.ts';
+import { ReviewService } from './review/service.ts';
+import { releasesRepository } from './releases/repository.ts';
+import { ReleasesService } from './releases/service.ts';
 import { historyRepository } from './history/repository.ts';
 import { HistoryService } from './history/service.ts';
 import { GraphService } from './graph/service.ts';
@@ -52,6 +58,8 @@ export interface Services {
   graph: GraphRuntime;
   graphTraversal: GraphService;
   terms: TermsService;
+  review: ReviewService;
+  releases: ReleasesService;
   relations: RelationsService;
   history: HistoryService;
   audit: AuditService;
@@ -109,6 +117,18 @@ export function buildServices(deps: {
     graphChanges: graph.changes,
     revisions: revisionRecorder,
   });
+  const terms = new TermsService({
+    db,
+    repository: termsRepository,
+    parts: conceptPartsRepository,
+    vocabularies: vocabularyReader,
+    validation: validation.service,
+    graphChanges: graph.changes,
+    revisions: revisionRecorder,
+    relations,
+    approvals: approvalGate,
+    publications: publicationReader,
+  });
   return {
     metrics,
     accessTokens,
@@ -125,15 +145,20 @@ export function buildServices(deps: {
       maxNodes: config.graphMaxNodes,
       maxEdges: config.graphMaxEdges,
     }),
-    terms: new TermsService({
+    terms,
+    review: new ReviewService({
       db,
-      repository: termsRepository,
-      parts: conceptPartsRepository,
-      vocabularies: vocabularyReader,
-      validation: validation.service,
-      graphChanges: graph.changes,
+      repository: reviewRepository,
+      terms,
+      approvals: approvalGate,
       revisions: revisionRecorder,
-      relations,
+      vocabularies: vocabularyReader,
+    }),
+    releases: new ReleasesService({
+      db,
+      repository: releasesRepository,
+      vocabularies: vocabularyReader,
+      audit: auditRecorder,
     }),
     relations,
     history: new HistoryService({ db, repository: historyRepository, vocabularies: vocabularyReader }),

@@ -421,3 +421,118 @@ describe('0012: audit log', () => {
     ).toEqual([{ action: 'auth.sign_in_failed', actor_id: 'a1b2c3d4-7777-4000-8000-000000000001' }]);
   });
 });
+
+describe('0013: review', () => {
+  it('publishes what 0012 had validated or deprecated, at its latest revision, and serves it while a change waits', async () => {
+    const { database, url } = await databaseAt('0012_audit_log');
+    const validated = '91a2b3c4-8888-4000-8000-000000000001';
+    const draft = '91a2b3c4-8888-4000-8000-000000000002';
+    const deprecated = '91a2b3c4-8888-4000-8000-000000000003';
+    await database.db.execute(sql`
+      INSERT INTO terms (id, term, definition, domain, status, version) VALUES
+        (${validated}, 'Lemme', 'La forme canonique d’un mot.', 'Linguistique', 'validated', 3),
+        (${draft}, 'Racine', 'La partie d’un mot qui porte son sens.', 'Linguistique', 'draft', 1),
+        (${deprecated}, 'Radical', 'Ancien nom de la racine.', 'Linguistique', 'deprecated', 2)`);
+    await database.db.execute(sql`
+      INSERT INTO term_revisions (vocabulary_id, seq, term_id, revision, action, term_version, snapshot, changed, change_set_id)
+      SELECT t.vocabulary_id, row_number() OVER (ORDER BY t.id), t.id, 1, 'baseline', t.version,
+             lexikon_term_snapshot(t.id), '{}', gen_random_uuid()
+      FROM terms t`);
+    await database.db.execute(sql`UPDATE vocabularies SET last_change_seq = 3 WHERE slug = 'default'`);
+    await database.db.execute(sql`
+      INSERT INTO term_revisions (vocabulary_id, seq, term_id, revision, action, term_version, snapshot, changed, change_set_id)
+      SELECT vocabulary_id, 4, id, 2, 'updated', version, lexikon_term_snapshot(id), '{}', gen_random_uuid()
+      FROM terms WHERE id = ${validated}`);
+    await database.db.execute(sql`UPDATE vocabularies SET last_change_seq = 4 WHERE slug = 'default'`);
+    const vocabularies = async () =>
+      rowsOf<Record<string, unknown>>(
+        await database.db.execute(
+          sql`SELECT id, slug, version, updated_at::text FROM vocabularies ORDER BY id`,
+        ),
+      );
+    const before = await vocabularies();
+
+    await runMigrations(database);
+
+    expect(await vocabularies()).toEqual(before);
+    expect(
+      rowsOf<{ term_id: string; revision: number }>(
+        await database.db.execute(sql`SELECT term_id, revision FROM term_publications ORDER BY term_id`),
+      ),
+    ).toEqual([
+      { term_id: validated, revision: 2 },
+      { term_id: deprecated, revision: 1 },
+    ]);
+    expect(
+      rowsOf<{ approvals_required: number; self_approval: boolean }>(
+        await database.db.execute(sql`SELECT approvals_required, self_approval FROM vocabularies`),
+      ),
+    ).toEqual([{ approvals_required: 1, self_approval: false }]);
+
+    // An author's edit of the validated concept goes to review; readers keep the published revision.
+    const { app, user } = await appOn(database, url);
+    const author = await createUser({ app, database, config: testConfig({}, url), close: async () => {} });
+    await database.db.execute(sql`UPDATE terms SET created_by = ${author.id}::uuid WHERE id = ${validated}`);
+    const edited = await app.inject({
+      method: 'PATCH',
+      url: `/api/terms/${validated}`,
+      headers: author.auth,
+      payload: { version: 3, definition: 'La forme d’un mot telle que le dictionnaire la donne.' },
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json()).toMatchObject({
+      status: 'in_review',
+      publication: { published_revision: 2, pending: true },
+    });
+    const read = await app.inject({ method: 'GET', url: `/api/terms/${validated}`, headers: user.auth });
+    expect(read.json()).toMatchObject({
+      status: 'validated',
+      definition: 'La forme canonique d’un mot.',
+      version: 3,
+      publication: { published_revision: 2, showing: 'published' },
+    });
+  });
+});
+
+describe('0014: releases', () => {
+  it('adds releases beside 0013’s publications and audit log, unchanged, and the app publishes one', async () => {
+    const { database, url } = await databaseAt('0013_review');
+    const concept = '91a2b3c4-9999-4000-8000-000000000001';
+    await database.db.execute(sql`
+      INSERT INTO terms (id, term, definition, domain, status, version) VALUES
+        (${concept}, 'Lemme', 'La forme canonique d’un mot.', 'Linguistique', 'validated', 3)`);
+    await database.db.execute(sql`
+      INSERT INTO term_revisions (vocabulary_id, seq, term_id, revision, action, term_version, snapshot, changed, change_set_id)
+      SELECT vocabulary_id, 1, id, 1, 'baseline', version, lexikon_term_snapshot(id), '{}', gen_random_uuid()
+      FROM terms`);
+    await database.db.execute(sql`UPDATE vocabularies SET last_change_seq = 1`);
+    await database.db.execute(sql`
+      INSERT INTO term_publications (term_id, vocabulary_id, revision) SELECT id, vocabulary_id, 1 FROM terms`);
+    await database.db.execute(sql`
+      INSERT INTO audit_events (action, source_address) VALUES ('admin.promoted', 'cli')`);
+    const kept = async () =>
+      rowsOf<Record<string, unknown>>(
+        await database.db.execute(sql`
+          SELECT (SELECT count(*)::int FROM audit_events) AS events,
+                 (SELECT count(*)::int FROM term_publications) AS publications`),
+      );
+    const before = await kept();
+
+    await runMigrations(database);
+
+    expect(await kept()).toEqual(before);
+    const { app } = await appOn(database, url);
+    const admin = await createUser(
+      { app, database, config: testConfig({}, url), close: async () => {} },
+      { role: 'admin' },
+    );
+    const release = await app.inject({
+      method: 'POST',
+      url: '/api/vocabularies/default/releases',
+      headers: admin.auth,
+      payload: { name: '2026.12' },
+    });
+    expect(release.statusCode, release.body).toBe(201);
+    expect(release.json().concept_count).toBe(1);
+  });
+});

@@ -18,6 +18,7 @@ export const auditActions = [
   'member.revoked',
   'admin.promoted',
   'admin.validation_run',
+  'release.published',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -10,8 +10,22 @@ import { changeCommentSchema, conceptSchema, termLevelSchema, termStatusSchema }
  * can be compared and any one restored without replaying the others.
  */
 
-/** `baseline`: the state a concept had when history began (migration 0011), its earlier changes unknown. */
-export const revisionActions = ['baseline', 'created', 'updated', 'deleted', 'restored'] as const;
+/**
+ * `baseline`: the state a concept had when history began (migration 0011), its earlier changes unknown.
+ * `approved`: one reviewer's approval; the one that completes the approvals publishes the concept.
+ */
+export const revisionActions = [
+  'baseline',
+  'created',
+  'updated',
+  'deleted',
+  'restored',
+  // The review of a change (see ./review.ts): each is a history entry of its own.
+  'submitted',
+  'approved',
+  'changes_requested',
+  'withdrawn',
+] as const;
 export type RevisionAction = (typeof revisionActions)[number];
 
 export const HISTORY_PAGE_MAX = 100;

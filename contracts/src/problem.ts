@@ -55,6 +55,14 @@ export const problemCodes = [
   'last-owner',
   'default-language-fixed',
   'language-in-use',
+  // review
+  'not-in-review',
+  'self-approval',
+  'already-approved',
+  'approvals-required',
+  // releases
+  'release-exists',
+  'release-empty',
   // signing in with a provider
   'oauth-provider-not-configured',
   'oauth-denied',

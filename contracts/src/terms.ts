@@ -109,6 +109,26 @@ export const termPermissionsSchema = z
   })
   .meta({ id: 'TermPermissions' });
 
+/** Which of a concept's revisions is served, and which one this answer shows. */
+export const conceptPublicationSchema = z
+  .object({
+    published_revision: z
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .meta({ description: 'The revision readers and LLM consumers get; null when never published.' }),
+    pending: z.boolean().meta({
+      description:
+        'The concept changed since it was published and awaits review (told to those who may edit or review it).',
+    }),
+    showing: z.enum(['current', 'published']).meta({
+      description:
+        '`published`: a reader without review rights gets the published revision, not the pending change.',
+    }),
+  })
+  .meta({ id: 'ConceptPublication' });
+
 /** A term with all its parts: what reading, creating or editing one term answers. */
 export const conceptSchema = termSchema
   .extend(conceptPartsSchema.shape)
@@ -118,6 +138,7 @@ export const conceptSchema = termSchema
       description: "The vocabulary's content languages, its default one first: where labels may be given.",
     }),
     permissions: termPermissionsSchema,
+    publication: conceptPublicationSchema,
   })
   .meta({ id: 'Concept' });
 

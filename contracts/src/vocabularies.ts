@@ -100,6 +100,16 @@ function checkLanguages(
     });
 }
 
+const approvalsRequiredSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(5)
+  .meta({ description: 'How many reviewers must approve a change before it is served (1 to 5).' });
+const selfApprovalSchema = z.boolean().meta({
+  description: "Whether a change's author may approve it (owners and administrators always may).",
+});
+
 export const createVocabularyBodySchema = z
   .object({
     slug: vocabularySlugSchema,
@@ -116,6 +126,8 @@ export const createVocabularyBodySchema = z
     visibility: vocabularyVisibilitySchema.default('private'),
     contribution: vocabularyContributionSchema.default('members'),
     pref_label_uniqueness: prefLabelUniquenessSchema.default('domain'),
+    approvals_required: approvalsRequiredSchema.default(1),
+    self_approval: selfApprovalSchema.default(false),
   })
   .strict()
   .superRefine(checkLanguages)
@@ -134,6 +146,8 @@ export const updateVocabularyBodySchema = z
     visibility: vocabularyVisibilitySchema.optional(),
     contribution: vocabularyContributionSchema.optional(),
     pref_label_uniqueness: prefLabelUniquenessSchema.optional(),
+    approvals_required: approvalsRequiredSchema.optional(),
+    self_approval: selfApprovalSchema.optional(),
     version: z
       .number()
       .int()
@@ -171,6 +185,8 @@ export const vocabularySchema = z
     visibility: vocabularyVisibilitySchema,
     contribution: vocabularyContributionSchema,
     pref_label_uniqueness: prefLabelUniquenessSchema,
+    approvals_required: z.number().int().positive(),
+    self_approval: z.boolean(),
     term_count: z.number().int(),
     version: z.number().int(),
     created_by: z.uuid().nullable(),

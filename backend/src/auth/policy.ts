@@ -83,6 +83,19 @@ export const policy = {
     );
   },
 
+  /**
+   * Approving a change: a reviewer of the vocabulary — not one of the change's authors, unless the
+   * vocabulary allows it or they own it (administrators included).
+   */
+  mayApprove(
+    actor: Actor,
+    permissions: VocabularyPermissions,
+    change: { authorIds: readonly string[]; selfApproval: boolean },
+  ): boolean {
+    if (!permissions.review) return false;
+    return change.selfApproval || permissions.edit_settings || !change.authorIds.includes(actor.id);
+  },
+
   // ---- the same, as guards that answer 403 --------------------------------------------------------------
 
   assertReviewer(actor: Actor, detail = 'Only administrators may do this.'): void {

@@ -503,6 +503,8 @@ async function createVocabularies(
       visibility: file.visibility,
       contribution: file.contribution,
       uniquePrefLabels: vocabulary.uniquePrefLabels,
+      approvalsRequired: file.approvals_required,
+      selfApproval: file.self_approval,
       createdBy: options.createdBy,
     });
     if (options.createdBy)

@@ -207,13 +207,20 @@ async function recordIn(
             SELECT p.revision, p.snapshot FROM term_revisions p
             WHERE p.term_id = e.term_id ORDER BY p.revision DESC LIMIT 1
           ) previous ON true
+        ), recorded AS (
+          INSERT INTO term_revisions (vocabulary_id, seq, term_id, revision, action, term_version, snapshot,
+                                      changed, author_id, comment, change_set_id, restored_from)
+          SELECT ${vocabularyId}::uuid, counter.base + e.ord, e.term_id, coalesce(e.previous_revision, 0) + 1,
+                 e.action, e.term_version, e.state, lexikon_snapshot_changes(e.previous, e.state),
+                 ${meta.authorId}::uuid, ${meta.comment ?? null}, ${meta.changeSetId}::uuid, e.restored_from
+          FROM entries e CROSS JOIN counter
+          RETURNING term_id, revision, action, snapshot->>'status' AS status
         )
-        INSERT INTO term_revisions (vocabulary_id, seq, term_id, revision, action, term_version, snapshot,
-                                    changed, author_id, comment, change_set_id, restored_from)
-        SELECT ${vocabularyId}::uuid, counter.base + e.ord, e.term_id, coalesce(e.previous_revision, 0) + 1,
-               e.action, e.term_version, e.state, lexikon_snapshot_changes(e.previous, e.state),
-               ${meta.authorId}::uuid, ${meta.comment ?? null}, ${meta.changeSetId}::uuid, e.restored_from
-        FROM entries e CROSS JOIN counter`);
+        -- A validated or deprecated revision is what is served from now on (see term_publications).
+        INSERT INTO term_publications (term_id, vocabulary_id, revision)
+        SELECT term_id, ${vocabularyId}::uuid, revision FROM recorded
+        WHERE status IN ('validated', 'deprecated') AND action <> 'deleted'
+        ON CONFLICT (term_id) DO UPDATE SET revision = EXCLUDED.revision, published_at = now()`);
   }
 }
 

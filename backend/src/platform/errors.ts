@@ -336,6 +336,56 @@ export const errors = {
       extensions: { findings },
     }),
 
+  // ---- review ----
+  notInReview: (status: string, action: string) =>
+    new AppError({
+      code: 'not-in-review',
+      status: 409,
+      title: 'Conflict',
+      detail: `This concept is ${status}, not in review: it cannot be ${action}.`,
+      extensions: { current_status: status },
+    }),
+  selfApproval: () =>
+    new AppError({
+      code: 'self-approval',
+      status: 403,
+      title: 'Forbidden',
+      detail:
+        'You made this change: another reviewer must approve it (the vocabulary does not let authors approve their own changes).',
+    }),
+  alreadyApproved: () =>
+    new AppError({
+      code: 'already-approved',
+      status: 409,
+      title: 'Conflict',
+      detail: 'You have approved this version already; it waits for other reviewers.',
+    }),
+  approvalsRequired: (required: number, recorded: number) =>
+    new AppError({
+      code: 'approvals-required',
+      status: 409,
+      title: 'Conflict',
+      detail: `This vocabulary needs ${required} approvals before a change is published, and ${recorded} ${recorded === 1 ? 'is' : 'are'} recorded. Approve it with POST /api/terms/{id}/review/approve.`,
+      extensions: { required, recorded },
+    }),
+
+  // ---- releases ----
+  releaseExists: (name: string) =>
+    new AppError({
+      code: 'release-exists',
+      status: 409,
+      title: 'Conflict',
+      detail: `This vocabulary has a release named "${name}" already; a release never changes, choose another name.`,
+    }),
+  releaseEmpty: () =>
+    new AppError({
+      code: 'release-empty',
+      status: 422,
+      title: 'Unprocessable request',
+      detail:
+        'Nothing in this vocabulary is published yet (validated or deprecated): a release would be empty.',
+    }),
+
   // ---- signing in with a provider ----
   oauthProviderNotConfigured: (provider: string) =>
     new AppError({

@@ -2,6 +2,8 @@ import type { Actor } from '../auth/policy.ts';
 import type { AuthUser } from '../auth/tokens.ts';
 import type { GraphChangeRecorder } from '../graph/outbox/recorder.ts';
 import type { RevisionRecorder } from '../history/recorder.ts';
+import type { ApprovalGate } from '../review/approvals.ts';
+import type { PublicationReader, PublishedRow } from '../review/publication.ts';
 import type { ConceptSnapshot, RestoreBody, RestoreResult, SkippedRelation } from '../history/schemas.ts';
 import type { Db } from '../platform/database/client.ts';
 import { isUniqueViolation } from '../platform/database/errors.ts';
@@ -69,6 +71,8 @@ export class TermsService {
   readonly #parts: ConceptPartsRepository;
   readonly #revisions: RevisionRecorder;
   readonly #relations: TermRelationsPort;
+  readonly #approvals: ApprovalGate;
+  readonly #publications: PublicationReader;
 
   constructor(deps: {
     db: Db;
@@ -79,7 +83,11 @@ export class TermsService {
     vocabularies: VocabularyReader;
     revisions: RevisionRecorder;
     relations: TermRelationsPort;
+    approvals: ApprovalGate;
+    publications: PublicationReader;
   }) {
+    this.#approvals = deps.approvals;
+    this.#publications = deps.publications;
     this.#revisions = deps.revisions;
     this.#relations = deps.relations;
     this.#db = deps.db;
@@ -117,13 +125,13 @@ export class TermsService {
         await this.#parts.replace(tx, inserted.id, parts);
         await this.#validation.contentChanged(tx, inserted);
         await this.#graphChanges.termsChanged(tx, [{ termId: inserted.id, change: 'created' }]);
-        const concept = await this.#concept(tx, inserted, vocabulary, user);
         await this.#revisions.record(
           tx,
           [{ termId: inserted.id, vocabularyId: vocabulary.id, action: 'created' }],
           { authorId: user.id, comment: body.comment },
         );
-        return concept;
+        // Read after the revision, which may have published it.
+        return this.#concept(tx, inserted, vocabulary, user);
       });
     } catch (error) {
       throw this.#translateUniqueViolation(error, body.term, body.domain ?? null, body.notation);
@@ -185,9 +193,18 @@ export class TermsService {
       this.#db,
       page.map((row) => row.id),
     );
+    const published = await this.#publishedForReaders(this.#db, page, actor);
     return {
       items: page.map((row) => {
         const extra = extras.get(row.id);
+        const served = published.get(row.id);
+        if (served)
+          return {
+            ...toTerm(publishedRow(row, served)),
+            ...(query.q === undefined ? {} : { match: row.match }),
+            pref_labels: served.snapshot.pref_labels,
+            quality: null,
+          };
         return {
           ...toTerm(row),
           ...(query.q === undefined ? {} : { match: row.match }),
@@ -246,17 +263,30 @@ export class TermsService {
           text.term !== current.term ||
           text.definition !== current.definition ||
           text.domain !== current.domain;
-        // What was validated is what a reviewer approved: an author's edit of it goes back to review
-        // rather than being served as validated unseen (reviewers' own edits stand).
+        // What was validated is what a reviewer approved: an edit of it goes back to review rather than
+        // being served unseen — the published revision is served meanwhile. Only the edits of someone who
+        // may approve their own change, where one approval is enough, stand.
         if (
           current.status === 'validated' &&
           changes.status === undefined &&
-          !permissions.review &&
+          !this.#approvals.editStands(user, vocabulary) &&
           (textChanged || partsSent || (changes.level !== undefined && changes.level !== current.level))
         )
           changes.status = 'in_review';
         if (changes.status !== undefined && changes.status !== current.status) {
           assertTransition(current.status, changes.status, permissions);
+          if (changes.status === 'validated') {
+            // Marking it validated is approving it: the vocabulary's approval rules apply.
+            const approval = await this.#approvals.approve(
+              tx,
+              { termId: id, vocabularyId: vocabulary.id, version: current.version },
+              user,
+              vocabulary,
+              comment ?? null,
+            );
+            if (!approval.complete)
+              throw errors.approvalsRequired(vocabulary.review.approvalsRequired, approval.recorded - 1);
+          }
           if (changes.status === 'validated')
             await this.#validation.beforeValidated(
               tx,
@@ -283,12 +313,12 @@ export class TermsService {
         // Status and level changes keep the text: its validations still apply, nothing to queue.
         // Labels and definitions in other languages are judged too (the rules about labels).
         if (textChanged || labelsChanged) await this.#validation.contentChanged(tx, row);
-        const concept = await this.#concept(tx, row, vocabulary, user);
         await this.#revisions.record(tx, [{ termId: id, vocabularyId: vocabulary.id, action: 'updated' }], {
           authorId: user.id,
           comment,
         });
-        return concept;
+        // Read after the revision, which may have published it.
+        return this.#concept(tx, row, vocabulary, user);
       });
     } catch (error) {
       throw this.#translateUniqueViolation(error, body.term ?? '', body.domain ?? null);
@@ -374,7 +404,10 @@ export class TermsService {
             'Only the creator of a concept or an editor of its vocabulary may restore it.',
           );
         const fromStatus = live?.status ?? snapshot.status;
-        const status = fromStatus === 'validated' && !permissions.review ? 'in_review' : fromStatus;
+        const status =
+          fromStatus === 'validated' && !this.#approvals.editStands(user, vocabulary)
+            ? 'in_review'
+            : fromStatus;
         const parts = await planConceptParts(await this.#partsOf(tx, id, snapshot, user), {
           termId: id,
           vocabulary,
@@ -412,7 +445,6 @@ export class TermsService {
         });
         // A deleted concept: the relations others had to it, which its deletion removed.
         const others = live ? [] : await this.#restoreIncoming(tx, id, latest!.changeSetId, user, skipped);
-        const concept = await this.#concept(tx, row, vocabulary, user);
         await this.#revisions.record(
           tx,
           [
@@ -427,7 +459,7 @@ export class TermsService {
           { authorId: user.id, comment: body.comment },
         );
         return {
-          concept,
+          concept: await this.#concept(tx, row, vocabulary, user),
           revision: (latest?.revision ?? 0) + 1,
           skipped_relations: skipped,
         };
@@ -435,6 +467,49 @@ export class TermsService {
     } catch (error) {
       throw this.#translateUniqueViolation(error, '', null);
     }
+  }
+
+  // ---- what review needs (ReviewableTerms) -------------------------------------------------------------
+
+  async find(
+    db: Db,
+    id: string,
+    actor: Actor | null,
+    options: { lock: boolean },
+  ): Promise<{ term: TermRow; vocabulary: VocabularyInScope }> {
+    const term = await this.#repository.findById(db, id, options);
+    const vocabulary = term && (await this.#vocabularies.byId(db, term.vocabularyId, actor));
+    assertReadable(vocabulary);
+    return { term: term!, vocabulary };
+  }
+
+  async moveStatus(
+    tx: Db,
+    term: Pick<TermRow, 'id' | 'status'>,
+    to: TermRow['status'],
+    user: AuthUser,
+    override: UpdateTermBody['override_findings'],
+  ): Promise<void> {
+    const current = (await this.#repository.findById(tx, term.id))!;
+    if (to === 'validated')
+      await this.#validation.beforeValidated(
+        tx,
+        {
+          id: current.id,
+          term: current.term,
+          definition: current.definition,
+          domain: current.domain,
+          version: current.version + 1,
+        },
+        user,
+        override,
+      );
+    await this.#repository.update(tx, term.id, { status: to });
+    await this.#graphChanges.termsChanged(tx, [{ termId: term.id, change: 'updated' }]);
+  }
+
+  mayChange(actor: Actor, vocabulary: VocabularyInScope, term: Pick<TermRow, 'createdBy'>): boolean {
+    return policy.mayChangeTerm(actor, vocabulary.permissions, term);
   }
 
   /** Re-adds what the deletion's change set took from other concepts; returns the concepts changed. */
@@ -494,13 +569,58 @@ export class TermsService {
     return errors.termExists(term, domain);
   }
 
+  /**
+   * The concept as the caller gets it: those who may edit or review it see its current state and whether
+   * it has a pending change; everyone else gets its published revision while a change awaits review.
+   */
   async #concept(db: Db, row: TermRow, vocabulary: VocabularyInScope, actor: Actor | null): Promise<Concept> {
-    const parts = (await this.#parts.read(db, [row.id])).get(row.id)!;
     const { permissions } = vocabulary;
-    return toConcept(row, parts, vocabulary, {
+    const termPermissions = {
       edit: actor !== null && policy.mayChangeTerm(actor, permissions, row),
       review: actor !== null && permissions.review,
-    });
+    };
+    const published = (await this.#publications.published(db, [row.id])).get(row.id);
+    const pending = published !== undefined && hasPendingChange(row);
+    if (pending && !termPermissions.edit && !termPermissions.review)
+      return {
+        ...toConcept(publishedRow(row, published), published.snapshot, vocabulary, termPermissions),
+        publication: { published_revision: published.revision, pending: false, showing: 'published' },
+      };
+    const parts = (await this.#parts.read(db, [row.id])).get(row.id)!;
+    return {
+      ...toConcept(row, parts, vocabulary, termPermissions),
+      publication: { published_revision: published?.revision ?? null, pending, showing: 'current' },
+    };
+  }
+
+  /**
+   * A list page as the caller gets it: a concept with a pending change shows its published revision to
+   * whoever may neither edit nor review it.
+   */
+  async #publishedForReaders(
+    db: Db,
+    rows: TermRow[],
+    actor: Actor | null,
+  ): Promise<Map<string, PublishedRow>> {
+    const pendingIds = rows.filter(hasPendingChange).map((row) => row.id);
+    const published = await this.#publications.published(db, pendingIds);
+    if (published.size === 0) return published;
+    const permissions = new Map<string, VocabularyPermissions | undefined>();
+    for (const row of rows) {
+      if (!published.has(row.id)) continue;
+      if (!permissions.has(row.vocabularyId))
+        permissions.set(
+          row.vocabularyId,
+          (await this.#vocabularies.byId(db, row.vocabularyId, actor))?.permissions,
+        );
+      const inVocabulary = permissions.get(row.vocabularyId);
+      const privileged =
+        actor !== null &&
+        inVocabulary !== undefined &&
+        (inVocabulary.review || policy.mayChangeTerm(actor, inVocabulary, row));
+      if (privileged) published.delete(row.id);
+    }
+    return published;
   }
 
   /**
@@ -614,7 +734,7 @@ export function toConcept(
   parts: StoredParts,
   vocabulary: Pick<VocabularyInScope, 'slug' | 'defaultLanguage' | 'languages'>,
   permissions: Concept['permissions'],
-): Concept {
+): Omit<Concept, 'publication'> {
   return {
     ...toTerm(row),
     vocabulary_slug: vocabulary.slug,
@@ -643,5 +763,27 @@ export function toTerm(row: TermRow): Term {
     created_by: row.createdBy,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+/** A concept whose status is neither validated nor deprecated but which has a published revision. */
+function hasPendingChange(row: Pick<TermRow, 'status'>): boolean {
+  return row.status !== 'validated' && row.status !== 'deprecated';
+}
+
+/** The row as its published revision had it. */
+function publishedRow(row: TermRow, published: PublishedRow): TermRow {
+  const { snapshot } = published;
+  return {
+    ...row,
+    notation: snapshot.notation,
+    iri: snapshot.iri,
+    term: snapshot.term,
+    definition: snapshot.definition,
+    domain: snapshot.domain,
+    level: snapshot.level,
+    status: snapshot.status,
+    version: published.termVersion,
+    updatedAt: published.publishedAt,
   };
 }

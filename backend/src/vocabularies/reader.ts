@@ -3,6 +3,7 @@ import type { Db } from '../platform/database/client.ts';
 import { vocabulariesRepository, type VocabularyWithRole } from './repository.ts';
 import type { VocabularyPermissions } from './schemas.ts';
 import { accessOf } from './service.ts';
+import { vocabularySettings } from './settings.ts';
 
 /** A vocabulary as other features need it: what it is called, and what the caller may do in it. */
 export interface VocabularyInScope {
@@ -12,6 +13,7 @@ export interface VocabularyInScope {
   /** The content languages, the default one among them. */
   languages: string[];
   permissions: VocabularyPermissions;
+  review: { approvalsRequired: number; selfApproval: boolean };
 }
 
 /**
@@ -21,6 +23,10 @@ export interface VocabularyInScope {
 export interface VocabularyReader {
   byId(db: Db, id: string, actor: Actor | null): Promise<VocabularyInScope | undefined>;
   bySlug(db: Db, slug: string, actor: Actor | null): Promise<VocabularyInScope | undefined>;
+  /** Every vocabulary the caller may read. */
+  readable(db: Db, actor: Actor | null): Promise<VocabularyInScope[]>;
+  /** Its settings as the API shows them and an export keeps them (what a release freezes). */
+  settings(db: Db, id: string): Promise<ReturnType<typeof vocabularySettings> | undefined>;
 }
 
 function inScope(row: VocabularyWithRole | undefined, actor: Actor | null): VocabularyInScope | undefined {
@@ -31,6 +37,7 @@ function inScope(row: VocabularyWithRole | undefined, actor: Actor | null): Voca
     defaultLanguage: row.defaultLanguage,
     languages: row.languages,
     permissions: policy.vocabulary(actor, accessOf(row)),
+    review: { approvalsRequired: row.approvalsRequired, selfApproval: row.selfApproval },
   };
 }
 
@@ -39,4 +46,12 @@ export const vocabularyReader: VocabularyReader = {
     inScope(await vocabulariesRepository.findById(db, id, actor?.id ?? null), actor),
   bySlug: async (db, slug, actor) =>
     inScope(await vocabulariesRepository.findBySlug(db, slug, actor?.id ?? null), actor),
+  readable: async (db, actor) =>
+    (await vocabulariesRepository.list(db, actor?.id ?? null))
+      .map((row) => inScope(row, actor)!)
+      .filter((vocabulary) => vocabulary.permissions.read),
+  settings: async (db, id) => {
+    const row = await vocabulariesRepository.findById(db, id, null);
+    return row && vocabularySettings(row);
+  },
 };

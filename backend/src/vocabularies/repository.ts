@@ -183,6 +183,8 @@ function vocabularyColumns() {
     visibility: vocabularies.visibility,
     contribution: vocabularies.contribution,
     uniquePrefLabels: vocabularies.uniquePrefLabels,
+    approvalsRequired: vocabularies.approvalsRequired,
+    selfApproval: vocabularies.selfApproval,
     version: vocabularies.version,
     createdBy: vocabularies.createdBy,
     createdAt: vocabularies.createdAt,

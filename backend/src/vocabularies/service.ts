@@ -66,6 +66,8 @@ export class VocabulariesService {
           visibility: body.visibility,
           contribution: body.contribution,
           uniquePrefLabels: body.pref_label_uniqueness === 'domain',
+          approvalsRequired: body.approvals_required,
+          selfApproval: body.self_approval,
           createdBy: actor.id,
         });
         // Whoever makes a vocabulary owns it.
@@ -146,6 +148,8 @@ export class VocabulariesService {
           ...(changes.pref_label_uniqueness !== undefined && {
             uniquePrefLabels: changes.pref_label_uniqueness === 'domain',
           }),
+          ...(changes.approvals_required !== undefined && { approvalsRequired: changes.approvals_required }),
+          ...(changes.self_approval !== undefined && { selfApproval: changes.self_approval }),
         });
         await this.#audit.record(tx, {
           action: 'vocabulary.updated',

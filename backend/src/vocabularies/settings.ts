@@ -19,5 +19,7 @@ export function vocabularySettings(row: VocabularyRow): Required<
     visibility: row.visibility,
     contribution: row.contribution,
     pref_label_uniqueness: row.uniquePrefLabels ? 'domain' : 'none',
+    approvals_required: row.approvalsRequired,
+    self_approval: row.selfApproval,
   };
 }

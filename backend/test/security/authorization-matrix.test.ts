@@ -170,6 +170,39 @@ const MATRIX: Record<string, Row> = {
       return { url: `/api/vocabularies/${slug}/terms/${termId}/relations` };
     },
   },
+  'GET /api/vocabularies/:slug/releases': {
+    cells: [404, 200, 404, 200],
+    request: async (world) => ({ url: `/api/vocabularies/${(await world.vocabulary()).slug}/releases` }),
+  },
+  'POST /api/vocabularies/:slug/releases': {
+    cells: [401, 201, 404, 201],
+    request: async (world) => {
+      const { slug, termId } = await world.vocabulary();
+      await released(slug, termId, world.owner);
+      return { url: `/api/vocabularies/${slug}/releases`, payload: { name: 'v2' } };
+    },
+  },
+  'GET /api/vocabularies/:slug/releases/:name': {
+    cells: [404, 200, 404, 200],
+    request: async (world) => {
+      const { slug, termId } = await world.vocabulary();
+      return { url: `/api/vocabularies/${await released(slug, termId, world.owner)}/releases/v1` };
+    },
+  },
+  'GET /api/vocabularies/:slug/releases/:name/export': {
+    cells: [404, 200, 404, 200],
+    request: async (world) => {
+      const { slug, termId } = await world.vocabulary();
+      return { url: `/api/vocabularies/${await released(slug, termId, world.owner)}/releases/v1/export` };
+    },
+  },
+  'GET /api/vocabularies/:slug/releases/:name/compare/:other': {
+    cells: [404, 200, 404, 200],
+    request: async (world) => {
+      const { slug, termId } = await world.vocabulary();
+      return { url: `/api/vocabularies/${await released(slug, termId, world.owner)}/releases/v1/compare/v1` };
+    },
+  },
   'GET /api/vocabularies/:slug/changes': {
     cells: [404, 200, 404, 200],
     request: async (world) => ({ url: `/api/vocabularies/${(await world.vocabulary()).slug}/changes` }),
@@ -232,6 +265,43 @@ const MATRIX: Record<string, Row> = {
   'GET /api/terms/:id/relations': {
     cells: signedIn(200),
     request: async (world) => ({ url: `/api/terms/${(await world.term()).id}/relations` }),
+  },
+  'GET /api/terms/:id/review': {
+    cells: [401, 200, 403, 200],
+    request: async (world) => ({ url: `/api/terms/${(await world.term()).id}/review` }),
+  },
+  'POST /api/terms/:id/review/submit': {
+    cells: ownerOrAdmin(200),
+    request: async (world) => ({
+      url: `/api/terms/${(await world.term()).id}/review/submit`,
+      payload: { version: 1 },
+    }),
+  },
+  // A fresh term is a draft: those allowed get past the policy to "not in review".
+  'POST /api/terms/:id/review/withdraw': {
+    cells: ownerOrAdmin(409),
+    request: async (world) => ({
+      url: `/api/terms/${(await world.term()).id}/review/withdraw`,
+      payload: { version: 1 },
+    }),
+  },
+  'POST /api/terms/:id/review/request-changes': {
+    cells: [401, 403, 403, 409],
+    request: async (world) => ({
+      url: `/api/terms/${(await world.term()).id}/review/request-changes`,
+      payload: { version: 1, comment: 'Say more.' },
+    }),
+  },
+  'POST /api/terms/:id/review/approve': {
+    cells: [401, 403, 403, 409],
+    request: async (world) => ({
+      url: `/api/terms/${(await world.term()).id}/review/approve`,
+      payload: { version: 1 },
+    }),
+  },
+  'GET /api/review/queue': {
+    cells: signedIn(200),
+    request: async () => ({ url: '/api/review/queue' }),
   },
   'GET /api/audit': {
     cells: [401, 403, 403, 200],
@@ -531,6 +601,31 @@ type VocabularyRow = {
   request: (scope: VocabularyScope) => Promise<Fixture>;
 };
 
+/** Validates the vocabulary's concept as its owner (publishing it) and publishes release `v1` of it. */
+async function released(slug: string, termId: string, owner: TestUser): Promise<string> {
+  let version = 1;
+  for (const status of ['proposed', 'in_review', 'validated']) {
+    const moved = await context.app.inject({
+      method: 'PATCH',
+      url: `/api/terms/${termId}`,
+      headers: owner.auth,
+      payload: { status, version },
+    });
+    if (moved.statusCode !== 200)
+      throw new Error(`validating for a release: ${moved.statusCode} ${moved.body}`);
+    version = moved.json().version;
+  }
+  const release = await context.app.inject({
+    method: 'POST',
+    url: `/api/vocabularies/${slug}/releases`,
+    headers: owner.auth,
+    payload: { name: 'v1' },
+  });
+  if (release.statusCode !== 201)
+    throw new Error(`publishing a release: ${release.statusCode} ${release.body}`);
+  return slug;
+}
+
 //                                       anon owner editor reviewer viewer other admin
 // The seed's /api/terms routes need a token; the vocabulary-scoped ones are open to anonymous readers.
 const readers: VocabularyCells = [401, 200, 200, 200, 200, 404, 200];
@@ -681,6 +776,44 @@ const VOCABULARY_MATRIX: Record<string, VocabularyRow> = {
       url: `/api/terms/${termId}/restore`,
       payload: { revision: 1, version: 1 },
     }),
+  },
+  'GET /api/terms/:id/review': {
+    method: 'GET',
+    cells: [401, 200, 200, 200, 403, 404, 200],
+    request: async ({ termId }) => ({ url: `/api/terms/${termId}/review` }),
+  },
+  'POST /api/terms/:id/review/submit': {
+    method: 'POST',
+    cells: writers(200),
+    request: async ({ termId }) => ({ url: `/api/terms/${termId}/review/submit`, payload: { version: 1 } }),
+  },
+  'POST /api/terms/:id/review/withdraw': {
+    method: 'POST',
+    cells: [401, 409, 409, 403, 403, 404, 409],
+    request: async ({ termId }) => ({ url: `/api/terms/${termId}/review/withdraw`, payload: { version: 1 } }),
+  },
+  'POST /api/terms/:id/review/request-changes': {
+    method: 'POST',
+    cells: [401, 409, 403, 409, 403, 404, 409],
+    request: async ({ termId }) => ({
+      url: `/api/terms/${termId}/review/request-changes`,
+      payload: { version: 1, comment: 'Say more.' },
+    }),
+  },
+  'POST /api/terms/:id/review/approve': {
+    method: 'POST',
+    cells: [401, 409, 403, 409, 403, 404, 409],
+    request: async ({ termId }) => ({ url: `/api/terms/${termId}/review/approve`, payload: { version: 1 } }),
+  },
+  'GET /api/vocabularies/:slug/releases': {
+    method: 'GET',
+    cells: browsers,
+    request: async ({ slug }) => ({ url: `/api/vocabularies/${slug}/releases` }),
+  },
+  'POST /api/vocabularies/:slug/releases (nothing published)': {
+    method: 'POST',
+    cells: owners(422),
+    request: async ({ slug }) => ({ url: `/api/vocabularies/${slug}/releases`, payload: { name: 'v1' } }),
   },
   'GET /api/vocabularies/:slug/changes': {
     method: 'GET',

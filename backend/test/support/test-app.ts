@@ -36,7 +36,7 @@ export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-012345
 export function testConfig(overrides: Record<string, string | undefined> = {}, databaseUrl?: string): Config {
   return loadConfig({
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     LEXIKON_DATA_DIR: ':memory:',
     JWT_SECRET: TEST_JWT_SECRET,
     // Generous limits so ordinary tests never trip them; rate-limit tests set their own.
@@ -63,7 +63,7 @@ export async function createTestContext(
   options: { logger?: pino.Logger } = {},
 ): Promise<TestContext> {
   const config = testConfig(overrides, await createTestDatabaseUrl());
-  const logger = options.logger ?? pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const database = createDatabase(config.database, logger);
   await runMigrations(database);
   const app = await buildApp({ config, database, logger });

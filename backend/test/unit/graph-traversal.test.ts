@@ -82,8 +82,11 @@ const vocabularies: VocabularyReader = {
     defaultLanguage: 'en',
     languages: ['en'],
     permissions: { ...everything, read: id === 'open' },
+    review: { approvalsRequired: 1, selfApproval: false },
   }),
   bySlug: async () => undefined,
+  readable: async () => [],
+  settings: async () => undefined,
 };
 const term = (
   id: string,

@@ -133,6 +133,8 @@ export function demoDocument(): ExportDocument {
         visibility: 'public',
         contribution: 'signed_in',
         pref_label_uniqueness: 'domain',
+        approvals_required: 1,
+        self_approval: false,
       },
     ],
     terms: terms.filter((term) => term !== undefined),

@@ -168,6 +168,10 @@ export const vocabularies = pgTable(
     contribution: vocabularyContribution('contribution').notNull().default('members'),
     // true: two concepts of one domain may not share a preferred label. Copied onto each term (see there).
     uniquePrefLabels: boolean('unique_pref_labels').notNull().default(true),
+    // Review: how many reviewers must approve a change before it is served, and whether its author may be
+    // one of them (owners and administrators always may).
+    approvalsRequired: smallint('approvals_required').notNull().default(1),
+    selfApproval: boolean('self_approval').notNull().default(false),
     version: integer('version').notNull().default(1),
     // The last sequence number of its change feed (term_revisions.seq). Taken by the last statement of
     // every write, whose row lock then orders commits: revision n+1 cannot commit before revision n.
@@ -191,6 +195,7 @@ export const vocabularies = pgTable(
     check('vocabularies_title_object', sql`jsonb_typeof(${table.title}) = 'object'`),
     check('vocabularies_description_object', sql`jsonb_typeof(${table.description}) = 'object'`),
     check('vocabularies_version_positive', sql`${table.version} > 0`),
+    check('vocabularies_approvals_required', sql`${table.approvalsRequired} BETWEEN 1 AND 5`),
   ],
 );
 
@@ -644,6 +649,99 @@ export const termRevisions = pgTable(
 );
 
 /**
+ * What is served of each concept: its published revision — the latest one whose status is validated or
+ * deprecated, kept by the revision recorder. A concept edited since has a pending change, which readers
+ * without review rights (and LLM consumers) do not see until it is approved. Gone with the concept.
+ */
+export const termPublications = pgTable(
+  'term_publications',
+  {
+    termId: uuid('term_id')
+      .primaryKey()
+      .references(() => terms.id, { onDelete: 'cascade' }),
+    vocabularyId: uuid('vocabulary_id')
+      .notNull()
+      .references(() => vocabularies.id, { onDelete: 'cascade' }),
+    revision: integer('revision').notNull(),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('term_publications_vocabulary_idx').on(table.vocabularyId, table.termId)],
+);
+
+/**
+ * Reviewers' decisions on a concept's change: an approval or a request for changes of one version of it.
+ * An edit makes a new version, so earlier approvals no longer count towards publishing it.
+ */
+export const termReviews = pgTable(
+  'term_reviews',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    termId: uuid('term_id')
+      .notNull()
+      .references(() => terms.id, { onDelete: 'cascade' }),
+    vocabularyId: uuid('vocabulary_id')
+      .notNull()
+      .references(() => vocabularies.id, { onDelete: 'cascade' }),
+    termVersion: integer('term_version').notNull(),
+    reviewerId: uuid('reviewer_id').references(() => users.id, { onDelete: 'set null' }),
+    decision: text('decision').notNull(),
+    comment: text('comment'),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('term_reviews_term_idx').on(table.termId, table.termVersion),
+    uniqueIndex('term_reviews_one_approval_key')
+      .on(table.termId, table.termVersion, table.reviewerId)
+      .where(sql`${table.decision} = 'approved'`),
+    check('term_reviews_decision', sql`${table.decision} IN ('approved', 'changes_requested')`),
+  ],
+);
+
+/**
+ * Releases: an immutable, named set of a vocabulary's published revisions, with the vocabulary's settings
+ * at that moment and the SHA-256 of its canonical export, so its content is reproducible byte for byte.
+ * Triggers (migration 0014) refuse any change; the rows go only with their vocabulary.
+ */
+export const releases = pgTable(
+  'releases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    vocabularyId: uuid('vocabulary_id')
+      .notNull()
+      .references(() => vocabularies.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    note: text('note'),
+    vocabulary: jsonb('vocabulary').$type<Record<string, unknown>>().notNull(),
+    conceptCount: integer('concept_count').notNull(),
+    contentSha256: text('content_sha256').notNull(),
+    publishedBy: uuid('published_by').references(() => users.id, { onDelete: 'set null' }),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    uniqueIndex('releases_vocabulary_name_key').on(table.vocabularyId, table.name),
+    index('releases_vocabulary_published_idx').on(table.vocabularyId, table.publishedAt.desc()),
+    check('releases_name_format', sql.raw(`name ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'`)),
+  ],
+);
+
+/** The published revision of each concept a release holds (no foreign key: deleted concepts stay in it). */
+export const releaseConcepts = pgTable(
+  'release_concepts',
+  {
+    releaseId: uuid('release_id')
+      .notNull()
+      .references(() => releases.id, { onDelete: 'cascade' }),
+    termId: uuid('term_id').notNull(),
+    revision: integer('revision').notNull(),
+    iri: text('iri').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.releaseId, table.termId] }),
+    uniqueIndex('release_concepts_iri_key').on(table.releaseId, table.iri),
+  ],
+);
+
+/**
  * The audit log (security-relevant actions), append-only: a trigger (migration 0012) refuses UPDATE and
  * DELETE. The actor's e-mail is copied, so the record still says who once the account is gone.
  */
@@ -745,5 +843,9 @@ export const schema = {
   validationJobs,
   graphOutbox,
   termRevisions,
+  termPublications,
+  termReviews,
+  releases,
+  releaseConcepts,
   auditEvents,
 };

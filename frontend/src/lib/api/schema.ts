@@ -511,6 +511,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/terms/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where a concept stands in review: its published and latest revisions, approvals, decisions, and what the caller may do */
+        get: operations["getTermReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/terms/{id}/review/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a draft (or a change sent back) to review */
+        post: operations["submitTermForReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/terms/{id}/review/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a change back out of review (it becomes a draft; the published revision is still served) */
+        post: operations["withdrawTermFromReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/terms/{id}/review/request-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a change back to its author, saying what should change (reviewers) */
+        post: operations["requestTermChanges"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/terms/{id}/review/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a change (reviewers); the approval completing the vocabulary's count publishes it, through the validated gate */
+        post: operations["approveTerm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/review/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Changes waiting for the caller to review, and their own changes sent back with a request */
+        get: operations["getReviewQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vocabularies/{slug}/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A vocabulary's releases, newest first */
+        get: operations["listReleases"];
+        put?: never;
+        /** Publish a release (owners): the vocabulary's published content frozen under a name, for ever */
+        post: operations["publishRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vocabularies/{slug}/releases/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One release: its name, note, size, digest, who published it and when */
+        get: operations["getRelease"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vocabularies/{slug}/releases/{name}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The whole release as canonical JSON (concepts by IRI), the same bytes every time: their SHA-256 is `content_sha256` */
+        get: operations["exportRelease"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vocabularies/{slug}/releases/{name}/compare/{other}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What changed from release `name` to release `other`: concepts added, changed (field diffs), deprecated, deleted */
+        get: operations["compareReleases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/vocabularies/{slug}/changes": {
         parameters: {
             query?: never;
@@ -658,7 +829,7 @@ export interface components {
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ProblemCodeInput: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "term-deleted" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "default-language-fixed" | "language-in-use" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
+        ProblemCodeInput: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "term-deleted" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "default-language-fixed" | "language-in-use" | "not-in-review" | "self-approval" | "already-approved" | "approvals-required" | "release-exists" | "release-empty" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
         /** @description RFC 9457 problem details. */
         ProblemInput: {
             /** @description URI reference identifying the problem type. */
@@ -894,6 +1065,16 @@ export interface components {
             contribution: components["schemas"]["VocabularyContributionInput"];
             /** @default domain */
             pref_label_uniqueness: components["schemas"]["PrefLabelUniquenessInput"];
+            /**
+             * @description How many reviewers must approve a change before it is served (1 to 5).
+             * @default 1
+             */
+            approvals_required: number;
+            /**
+             * @description Whether a change's author may approve it (owners and administrators always may).
+             * @default false
+             */
+            self_approval: boolean;
         };
         UpdateVocabularyInput: {
             title?: {
@@ -911,6 +1092,10 @@ export interface components {
             visibility?: components["schemas"]["VocabularyVisibilityInput"];
             contribution?: components["schemas"]["VocabularyContributionInput"];
             pref_label_uniqueness?: components["schemas"]["PrefLabelUniquenessInput"];
+            /** @description How many reviewers must approve a change before it is served (1 to 5). */
+            approvals_required?: number;
+            /** @description Whether a change's author may approve it (owners and administrators always may). */
+            self_approval?: boolean;
             /** @description The version being edited; alternatively send it as an If-Match header. */
             version?: number;
         };
@@ -941,6 +1126,8 @@ export interface components {
             visibility: components["schemas"]["VocabularyVisibilityInput"];
             contribution: components["schemas"]["VocabularyContributionInput"];
             pref_label_uniqueness: components["schemas"]["PrefLabelUniquenessInput"];
+            approvals_required: number;
+            self_approval: boolean;
             term_count: number;
             version: number;
             created_by: string | null;
@@ -1123,6 +1310,17 @@ export interface components {
             /** @description Mark it validated, override findings. */
             review: boolean;
         };
+        ConceptPublicationInput: {
+            /** @description The revision readers and LLM consumers get; null when never published. */
+            published_revision: number | null;
+            /** @description The concept changed since it was published and awaits review (told to those who may edit or review it). */
+            pending: boolean;
+            /**
+             * @description `published`: a reader without review rights gets the published revision, not the pending change.
+             * @enum {string}
+             */
+            showing: "current" | "published";
+        };
         ConceptInput: {
             /** Format: uuid */
             id: string;
@@ -1185,6 +1383,7 @@ export interface components {
             /** @description The vocabulary's content languages, its default one first: where labels may be given. */
             content_languages: string[];
             permissions: components["schemas"]["TermPermissionsInput"];
+            publication: components["schemas"]["ConceptPublicationInput"];
         };
         QualitySummaryInput: {
             /** Format: date-time */
@@ -1400,7 +1599,7 @@ export interface components {
         RevisionSummaryInput: {
             revision: number;
             /** @enum {string} */
-            action: "baseline" | "created" | "updated" | "deleted" | "restored";
+            action: "baseline" | "created" | "updated" | "deleted" | "restored" | "submitted" | "approved" | "changes_requested" | "withdrawn";
             /** @description Its position in the vocabulary's change feed. */
             seq: number;
             term_version: number;
@@ -1423,7 +1622,7 @@ export interface components {
         RevisionInput: {
             revision: number;
             /** @enum {string} */
-            action: "baseline" | "created" | "updated" | "deleted" | "restored";
+            action: "baseline" | "created" | "updated" | "deleted" | "restored" | "submitted" | "approved" | "changes_requested" | "withdrawn";
             /** @description Its position in the vocabulary's change feed. */
             seq: number;
             term_version: number;
@@ -1456,7 +1655,7 @@ export interface components {
             items: {
                 revision: number;
                 /** @enum {string} */
-                action: "baseline" | "created" | "updated" | "deleted" | "restored";
+                action: "baseline" | "created" | "updated" | "deleted" | "restored" | "submitted" | "approved" | "changes_requested" | "withdrawn";
                 /** @description Its position in the vocabulary's change feed. */
                 seq: number;
                 term_version: number;
@@ -1517,7 +1716,7 @@ export interface components {
             notation: string;
             revision: number;
             /** @enum {string} */
-            action: "baseline" | "created" | "updated" | "deleted" | "restored";
+            action: "baseline" | "created" | "updated" | "deleted" | "restored" | "submitted" | "approved" | "changes_requested" | "withdrawn";
             changed: string[];
             author_id: string | null;
             /** Format: uuid */
@@ -1536,7 +1735,7 @@ export interface components {
             /** Format: date-time */
             at: string;
             /** @enum {string} */
-            action: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.session_revoked" | "vocabulary.created" | "vocabulary.updated" | "vocabulary.deleted" | "member.granted" | "member.changed" | "member.revoked" | "admin.promoted" | "admin.validation_run";
+            action: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.session_revoked" | "vocabulary.created" | "vocabulary.updated" | "vocabulary.deleted" | "member.granted" | "member.changed" | "member.revoked" | "admin.promoted" | "admin.validation_run" | "release.published";
             /** @description Who acted; null for an anonymous attempt (a failed sign-in). */
             actor: {
                 /** @description Null once the account is deleted. */
@@ -1558,11 +1757,239 @@ export interface components {
             items: components["schemas"]["AuditEventInput"][];
             next_before: number | null;
         };
+        ReviewActionInput: {
+            /** @description The version of the concept acted on; alternatively send it as an If-Match header. */
+            version?: number;
+            /** @description Why the change was made; shown in the history. */
+            comment?: string;
+        };
+        ApproveInput: {
+            /** @description The version of the concept acted on; alternatively send it as an If-Match header. */
+            version?: number;
+            /** @description Why the change was made; shown in the history. */
+            comment?: string;
+            /** @description When this approval publishes the concept: accepts the open findings, saying why (recorded). */
+            override_findings?: components["schemas"]["OverrideFindingsInput"];
+        };
+        RequestChangesInput: {
+            /** @description The version of the concept acted on; alternatively send it as an If-Match header. */
+            version?: number;
+            /** @description What should change: shown to the author and kept in the history. */
+            comment: string;
+        };
+        ReviewDecisionInput: {
+            /** @enum {string} */
+            decision: "approved" | "changes_requested";
+            reviewer: {
+                id: string | null;
+                name: string | null;
+            };
+            comment: string | null;
+            term_version: number;
+            /** Format: date-time */
+            at: string;
+        };
+        ReviewStateInput: {
+            status: components["schemas"]["TermStatusInput"];
+            version: number;
+            /** @description What readers get; null when it was never published. */
+            published_revision: number | null;
+            latest_revision: number;
+            /** @description Changed since its published revision, not yet approved. */
+            pending: boolean;
+            approvals_required: number;
+            self_approval: boolean;
+            /** @description Approvals of the current version. */
+            approvals: components["schemas"]["ReviewDecisionInput"][];
+            /** @description Every decision, newest first (up to 20). */
+            decisions: components["schemas"]["ReviewDecisionInput"][];
+            /** @description Who made the pending change (since the published revision). */
+            authors: {
+                id: string | null;
+                name: string | null;
+            }[];
+            may: {
+                submit: boolean;
+                withdraw: boolean;
+                approve: boolean;
+                request_changes: boolean;
+            };
+            /** @description Why the caller, a reviewer, may not approve (their own change, already approved). */
+            refusal: string | null;
+        };
+        ReviewResultInput: {
+            concept: components["schemas"]["ConceptInput"];
+            review: components["schemas"]["ReviewStateInput"];
+            /** @description This action published the concept. */
+            published: boolean;
+        };
+        ReviewQueueItemInput: {
+            /** Format: uuid */
+            id: string;
+            vocabulary_slug: string;
+            term: string;
+            status: components["schemas"]["TermStatusInput"];
+            version: number;
+            published_revision: number | null;
+            latest_revision: number;
+            approvals: number;
+            approvals_required: number;
+            submitted_by: {
+                id: string | null;
+                name: string | null;
+            } | null;
+            /** Format: date-time */
+            submitted_at: string;
+            /** @description The submission's or the request's comment. */
+            comment: string | null;
+        };
+        ReviewQueueInput: {
+            /** @description Changes in review the caller may approve, oldest first. */
+            to_review: components["schemas"]["ReviewQueueItemInput"][];
+            /** @description The caller's own changes sent back with a request for changes. */
+            returned: components["schemas"]["ReviewQueueItemInput"][];
+        };
+        CreateReleaseInput: {
+            /** @description The release name, e.g. `2026.12`. */
+            name: string;
+            /** @description What this release brings. */
+            note?: string;
+        };
+        ReleaseInput: {
+            name: string;
+            note: string | null;
+            vocabulary_slug: string;
+            concept_count: number;
+            /** @description SHA-256 (hex) of the release export, byte for byte. */
+            content_sha256: string;
+            published_by: {
+                id: string | null;
+                name: string | null;
+            } | null;
+            /** Format: date-time */
+            published_at: string;
+        };
+        ReleaseListInput: {
+            items: components["schemas"]["ReleaseInput"][];
+        };
+        ReleaseConceptInput: {
+            term: string;
+            definition: string;
+            domain: string | null;
+            level: components["schemas"]["TermLevelInput"];
+            status: components["schemas"]["TermStatusInput"];
+            notation: string;
+            iri: string;
+            created_by: string | null;
+            pref_labels: {
+                [key: string]: string;
+            };
+            alt_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "synonym" | "abbreviation" | "acronym" | "variant";
+            }[];
+            hidden_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "misspelling" | "old_spelling" | "other";
+            }[];
+            definitions: {
+                [key: string]: string;
+            };
+            sources: {
+                language: string;
+                citation: string | null;
+                url: string | null;
+            }[];
+            notes: {
+                /** @enum {string} */
+                kind: "scope" | "example" | "editorial";
+                language: string;
+                text: string;
+            }[];
+            mappings: {
+                /** @enum {string} */
+                type: "exactMatch" | "closeMatch" | "broadMatch" | "narrowMatch" | "relatedMatch";
+                iri: string;
+                term_id: string | null;
+                label: string | null;
+            }[];
+            replaced_by: string[];
+            relations: {
+                type: components["schemas"]["RelationTypeInput"];
+                /** Format: uuid */
+                target_id: string;
+                strength: number | null;
+            }[];
+            /** Format: uuid */
+            id: string;
+            revision: number;
+        };
+        ReleaseExportInput: {
+            /** @constant */
+            format: "lexikon-release";
+            /** @constant */
+            version: 1;
+            /** @description The vocabulary's settings then. */
+            vocabulary: {
+                [key: string]: unknown;
+            };
+            release: {
+                name: string;
+                note: string | null;
+                /** Format: date-time */
+                published_at: string;
+                concept_count: number;
+            };
+            concepts: components["schemas"]["ReleaseConceptInput"][];
+        };
+        ReleaseComparisonInput: {
+            from: components["schemas"]["ReleaseInput"];
+            to: components["schemas"]["ReleaseInput"];
+            added: {
+                /** Format: uuid */
+                id: string;
+                iri: string;
+                term: string;
+                from_revision: number | null;
+                to_revision: number | null;
+            }[];
+            changed: {
+                /** Format: uuid */
+                id: string;
+                iri: string;
+                term: string;
+                from_revision: number | null;
+                to_revision: number | null;
+                changes: components["schemas"]["FieldChangeInput"][];
+            }[];
+            deprecated: {
+                /** Format: uuid */
+                id: string;
+                iri: string;
+                term: string;
+                from_revision: number | null;
+                to_revision: number | null;
+                changes: components["schemas"]["FieldChangeInput"][];
+            }[];
+            deleted: {
+                /** Format: uuid */
+                id: string;
+                iri: string;
+                term: string;
+                from_revision: number | null;
+                to_revision: number | null;
+            }[];
+            unchanged: number;
+        };
         /**
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ProblemCode: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "term-deleted" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "default-language-fixed" | "language-in-use" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
+        ProblemCode: "validation-failed" | "bad-request" | "bad-url" | "path-too-long" | "malformed-request" | "malformed-json" | "empty-body" | "bad-content-length" | "headers-too-large" | "request-timeout" | "payload-too-large" | "unsupported-media-type" | "unauthenticated" | "invalid-credentials" | "invalid-refresh-token" | "account-missing" | "forbidden" | "rate-limited" | "not-found" | "version-required" | "version-mismatch" | "version-conflict" | "concurrent-update" | "referenced-resource-missing" | "constraint-violated" | "email-taken" | "username-taken" | "term-exists" | "invalid-status-transition" | "open-findings" | "self-relation" | "unknown-target" | "relation-exists" | "relation-cycle" | "ambiguous-term" | "vocabulary-exists" | "vocabulary-not-empty" | "term-deleted" | "notation-exists" | "relation-across-vocabularies" | "duplicate-pref-labels" | "last-owner" | "default-language-fixed" | "language-in-use" | "not-in-review" | "self-approval" | "already-approved" | "approvals-required" | "release-exists" | "release-empty" | "oauth-provider-not-configured" | "oauth-denied" | "oauth-state-invalid" | "oauth-code-invalid" | "oauth-id-token-invalid" | "oauth-email-unverified" | "oauth-provider-unavailable" | "oauth-account-linked-elsewhere" | "oauth-not-linked" | "last-sign-in-method" | "internal-error" | "service-unavailable" | "deadline-exceeded" | "query-timeout";
         /** @description RFC 9457 problem details. */
         Problem: {
             /** @description URI reference identifying the problem type. */
@@ -1795,6 +2222,16 @@ export interface components {
             contribution: components["schemas"]["VocabularyContribution"];
             /** @default domain */
             pref_label_uniqueness: components["schemas"]["PrefLabelUniqueness"];
+            /**
+             * @description How many reviewers must approve a change before it is served (1 to 5).
+             * @default 1
+             */
+            approvals_required: number;
+            /**
+             * @description Whether a change's author may approve it (owners and administrators always may).
+             * @default false
+             */
+            self_approval: boolean;
         };
         UpdateVocabulary: {
             title?: unknown;
@@ -1808,6 +2245,10 @@ export interface components {
             visibility?: components["schemas"]["VocabularyVisibility"];
             contribution?: components["schemas"]["VocabularyContribution"];
             pref_label_uniqueness?: components["schemas"]["PrefLabelUniqueness"];
+            /** @description How many reviewers must approve a change before it is served (1 to 5). */
+            approvals_required?: number;
+            /** @description Whether a change's author may approve it (owners and administrators always may). */
+            self_approval?: boolean;
             /** @description The version being edited; alternatively send it as an If-Match header. */
             version?: number;
         };
@@ -1838,6 +2279,8 @@ export interface components {
             visibility: components["schemas"]["VocabularyVisibility"];
             contribution: components["schemas"]["VocabularyContribution"];
             pref_label_uniqueness: components["schemas"]["PrefLabelUniqueness"];
+            approvals_required: number;
+            self_approval: boolean;
             term_count: number;
             version: number;
             created_by: string | null;
@@ -2010,6 +2453,17 @@ export interface components {
             /** @description Mark it validated, override findings. */
             review: boolean;
         };
+        ConceptPublication: {
+            /** @description The revision readers and LLM consumers get; null when never published. */
+            published_revision: number | null;
+            /** @description The concept changed since it was published and awaits review (told to those who may edit or review it). */
+            pending: boolean;
+            /**
+             * @description `published`: a reader without review rights gets the published revision, not the pending change.
+             * @enum {string}
+             */
+            showing: "current" | "published";
+        };
         Concept: {
             /** Format: uuid */
             id: string;
@@ -2072,6 +2526,7 @@ export interface components {
             /** @description The vocabulary's content languages, its default one first: where labels may be given. */
             content_languages: string[];
             permissions: components["schemas"]["TermPermissions"];
+            publication: components["schemas"]["ConceptPublication"];
         };
         QualitySummary: {
             /** Format: date-time */
@@ -2286,7 +2741,7 @@ export interface components {
         RevisionSummary: {
             revision: number;
             /** @enum {string} */
-            action: "baseline" | "created" | "updated" | "deleted" | "restored";
+            action: "baseline" | "created" | "updated" | "deleted" | "restored" | "submitted" | "approved" | "changes_requested" | "withdrawn";
             /** @description Its position in the vocabulary's change feed. */
             seq: number;
             term_version: number;
@@ -2309,7 +2764,7 @@ export interface components {
         Revision: {
             revision: number;
             /** @enum {string} */
-            action: "baseline" | "created" | "updated" | "deleted" | "restored";
+            action: "baseline" | "created" | "updated" | "deleted" | "restored" | "submitted" | "approved" | "changes_requested" | "withdrawn";
             /** @description Its position in the vocabulary's change feed. */
             seq: number;
             term_version: number;
@@ -2342,7 +2797,7 @@ export interface components {
             items: {
                 revision: number;
                 /** @enum {string} */
-                action: "baseline" | "created" | "updated" | "deleted" | "restored";
+                action: "baseline" | "created" | "updated" | "deleted" | "restored" | "submitted" | "approved" | "changes_requested" | "withdrawn";
                 /** @description Its position in the vocabulary's change feed. */
                 seq: number;
                 term_version: number;
@@ -2403,7 +2858,7 @@ export interface components {
             notation: string;
             revision: number;
             /** @enum {string} */
-            action: "baseline" | "created" | "updated" | "deleted" | "restored";
+            action: "baseline" | "created" | "updated" | "deleted" | "restored" | "submitted" | "approved" | "changes_requested" | "withdrawn";
             changed: string[];
             author_id: string | null;
             /** Format: uuid */
@@ -2422,7 +2877,7 @@ export interface components {
             /** Format: date-time */
             at: string;
             /** @enum {string} */
-            action: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.session_revoked" | "vocabulary.created" | "vocabulary.updated" | "vocabulary.deleted" | "member.granted" | "member.changed" | "member.revoked" | "admin.promoted" | "admin.validation_run";
+            action: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.session_revoked" | "vocabulary.created" | "vocabulary.updated" | "vocabulary.deleted" | "member.granted" | "member.changed" | "member.revoked" | "admin.promoted" | "admin.validation_run" | "release.published";
             /** @description Who acted; null for an anonymous attempt (a failed sign-in). */
             actor: {
                 /** @description Null once the account is deleted. */
@@ -2443,6 +2898,234 @@ export interface components {
         AuditPage: {
             items: components["schemas"]["AuditEvent"][];
             next_before: number | null;
+        };
+        ReviewAction: {
+            /** @description The version of the concept acted on; alternatively send it as an If-Match header. */
+            version?: number;
+            /** @description Why the change was made; shown in the history. */
+            comment?: string;
+        };
+        Approve: {
+            /** @description The version of the concept acted on; alternatively send it as an If-Match header. */
+            version?: number;
+            /** @description Why the change was made; shown in the history. */
+            comment?: string;
+            /** @description When this approval publishes the concept: accepts the open findings, saying why (recorded). */
+            override_findings?: components["schemas"]["OverrideFindings"];
+        };
+        RequestChanges: {
+            /** @description The version of the concept acted on; alternatively send it as an If-Match header. */
+            version?: number;
+            /** @description What should change: shown to the author and kept in the history. */
+            comment: string;
+        };
+        ReviewDecision: {
+            /** @enum {string} */
+            decision: "approved" | "changes_requested";
+            reviewer: {
+                id: string | null;
+                name: string | null;
+            };
+            comment: string | null;
+            term_version: number;
+            /** Format: date-time */
+            at: string;
+        };
+        ReviewState: {
+            status: components["schemas"]["TermStatus"];
+            version: number;
+            /** @description What readers get; null when it was never published. */
+            published_revision: number | null;
+            latest_revision: number;
+            /** @description Changed since its published revision, not yet approved. */
+            pending: boolean;
+            approvals_required: number;
+            self_approval: boolean;
+            /** @description Approvals of the current version. */
+            approvals: components["schemas"]["ReviewDecision"][];
+            /** @description Every decision, newest first (up to 20). */
+            decisions: components["schemas"]["ReviewDecision"][];
+            /** @description Who made the pending change (since the published revision). */
+            authors: {
+                id: string | null;
+                name: string | null;
+            }[];
+            may: {
+                submit: boolean;
+                withdraw: boolean;
+                approve: boolean;
+                request_changes: boolean;
+            };
+            /** @description Why the caller, a reviewer, may not approve (their own change, already approved). */
+            refusal: string | null;
+        };
+        ReviewResult: {
+            concept: components["schemas"]["Concept"];
+            review: components["schemas"]["ReviewState"];
+            /** @description This action published the concept. */
+            published: boolean;
+        };
+        ReviewQueueItem: {
+            /** Format: uuid */
+            id: string;
+            vocabulary_slug: string;
+            term: string;
+            status: components["schemas"]["TermStatus"];
+            version: number;
+            published_revision: number | null;
+            latest_revision: number;
+            approvals: number;
+            approvals_required: number;
+            submitted_by: {
+                id: string | null;
+                name: string | null;
+            } | null;
+            /** Format: date-time */
+            submitted_at: string;
+            /** @description The submission's or the request's comment. */
+            comment: string | null;
+        };
+        ReviewQueue: {
+            /** @description Changes in review the caller may approve, oldest first. */
+            to_review: components["schemas"]["ReviewQueueItem"][];
+            /** @description The caller's own changes sent back with a request for changes. */
+            returned: components["schemas"]["ReviewQueueItem"][];
+        };
+        CreateRelease: {
+            /** @description The release name, e.g. `2026.12`. */
+            name: string;
+            /** @description What this release brings. */
+            note?: string;
+        };
+        Release: {
+            name: string;
+            note: string | null;
+            vocabulary_slug: string;
+            concept_count: number;
+            /** @description SHA-256 (hex) of the release export, byte for byte. */
+            content_sha256: string;
+            published_by: {
+                id: string | null;
+                name: string | null;
+            } | null;
+            /** Format: date-time */
+            published_at: string;
+        };
+        ReleaseList: {
+            items: components["schemas"]["Release"][];
+        };
+        ReleaseConcept: {
+            term: string;
+            definition: string;
+            domain: string | null;
+            level: components["schemas"]["TermLevel"];
+            status: components["schemas"]["TermStatus"];
+            notation: string;
+            iri: string;
+            created_by: string | null;
+            pref_labels: {
+                [key: string]: string;
+            };
+            alt_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "synonym" | "abbreviation" | "acronym" | "variant";
+            }[];
+            hidden_labels: {
+                language: string;
+                text: string;
+                /** @enum {string} */
+                kind: "misspelling" | "old_spelling" | "other";
+            }[];
+            definitions: {
+                [key: string]: string;
+            };
+            sources: {
+                language: string;
+                citation: string | null;
+                url: string | null;
+            }[];
+            notes: {
+                /** @enum {string} */
+                kind: "scope" | "example" | "editorial";
+                language: string;
+                text: string;
+            }[];
+            mappings: {
+                /** @enum {string} */
+                type: "exactMatch" | "closeMatch" | "broadMatch" | "narrowMatch" | "relatedMatch";
+                iri: string;
+                term_id: string | null;
+                label: string | null;
+            }[];
+            replaced_by: string[];
+            relations: {
+                type: components["schemas"]["RelationType"];
+                /** Format: uuid */
+                target_id: string;
+                strength: number | null;
+            }[];
+            /** Format: uuid */
+            id: string;
+            revision: number;
+        };
+        ReleaseExport: {
+            /** @constant */
+            format: "lexikon-release";
+            /** @constant */
+            version: 1;
+            /** @description The vocabulary's settings then. */
+            vocabulary: {
+                [key: string]: unknown;
+            };
+            release: {
+                name: string;
+                note: string | null;
+                /** Format: date-time */
+                published_at: string;
+                concept_count: number;
+            };
+            concepts: components["schemas"]["ReleaseConcept"][];
+        };
+        ReleaseComparison: {
+            from: components["schemas"]["Release"];
+            to: components["schemas"]["Release"];
+            added: {
+                /** Format: uuid */
+                id: string;
+                iri: string;
+                term: string;
+                from_revision: number | null;
+                to_revision: number | null;
+            }[];
+            changed: {
+                /** Format: uuid */
+                id: string;
+                iri: string;
+                term: string;
+                from_revision: number | null;
+                to_revision: number | null;
+                changes: components["schemas"]["FieldChange"][];
+            }[];
+            deprecated: {
+                /** Format: uuid */
+                id: string;
+                iri: string;
+                term: string;
+                from_revision: number | null;
+                to_revision: number | null;
+                changes: components["schemas"]["FieldChange"][];
+            }[];
+            deleted: {
+                /** Format: uuid */
+                id: string;
+                iri: string;
+                term: string;
+                from_revision: number | null;
+                to_revision: number | null;
+            }[];
+            unchanged: number;
         };
     };
     responses: never;
@@ -5802,7 +6485,7 @@ export interface operations {
                 /** @description Events older than this id (the `next_before` of the previous page). */
                 before?: number;
                 limit?: number;
-                action?: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.session_revoked" | "vocabulary.created" | "vocabulary.updated" | "vocabulary.deleted" | "member.granted" | "member.changed" | "member.revoked" | "admin.promoted" | "admin.validation_run";
+                action?: "account.created" | "auth.sign_in" | "auth.sign_in_failed" | "auth.sign_out" | "auth.session_revoked" | "vocabulary.created" | "vocabulary.updated" | "vocabulary.deleted" | "member.granted" | "member.changed" | "member.revoked" | "admin.promoted" | "admin.validation_run" | "release.published";
                 actor_id?: string;
             };
             header?: never;
@@ -5851,6 +6534,1113 @@ export interface operations {
             };
             /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
             431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTermReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewState"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitTermForReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version being changed, e.g. "3". */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewActionInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewResult"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version sent (If-Match or `version`) is not the current one. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain (see `code`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version being edited is required (If-Match or `version`). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdrawTermFromReview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version being changed, e.g. "3". */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewActionInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewResult"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version sent (If-Match or `version`) is not the current one. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain (see `code`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version being edited is required (If-Match or `version`). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestTermChanges: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version being changed, e.g. "3". */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestChangesInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewResult"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version sent (If-Match or `version`) is not the current one. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain (see `code`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version being edited is required (If-Match or `version`). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approveTerm: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of the version being changed, e.g. "3". */
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewResult"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version sent (If-Match or `version`) is not the current one. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain (see `code`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The version being edited is required (If-Match or `version`). */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getReviewQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewQueue"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listReleases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseList"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publishRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReleaseInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Release"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state: a duplicate, a cycle, or a concurrent change. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is not `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but refused by a rule of the domain (see `code`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+                /** @description The release name, e.g. `2026.12`. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Release"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+                /** @description The release name, e.g. `2026.12`. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Canonical JSON; `ETag` is its SHA-256. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseExport"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    compareReleases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: components["schemas"]["VocabularySlugInput"];
+                /** @description The release name, e.g. `2026.12`. */
+                name: string;
+                /** @description The release name, e.g. `2026.12`. */
+                other: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseComparison"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

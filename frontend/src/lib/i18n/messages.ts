@@ -3,6 +3,7 @@ import * as auth from './auth.ts';
 import * as common from './common.ts';
 import * as concepts from './concepts.ts';
 import * as history from './history.ts';
+import * as review from './review.ts';
 import * as terms from './terms.ts';
 import * as validation from './validation.ts';
 import * as vocabularies from './vocabularies.ts';
@@ -19,6 +20,7 @@ const dictionaries = {
     ...terms.fr,
     ...concepts.fr,
     ...history.fr,
+    ...review.fr,
     ...validation.fr,
     ...vocabularies.fr,
   },
@@ -29,6 +31,7 @@ const dictionaries = {
     ...terms.en,
     ...concepts.en,
     ...history.en,
+    ...review.en,
     ...validation.en,
     ...vocabularies.en,
   },

@@ -58,4 +58,23 @@ describe('vocabulary forms → API bodies', () => {
     expect(titleIn(title, 'en', 'fr')).toBe('Physics');
     expect(titleIn(title, 'de', 'fr')).toBe('Physique');
   });
+  it('takes the review settings: approvals as a number, an unchecked self-approval box as false', () => {
+    const current = { default_language: 'fr', title: { fr: 'Physique' }, description: {} };
+    const body = updateVocabularyInput(
+      { title: 'Physique', approvals_required: '2', review_settings: '1', version: '1' },
+      current,
+    );
+    expect(body).toMatchObject({ approvals_required: 2, self_approval: false });
+    expect(updateVocabularyBodySchema.safeParse(body).success).toBe(true);
+    const checked = updateVocabularyInput(
+      { title: 'Physique', approvals_required: '1', review_settings: '1', self_approval: 'on', version: '1' },
+      current,
+    );
+    expect(checked).toMatchObject({ approvals_required: 1, self_approval: true });
+    const tooMany = updateVocabularyInput(
+      { title: 'Physique', approvals_required: '9', version: '1' },
+      current,
+    );
+    expect(updateVocabularyBodySchema.safeParse(tooMany).success).toBe(false);
+  });
 });

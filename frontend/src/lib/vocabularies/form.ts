@@ -15,6 +15,17 @@ export function languageList(value: string | undefined): string[] | undefined {
 const optional = (value: string | undefined) =>
   value === undefined || value.trim() === '' ? undefined : value;
 
+/**
+ * The review settings: how many approvals, whether authors may approve. The checkbox sends nothing when
+ * unchecked, so the form marks that it showed it (`review_settings`).
+ */
+function reviewSettings(values: Record<string, string>) {
+  return {
+    ...(optional(values.approvals_required) && { approvals_required: Number(values.approvals_required) }),
+    ...(values.review_settings !== undefined && { self_approval: values.self_approval === 'on' }),
+  };
+}
+
 export function createVocabularyInput(values: Record<string, string>) {
   const language = values.default_language?.trim() ?? '';
   return {
@@ -28,6 +39,7 @@ export function createVocabularyInput(values: Record<string, string>) {
     ...(optional(values.visibility) && { visibility: values.visibility }),
     ...(optional(values.contribution) && { contribution: values.contribution }),
     ...(optional(values.pref_label_uniqueness) && { pref_label_uniqueness: values.pref_label_uniqueness }),
+    ...reviewSettings(values),
   };
 }
 
@@ -47,6 +59,7 @@ export function updateVocabularyInput(
     ...(optional(values.visibility) && { visibility: values.visibility }),
     ...(optional(values.contribution) && { contribution: values.contribution }),
     ...(optional(values.pref_label_uniqueness) && { pref_label_uniqueness: values.pref_label_uniqueness }),
+    ...reviewSettings(values),
     version: Number(values.version),
   };
 }

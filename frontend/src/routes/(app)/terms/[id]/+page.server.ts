@@ -70,6 +70,16 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
       }),
     ),
   );
+  // Its review, for those who may act on it (editors and reviewers); a bonus like the graph.
+  const review =
+    term.value.permissions.edit || term.value.permissions.review
+      ? await call(locals.api.GET('/api/terms/{id}/review', { params: { path } })).catch(
+          (reason: unknown) => {
+            redirectIfSignedOut(reason, url.pathname + url.search);
+            return null;
+          },
+        )
+      : null;
   const problemText = (reason: unknown) =>
     reason instanceof ApiProblem
       ? termProblemMessage(reason.problem, locals.locale)
@@ -86,10 +96,12 @@ export const load: PageServerLoad = async ({ locals, params, url, depends }) => 
     // Which validators run (an LLM? which model, is it suspended?): only to describe them.
     validators: validators.status === 'fulfilled' ? validators.value : null,
     created: url.searchParams.has('created'),
+    review,
   };
 };
 
-type FormName = 'update' | 'parts' | 'delete' | 'relation' | 'removeRelation' | 'validate' | 'override';
+type FormName =
+  'update' | 'parts' | 'delete' | 'relation' | 'removeRelation' | 'validate' | 'override' | 'review';
 
 /** Which of the page's forms a failure belongs to, so each shows only its own errors. */
 function tagged<N extends FormName, E extends object = object>(
@@ -267,6 +279,83 @@ export const actions: Actions = {
     } catch (caught) {
       redirectIfSignedOut(caught, here);
       return tagged('override', termApiFailure(caught, values, locals.locale));
+    }
+  },
+
+  /** A review action — submit, withdraw, approve, request changes — on the version the page showed. */
+  review: async ({ request, locals, params }) => {
+    const here = `/terms/${params.id}`;
+    requireSession(locals.session, here);
+    const values = formValues(await request.formData());
+    const version = Number(values.version);
+    const comment = values.comment?.trim() ? values.comment : undefined;
+    if (!Number.isInteger(version) || version < 1)
+      return tagged(
+        'review',
+        fail(400, { values, fieldErrors: {}, message: translate(locals.locale, 'problem.version-mismatch') }),
+      );
+    const path = { id: params.id };
+    try {
+      let result;
+      switch (values.intent) {
+        case 'submit':
+          result = await call(
+            locals.api.POST('/api/terms/{id}/review/submit', {
+              params: { path },
+              body: { version, comment },
+            }),
+          );
+          break;
+        case 'withdraw':
+          result = await call(
+            locals.api.POST('/api/terms/{id}/review/withdraw', {
+              params: { path },
+              body: { version, comment },
+            }),
+          );
+          break;
+        case 'approve':
+          result = await call(
+            locals.api.POST('/api/terms/{id}/review/approve', {
+              params: { path },
+              body: { version, comment },
+            }),
+          );
+          break;
+        case 'request-changes':
+          if (!comment)
+            return tagged(
+              'review',
+              fail(400, {
+                values,
+                fieldErrors: { comment: translate(locals.locale, 'review.requestRequired') },
+                message: translate(locals.locale, 'review.requestRequired'),
+              }),
+            );
+          result = await call(
+            locals.api.POST('/api/terms/{id}/review/request-changes', {
+              params: { path },
+              body: { version, comment },
+            }),
+          );
+          break;
+        default:
+          error(400, 'Unknown review action.', { code: 'validation-failed' });
+      }
+      const done =
+        values.intent === 'approve'
+          ? result.published
+            ? 'published'
+            : 'approved'
+          : values.intent === 'request-changes'
+            ? 'changes_requested'
+            : values.intent === 'submit'
+              ? 'submitted'
+              : 'withdrawn';
+      return { form: 'review' as const, done };
+    } catch (caught) {
+      redirectIfSignedOut(caught, here);
+      return tagged('review', termApiFailure(caught, values, locals.locale));
     }
   },
 

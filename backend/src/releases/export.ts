@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { RELEASE_EXPORT_FORMAT, RELEASE_EXPORT_VERSION } from './schemas.ts';
+import type { ReleasedConcept } from './repository.ts';
+
+/**
+ * JSON with object keys sorted and no whitespace: the same value always serialises to the same bytes,
+ * whichever driver parsed the jsonb it came from.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, entry]) => entry !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
+}
+
+export interface ReleaseContent {
+  vocabulary: Record<string, unknown>;
+  name: string;
+  note: string | null;
+  publishedAt: Date;
+  concepts: readonly ReleasedConcept[];
+}
+
+/** A release's export: its content, canonical, concepts by IRI. Its SHA-256 is recorded at publication. */
+export function releaseExport(content: ReleaseContent): { body: string; sha256: string } {
+  const concepts = [...content.concepts]
+    .sort((a, b) => (a.iri < b.iri ? -1 : a.iri > b.iri ? 1 : 0))
+    .map((concept) => ({ ...concept.snapshot, id: concept.termId, revision: concept.revision }));
+  const body = canonicalJson({
+    format: RELEASE_EXPORT_FORMAT,
+    version: RELEASE_EXPORT_VERSION,
+    vocabulary: content.vocabulary,
+    release: {
+      name: content.name,
+      note: content.note,
+      published_at: content.publishedAt.toISOString(),
+      concept_count: concepts.length,
+    },
+    concepts,
+  });
+  return { body, sha256: createHash('sha256').update(body).digest('hex') };
+}
