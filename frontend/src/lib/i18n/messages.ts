@@ -3,6 +3,7 @@ import * as auth from './auth.ts';
 import * as common from './common.ts';
 import * as concepts from './concepts.ts';
 import * as history from './history.ts';
+import * as releases from './releases.ts';
 import * as review from './review.ts';
 import * as terms from './terms.ts';
 import * as validation from './validation.ts';
@@ -21,6 +22,7 @@ const dictionaries = {
     ...concepts.fr,
     ...history.fr,
     ...review.fr,
+    ...releases.fr,
     ...validation.fr,
     ...vocabularies.fr,
   },
@@ -32,6 +34,7 @@ const dictionaries = {
     ...concepts.en,
     ...history.en,
     ...review.en,
+    ...releases.en,
     ...validation.en,
     ...vocabularies.en,
   },
