@@ -22,6 +22,7 @@ const FEATURES = [
   'terms',
   'validation',
   'vocabularies',
+  'webhooks',
 ];
 const ENTRY_POINTS = ['cli', 'demo'];
 const noTests = {

@@ -35,6 +35,7 @@ import { termHistoryRoutes, vocabularyChangesRoutes } from './history/routes.ts'
 import { auditRoutes } from './audit/routes.ts';
 import { reviewQueueRoutes, termReviewRoutes } from './review/routes.ts';
 import { releaseRoutes } from './releases/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 import { runWithRequestContext } from './platform/request-context.ts';
 import { buildServices } from './services.ts';
 import { vocabularyRoutes } from './vocabularies/routes.ts';
@@ -115,6 +116,8 @@ export async function buildApp({
   // the system of record: a mirror that is down never delays start-up or readiness.
   if (config.validation.worker) app.addHook('onReady', async () => services.validation.worker.start());
   app.addHook('onClose', async () => services.validation.worker.stop());
+  if (config.webhooks.worker) app.addHook('onReady', async () => services.webhooks.worker.start());
+  app.addHook('onClose', async () => services.webhooks.worker.stop());
   if (graph.outboxWorker && config.graph.outbox.worker) {
     const worker = graph.outboxWorker;
     app.addHook('onReady', async () => worker.start());
@@ -173,6 +176,7 @@ export async function buildApp({
       await api.register(termReviewRoutes, { prefix: '/terms', service: services.review });
       await api.register(reviewQueueRoutes, { prefix: '/review', service: services.review });
       await api.register(releaseRoutes, { prefix: '/vocabularies', service: services.releases });
+      await api.register(webhookRoutes, { prefix: '/vocabularies', service: services.webhooks.service });
       await api.register(vocabularyChangesRoutes, { prefix: '/vocabularies', service: services.history });
       await api.register(termGraphRoutes, { prefix: '/terms', service: graphService });
       await api.register(graphRoutes, { prefix: '/graph', service: graphService });

@@ -17,6 +17,9 @@ import { reviewRepository } from './review/repository.ts';
 import { ReviewService } from './review/service.ts';
 import { releasesRepository } from './releases/repository.ts';
 import { ReleasesService } from './releases/service.ts';
+import { webhooksRepository } from './webhooks/repository.ts';
+import { WebhooksService } from './webhooks/service.ts';
+import { WebhookWorker } from './webhooks/worker.ts';
 import { historyRepository } from './history/repository.ts';
 import { HistoryService } from './history/service.ts';
 import { GraphService } from './graph/service.ts';
@@ -60,6 +63,7 @@ export interface Services {
   terms: TermsService;
   review: ReviewService;
   releases: ReleasesService;
+  webhooks: { service: WebhooksService; worker: WebhookWorker };
   relations: RelationsService;
   history: HistoryService;
   audit: AuditService;
@@ -160,6 +164,16 @@ export function buildServices(deps: {
       vocabularies: vocabularyReader,
       audit: auditRecorder,
     }),
+    webhooks: {
+      service: new WebhooksService({
+        db,
+        repository: webhooksRepository,
+        vocabularies: vocabularyReader,
+        audit: auditRecorder,
+        allowPrivateTargets: config.webhooks.allowPrivateTargets,
+      }),
+      worker: new WebhookWorker({ db, clock, logger, options: config.webhooks }),
+    },
     relations,
     history: new HistoryService({ db, repository: historyRepository, vocabularies: vocabularyReader }),
     audit: new AuditService({ db, repository: auditRepository }),

@@ -536,3 +536,52 @@ describe('0014: releases', () => {
     expect(release.json().concept_count).toBe(1);
   });
 });
+
+describe('0015: webhooks', () => {
+  it('adds webhooks beside 0014’s releases and publications, unchanged, and a publication queues its event', async () => {
+    const { database, url } = await databaseAt('0014_releases');
+    const concept = '91a2b3c4-aaaa-4000-8000-000000000001';
+    await database.db.execute(sql`
+      INSERT INTO terms (id, term, definition, domain, status, version) VALUES
+        (${concept}, 'Lemme', 'La forme canonique d’un mot.', 'Linguistique', 'validated', 1)`);
+    await database.db.execute(sql`
+      INSERT INTO term_revisions (vocabulary_id, seq, term_id, revision, action, term_version, snapshot, changed, change_set_id)
+      SELECT vocabulary_id, 1, id, 1, 'baseline', version, lexikon_term_snapshot(id), '{}', gen_random_uuid()
+      FROM terms`);
+    await database.db.execute(sql`UPDATE vocabularies SET last_change_seq = 1`);
+    await database.db.execute(sql`
+      INSERT INTO term_publications (term_id, vocabulary_id, revision) SELECT id, vocabulary_id, 1 FROM terms`);
+    const kept = async () =>
+      rowsOf<Record<string, unknown>>(
+        await database.db.execute(sql`SELECT term_id, revision, published_at::text FROM term_publications`),
+      );
+    const before = await kept();
+
+    await runMigrations(database);
+
+    expect(await kept()).toEqual(before);
+    expect(await count(database, 'webhook_deliveries')).toBe(0);
+    const { app } = await appOn(database, url);
+    const admin = await createUser(
+      { app, database, config: testConfig({}, url), close: async () => {} },
+      { role: 'admin' },
+    );
+    const hook = await app.inject({
+      method: 'POST',
+      url: '/api/vocabularies/default/webhooks',
+      headers: admin.auth,
+      payload: { url: 'https://hooks.example.org/x', events: ['release.published'] },
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    const release = await app.inject({
+      method: 'POST',
+      url: '/api/vocabularies/default/releases',
+      headers: admin.auth,
+      payload: { name: 'v1' },
+    });
+    expect(release.statusCode, release.body).toBe(201);
+    expect(
+      rowsOf<{ event: string }>(await database.db.execute(sql`SELECT event FROM webhook_deliveries`)),
+    ).toEqual([{ event: 'release.published' }]);
+  });
+});

@@ -19,6 +19,8 @@ export const auditActions = [
   'admin.promoted',
   'admin.validation_run',
   'release.published',
+  'webhook.created',
+  'webhook.deleted',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

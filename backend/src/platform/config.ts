@@ -115,6 +115,13 @@ const environmentSchema = z.object({
   GOOGLE_ISSUER: httpUrl.default('https://accounts.google.com'),
   OAUTH_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
   OAUTH_ALLOW_HTTP: booleanFlag.default(false),
+  WEBHOOK_WORKER: switchFlag.default(true),
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(1000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(86_400_000).default(10_000),
+  WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: unsetIfBlank(booleanFlag.optional()),
   LLM_BASE_URL: unsetIfBlank(httpUrl.optional()),
   LLM_API_KEY: unsetIfBlank(z.string().trim().optional()),
   LLM_MODEL: unsetIfBlank(z.string().trim().max(200).optional()),
@@ -255,6 +262,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     /** `GET /debug/error` exists (admin-only in production). */
     debugRoutes: env.DEBUG_ROUTES ?? !isProduction,
     graph: graphConfig(env, isProduction),
+    webhooks: {
+      /** Deliver webhooks from this process (any number of processes may share the queue). */
+      worker: env.WEBHOOK_WORKER,
+      pollMs: env.WEBHOOK_POLL_MS,
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: env.WEBHOOK_BACKOFF_MS,
+      backoffMaxMs: env.WEBHOOK_BACKOFF_MAX_MS,
+      /** Loopback and private addresses as targets: refused in production unless allowed (SSRF). */
+      allowPrivateTargets: env.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? !isProduction,
+    },
   };
 }
 

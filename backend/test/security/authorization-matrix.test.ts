@@ -203,6 +203,48 @@ const MATRIX: Record<string, Row> = {
       return { url: `/api/vocabularies/${await released(slug, termId, world.owner)}/releases/v1/compare/v1` };
     },
   },
+  'GET /api/vocabularies/:slug/webhooks': {
+    cells: [401, 200, 404, 200],
+    request: async (world) => ({ url: `/api/vocabularies/${(await world.vocabulary()).slug}/webhooks` }),
+  },
+  'POST /api/vocabularies/:slug/webhooks': {
+    cells: [401, 201, 404, 201],
+    request: async (world) => ({
+      url: `/api/vocabularies/${(await world.vocabulary()).slug}/webhooks`,
+      payload: { url: 'https://hooks.example.org/x', events: ['term.published'] },
+    }),
+  },
+  'PATCH /api/vocabularies/:slug/webhooks/:id': {
+    cells: [401, 200, 404, 200],
+    request: async (world) => {
+      const { slug, termId } = await world.vocabulary();
+      const hook = await webhookOf(slug, termId, world.owner);
+      return { url: `/api/vocabularies/${slug}/webhooks/${hook.id}`, payload: { active: false } };
+    },
+  },
+  'DELETE /api/vocabularies/:slug/webhooks/:id': {
+    cells: [401, 204, 404, 204],
+    request: async (world) => {
+      const { slug, termId } = await world.vocabulary();
+      return { url: `/api/vocabularies/${slug}/webhooks/${(await webhookOf(slug, termId, world.owner)).id}` };
+    },
+  },
+  'GET /api/vocabularies/:slug/webhooks/:id/deliveries': {
+    cells: [401, 200, 404, 200],
+    request: async (world) => {
+      const { slug, termId } = await world.vocabulary();
+      const hook = await webhookOf(slug, termId, world.owner);
+      return { url: `/api/vocabularies/${slug}/webhooks/${hook.id}/deliveries` };
+    },
+  },
+  'POST /api/vocabularies/:slug/webhooks/:id/deliveries/:delivery/redeliver': {
+    cells: [401, 202, 404, 202],
+    request: async (world) => {
+      const { slug, termId } = await world.vocabulary();
+      const hook = await webhookOf(slug, termId, world.owner, { delivery: true });
+      return { url: `/api/vocabularies/${slug}/webhooks/${hook.id}/deliveries/${hook.delivery}/redeliver` };
+    },
+  },
   'GET /api/vocabularies/:slug/changes': {
     cells: [404, 200, 404, 200],
     request: async (world) => ({ url: `/api/vocabularies/${(await world.vocabulary()).slug}/changes` }),
@@ -626,6 +668,32 @@ async function released(slug: string, termId: string, owner: TestUser): Promise<
   return slug;
 }
 
+/** A webhook of the vocabulary, made by its owner; with `delivery`, one delivery queued for it. */
+async function webhookOf(
+  slug: string,
+  termId: string,
+  owner: TestUser,
+  options: { delivery?: boolean } = {},
+): Promise<{ id: string; delivery: number | null }> {
+  const created = await context.app.inject({
+    method: 'POST',
+    url: `/api/vocabularies/${slug}/webhooks`,
+    headers: owner.auth,
+    payload: { url: 'https://hooks.example.org/lexikon', events: ['term.published', 'release.published'] },
+  });
+  if (created.statusCode !== 201)
+    throw new Error(`creating a webhook: ${created.statusCode} ${created.body}`);
+  const id = created.json().id as string;
+  if (!options.delivery) return { id, delivery: null };
+  await released(slug, termId, owner);
+  const log = await context.app.inject({
+    method: 'GET',
+    url: `/api/vocabularies/${slug}/webhooks/${id}/deliveries`,
+    headers: owner.auth,
+  });
+  return { id, delivery: log.json().items[0].id as number };
+}
+
 //                                       anon owner editor reviewer viewer other admin
 // The seed's /api/terms routes need a token; the vocabulary-scoped ones are open to anonymous readers.
 const readers: VocabularyCells = [401, 200, 200, 200, 200, 404, 200];
@@ -814,6 +882,19 @@ const VOCABULARY_MATRIX: Record<string, VocabularyRow> = {
     method: 'POST',
     cells: owners(422),
     request: async ({ slug }) => ({ url: `/api/vocabularies/${slug}/releases`, payload: { name: 'v1' } }),
+  },
+  'GET /api/vocabularies/:slug/webhooks': {
+    method: 'GET',
+    cells: owners(200),
+    request: async ({ slug }) => ({ url: `/api/vocabularies/${slug}/webhooks` }),
+  },
+  'POST /api/vocabularies/:slug/webhooks': {
+    method: 'POST',
+    cells: owners(201),
+    request: async ({ slug }) => ({
+      url: `/api/vocabularies/${slug}/webhooks`,
+      payload: { url: 'https://hooks.example.org/x', events: ['term.published'] },
+    }),
   },
   'GET /api/vocabularies/:slug/changes': {
     method: 'GET',

@@ -45,6 +45,8 @@ export function testConfig(overrides: Record<string, string | undefined> = {}, d
     AUTH_REGISTER_LIMIT_PER_IP: '1000/60',
     // Background validation would race with assertions; tests that need it drain the queue themselves.
     VALIDATION_WORKER: 'off',
+    // Likewise for webhook deliveries: the webhook tests run the worker a batch at a time.
+    WEBHOOK_WORKER: 'off',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...overrides,
   });

@@ -274,6 +274,9 @@ export async function startApi(options: ApiOptions): Promise<Service> {
     // Production requires /metrics to be protected; the tests do not scrape it.
     METRICS_TOKEN: randomSecret(),
     ...RELAXED_RATE_LIMITS,
+    // The tests' webhook receivers listen on loopback, which production refuses by default.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    WEBHOOK_POLL_MS: '200',
     ...options.env,
   };
   const { child, output } = spawnService('api', apiEntry, env, port, repoRoot, log);

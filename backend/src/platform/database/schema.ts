@@ -742,6 +742,85 @@ export const releaseConcepts = pgTable(
 );
 
 /**
+ * Webhooks of a vocabulary. The secret signs deliveries (HMAC-SHA256): it must be readable to sign, so it is
+ * stored as given and never returned after creation.
+ */
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    vocabularyId: uuid('vocabulary_id')
+      .notNull()
+      .references(() => vocabularies.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    events: text('events').array().notNull(),
+    description: text('description'),
+    secret: text('secret').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index('webhooks_vocabulary_idx').on(table.vocabularyId),
+    check(
+      'webhooks_events',
+      sql`${table.events} <@ ARRAY['term.published', 'term.deprecated', 'release.published']::text[] AND cardinality(${table.events}) > 0`,
+    ),
+  ],
+);
+
+/**
+ * One event to deliver to one webhook: written by triggers (migration 0015) in the transaction that
+ * publishes, so an event exists exactly when its change does; delivered by the queue worker.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    webhookId: uuid('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    eventId: uuid('event_id').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    availableAt: timestamp('available_at', { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lockedBy: text('locked_by'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    failedAt: timestamp('failed_at', { withTimezone: true }),
+    redeliveryOf: bigint('redelivery_of', { mode: 'number' }),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('webhook_deliveries_due_idx')
+      .on(table.availableAt, table.id)
+      .where(sql`${table.status} = 'pending'`),
+    index('webhook_deliveries_webhook_idx').on(table.webhookId, table.id.desc()),
+    check('webhook_deliveries_status', sql`${table.status} IN ('pending', 'delivered', 'failed')`),
+  ],
+);
+
+/** Each attempt at a delivery: what the receiver answered, or why it could not. */
+export const webhookAttempts = pgTable(
+  'webhook_attempts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    deliveryId: bigint('delivery_id', { mode: 'number' })
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    statusCode: integer('status_code'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (table) => [index('webhook_attempts_delivery_idx').on(table.deliveryId, table.attempt)],
+);
+
+/**
  * The audit log (security-relevant actions), append-only: a trigger (migration 0012) refuses UPDATE and
  * DELETE. The actor's e-mail is copied, so the record still says who once the account is gone.
  */
@@ -847,5 +926,8 @@ export const schema = {
   termReviews,
   releases,
   releaseConcepts,
+  webhooks,
+  webhookDeliveries,
+  webhookAttempts,
   auditEvents,
 };

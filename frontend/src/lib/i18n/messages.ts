@@ -8,6 +8,7 @@ import * as review from './review.ts';
 import * as terms from './terms.ts';
 import * as validation from './validation.ts';
 import * as vocabularies from './vocabularies.ts';
+import * as webhooks from './webhooks.ts';
 
 export const locales = ['fr', 'en'] as const;
 export type Locale = (typeof locales)[number];
@@ -25,6 +26,7 @@ const dictionaries = {
     ...releases.fr,
     ...validation.fr,
     ...vocabularies.fr,
+    ...webhooks.fr,
   },
   en: {
     ...common.en,
@@ -37,6 +39,7 @@ const dictionaries = {
     ...releases.en,
     ...validation.en,
     ...vocabularies.en,
+    ...webhooks.en,
   },
 };
 
