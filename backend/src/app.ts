@@ -27,7 +27,7 @@ import { openApiPlugin } from './platform/http/openapi.ts';
 import { securityPlugin } from './platform/http/security.ts';
 import { relationRoutes, vocabularyRelationRoutes } from './relations/routes.ts';
 import { statsRoutes, systemRoutes } from './system/routes.ts';
-import { domainRoutes, termRoutes, vocabularyTermRoutes } from './terms/routes.ts';
+import { domainRoutes, resolveRoutes, termRoutes, vocabularyTermRoutes } from './terms/routes.ts';
 import type { ValidationWorker } from './validation/jobs/worker.ts';
 import { termValidationRoutes, validationStatusRoutes } from './validation/routes.ts';
 import type { ValidationService } from './validation/service.ts';
@@ -176,6 +176,7 @@ export async function buildApp({
       await api.register(termReviewRoutes, { prefix: '/terms', service: services.review });
       await api.register(reviewQueueRoutes, { prefix: '/review', service: services.review });
       await api.register(releaseRoutes, { prefix: '/vocabularies', service: services.releases });
+      await api.register(resolveRoutes, { prefix: '/resolve', service: services.terms });
       await api.register(webhookRoutes, { prefix: '/vocabularies', service: services.webhooks.service });
       await api.register(vocabularyChangesRoutes, { prefix: '/vocabularies', service: services.history });
       await api.register(termGraphRoutes, { prefix: '/terms', service: graphService });

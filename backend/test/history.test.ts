@@ -414,3 +414,36 @@ describe('change feed', () => {
     expect(stored).toEqual([{ last: 4 }]);
   });
 });
+
+describe('resolving IRIs', () => {
+  it('names the concept an IRI is, answers 410 with the deletion once it is deleted, and names it again restored', async () => {
+    const created = await createTerm(context, author, { term: unique('Resolvable') });
+    const resolve = (iri: string, user: TestUser | null = author) =>
+      call(user, 'GET', `/api/resolve?iri=${encodeURIComponent(iri)}`);
+    const live = await resolve(created.iri as string);
+    expect(live.statusCode, live.body).toBe(200);
+    expect(live.json()).toMatchObject({ id: created.id, vocabulary_slug: 'default', term: created.term });
+
+    const deleted = await call(
+      author,
+      'DELETE',
+      `/api/terms/${created.id}?comment=${encodeURIComponent('Gone.')}`,
+    );
+    expect(deleted.statusCode).toBe(204);
+    const gone = await resolve(created.iri as string);
+    expect(gone.statusCode).toBe(410);
+    expect(gone.json()).toMatchObject({
+      code: 'term-deleted',
+      deletion: { revision: 2, deleted_by: author.id },
+    });
+
+    const restored = await call(author, 'POST', `/api/terms/${created.id}/restore`, {
+      revision: 1,
+      version: 1,
+    });
+    expect(restored.statusCode, restored.body).toBe(200);
+    expect((await resolve(created.iri as string)).statusCode).toBe(200);
+    expect((await resolve('urn:uuid:00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
+    expect((await call(author, 'GET', '/api/resolve')).statusCode).toBe(400);
+  });
+});

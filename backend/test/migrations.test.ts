@@ -585,3 +585,28 @@ describe('0015: webhooks', () => {
     ).toEqual([{ event: 'release.published' }]);
   });
 });
+
+describe('0016: the index of deleted IRIs', () => {
+  it('indexes the tombstones 0015 stored, and the app answers their IRIs 410', async () => {
+    const { database, url } = await databaseAt('0015_webhooks');
+    const concept = '91a2b3c4-bbbb-4000-8000-000000000001';
+    await database.db.execute(sql`
+      INSERT INTO term_revisions (vocabulary_id, seq, term_id, revision, action, term_version, snapshot, changed, change_set_id)
+      SELECT id, 1, ${concept}::uuid, 1, 'deleted', 1,
+             jsonb_build_object('iri', 'urn:example:gone', 'term', 'Gone', 'status', 'draft'), '{}', gen_random_uuid()
+      FROM vocabularies WHERE slug = 'default'`);
+    await runMigrations(database);
+    expect(await count(database, 'term_revisions')).toBe(1);
+    const { app, user } = await appOn(database, url);
+    const gone = await app.inject({
+      method: 'GET',
+      url: '/api/resolve?iri=urn:example:gone',
+      headers: user.auth,
+    });
+    expect([gone.statusCode, gone.json().code, gone.json().deletion.revision]).toEqual([
+      410,
+      'term-deleted',
+      1,
+    ]);
+  });
+});

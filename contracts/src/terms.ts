@@ -269,3 +269,20 @@ export type UpdateTermBody = z.infer<typeof updateTermBodySchema>;
 export type ListTermsQuery = z.infer<typeof listTermsQuerySchema>;
 export type TermSort = (typeof termSorts)[number];
 export type TermStatus = z.infer<typeof termStatusSchema>;
+
+/** Dereferencing a concept's IRI: what it names now, for a resolver to redirect to. */
+export const resolveQuerySchema = z
+  .object({ iri: z.string().min(1).max(2000).meta({ description: 'The concept IRI to resolve.' }) })
+  .strict();
+
+export const resolvedConceptSchema = z
+  .object({
+    id: z.uuid(),
+    iri: z.string(),
+    notation: z.string(),
+    vocabulary_slug: vocabularySlugSchema,
+    term: z.string(),
+    status: termStatusSchema,
+  })
+  .meta({ id: 'ResolvedConcept' });
+export type ResolvedConcept = z.infer<typeof resolvedConceptSchema>;

@@ -17,6 +17,8 @@ export interface RevisionRecorder {
   /** The other concepts with relations to this one. */
   sourcesRelatedTo(tx: Db, termId: string): Promise<string[]>;
   latest(db: Db, termId: string): Promise<RevisionRow | undefined>;
+  /** The tombstone of the deleted concept that had this IRI (none if it is live or unknown). */
+  deletedByIri(db: Db, iri: string): Promise<RevisionRow | undefined>;
   revision(db: Db, termId: string, revision: number): Promise<RevisionRow | undefined>;
   changeSet(db: Db, changeSetId: string): Promise<RevisionRow[]>;
 }
@@ -26,6 +28,7 @@ export const revisionRecorder: RevisionRecorder = {
   snapshot: (tx, termId) => historyRepository.snapshot(tx, termId),
   sourcesRelatedTo: (tx, termId) => historyRepository.sourcesRelatedTo(tx, termId),
   latest: (db, termId) => historyRepository.latest(db, termId),
+  deletedByIri: (db, iri) => historyRepository.deletedByIri(db, iri),
   revision: async (db, termId, revision) =>
     (await historyRepository.byNumbers(db, termId, [revision])).get(revision),
   changeSet: (db, changeSetId) => historyRepository.changeSet(db, changeSetId),

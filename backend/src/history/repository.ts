@@ -119,6 +119,19 @@ export const historyRepository = {
     ).map((row) => row.id);
   },
 
+  /** The concept this IRI named, when its latest revision is its deletion. */
+  async deletedByIri(db: Db, iri: string): Promise<RevisionRow | undefined> {
+    const [tombstone] = revisionRows(
+      await db.execute(sql`
+        SELECT ${revisionColumns} FROM term_revisions r LEFT JOIN users u ON u.id = r.author_id
+        WHERE r.action = 'deleted' AND r.snapshot->>'iri' = ${iri}
+        ORDER BY r.created_at DESC LIMIT 1`),
+    );
+    if (!tombstone) return undefined;
+    const latest = await historyRepository.latest(db, tombstone.termId);
+    return latest?.action === 'deleted' ? latest : undefined;
+  },
+
   /** The latest revision of a concept, deleted or not. */
   async latest(db: Db, termId: string): Promise<RevisionRow | undefined> {
     return revisionRows(

@@ -124,6 +124,11 @@ export const termsRepository = {
     return row;
   },
 
+  async findByIri(db: Db, iri: string): Promise<TermRow | undefined> {
+    const [row] = await db.select(termColumns).from(terms).where(eq(terms.iri, iri)).limit(1);
+    return row;
+  },
+
   async findByIds(db: Db, ids: readonly string[]): Promise<TermRow[]> {
     if (ids.length === 0) return [];
     return db

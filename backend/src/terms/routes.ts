@@ -17,6 +17,8 @@ import {
   conceptSchema,
   deleteTermQuerySchema,
   updateTermBodySchema,
+  resolveQuerySchema,
+  resolvedConceptSchema,
   type Term,
 } from './schemas.ts';
 import { restoreBodySchema, restoreResultSchema } from '../history/schemas.ts';
@@ -234,3 +236,22 @@ export const domainRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = as
 function withEtag(reply: FastifyReply, term: Term): FastifyReply {
   return reply.header('etag', `"${term.version}"`);
 }
+
+/** Mounted at /api/resolve: what a concept IRI names (anonymous for public vocabularies). */
+export const resolveRoutes: FastifyPluginAsyncZod<{ service: TermsService }> = async (app, { service }) => {
+  app.get(
+    '',
+    {
+      config: { anonymous: true },
+      schema: {
+        tags: ['terms'],
+        operationId: 'resolveIri',
+        summary:
+          'Resolve a concept IRI: the concept it names, or 410 `term-deleted` with the deletion’s revision',
+        querystring: resolveQuerySchema,
+        response: { 200: resolvedConceptSchema, ...problemResponses(400, 401, 404, 410, 431, 503) },
+      },
+    },
+    async (request) => service.resolve(request.query.iri, optionalUser(request)),
+  );
+};

@@ -26,6 +26,7 @@ import {
   type ListTermsQuery,
   type Term,
   type UpdateTermBody,
+  type ResolvedConcept,
 } from './schemas.ts';
 
 /**
@@ -136,6 +137,30 @@ export class TermsService {
     } catch (error) {
       throw this.#translateUniqueViolation(error, body.term, body.domain ?? null, body.notation);
     }
+  }
+
+  /**
+   * What an IRI names, for whoever may read its vocabulary: the concept (a resolver redirects to it), or —
+   * deleted — 410 with its deletion; 404 otherwise. A reader without review rights gets the published label.
+   */
+  async resolve(iri: string, actor: Actor | null): Promise<ResolvedConcept> {
+    const row = await this.#repository.findByIri(this.#db, iri);
+    if (!row) {
+      const tombstone = await this.#revisions.deletedByIri(this.#db, iri);
+      if (tombstone) await this.#assertNotDeleted(tombstone.termId, actor, '');
+      throw errors.notFound('No concept has this IRI.');
+    }
+    const vocabulary = await this.#vocabularies.byId(this.#db, row.vocabularyId, actor);
+    assertReadable(vocabulary, 'No concept has this IRI.');
+    const concept = await this.#concept(this.#db, row, vocabulary, actor);
+    return {
+      id: concept.id,
+      iri: concept.iri,
+      notation: concept.notation,
+      vocabulary_slug: vocabulary.slug,
+      term: concept.term,
+      status: concept.status,
+    };
   }
 
   async domains(): Promise<{ domain: string; terms: number }[]> {
@@ -631,7 +656,11 @@ export class TermsService {
     const latest = await this.#revisions.latest(this.#db, id);
     if (latest?.action !== 'deleted') return;
     const vocabulary = await this.#vocabularies.byId(this.#db, latest.vocabularyId, actor);
-    if (!vocabulary?.permissions.read || (vocabularySlug !== undefined && vocabulary.slug !== vocabularySlug))
+    // '' : any vocabulary (resolving an IRI), answered 410 like a vocabulary-scoped read.
+    if (
+      !vocabulary?.permissions.read ||
+      (vocabularySlug !== undefined && vocabularySlug !== '' && vocabulary.slug !== vocabularySlug)
+    )
       return;
     throw errors.termDeleted(
       {

@@ -203,6 +203,14 @@ const MATRIX: Record<string, Row> = {
       return { url: `/api/vocabularies/${await released(slug, termId, world.owner)}/releases/v1/compare/v1` };
     },
   },
+  'GET /api/resolve': {
+    cells: [404, 200, 404, 200],
+    request: async (world) => {
+      const { termId } = await world.vocabulary();
+      const term = await context.app.inject({ url: `/api/terms/${termId}`, headers: world.owner.auth });
+      return { url: `/api/resolve?iri=${encodeURIComponent(term.json().iri)}` };
+    },
+  },
   'GET /api/vocabularies/:slug/webhooks': {
     cells: [401, 200, 404, 200],
     request: async (world) => ({ url: `/api/vocabularies/${(await world.vocabulary()).slug}/webhooks` }),

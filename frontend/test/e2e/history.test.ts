@@ -83,3 +83,43 @@ describe('the history page', () => {
     await context.close();
   });
 });
+
+describe('a concept IRI', () => {
+  it('leads to the concept, and answers 410 once it is deleted', async () => {
+    const api = apiClient();
+    const { webUrl } = stackUrls();
+    const id = randomUUID().slice(0, 8);
+    const owner = await api.createUser('iri_owner');
+    const { access_token: token } = await api.login(owner);
+    const slug = `iri-${id}`;
+    await api.json('POST', '/api/vocabularies', {
+      token,
+      body: {
+        slug,
+        title: { en: 'Resolvable' },
+        default_language: 'en',
+        visibility: 'public',
+        base_iri: `${webUrl}/vocabularies/${slug}/`,
+      },
+    });
+    const concept = await api.createTerm(token, {
+      vocabulary: slug,
+      term: `Morpheme ${id}`,
+      definition: 'The smallest unit of meaning in a word.',
+      notation: `m-${id}`,
+    });
+    expect(concept.iri).toBe(`${webUrl}/vocabularies/${slug}/m-${id}`);
+    const context = await newContext(browser());
+    const page = await context.newPage();
+    const live = await page.goto(concept.iri);
+    expect(live?.status()).toBe(200);
+    expect(page.url()).toBe(`${webUrl}/browse/${slug}/${concept.id}`);
+    await api.request('DELETE', `/api/terms/${concept.id}`, { token });
+    const gone = await page.goto(concept.iri);
+    expect(gone?.status()).toBe(410);
+    expect(await page.textContent('body')).toContain('This concept was deleted (revision 2');
+    const unknown = await page.goto(`${webUrl}/vocabularies/${slug}/nothing-here`);
+    expect(unknown?.status()).toBe(404);
+    await context.close();
+  });
+});

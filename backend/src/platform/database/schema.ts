@@ -644,6 +644,10 @@ export const termRevisions = pgTable(
     uniqueIndex('term_revisions_feed_key').on(table.vocabularyId, table.seq),
     uniqueIndex('term_revisions_term_key').on(table.termId, table.revision),
     index('term_revisions_change_set_idx').on(table.changeSetId),
+    // Resolving the IRI of a deleted concept (410 with its deletion).
+    index('term_revisions_deleted_iri_idx')
+      .on(sql`(${table.snapshot}->>'iri')`)
+      .where(sql`${table.action} = 'deleted'`),
     check('term_revisions_positive', sql`${table.seq} > 0 AND ${table.revision} > 0`),
   ],
 );

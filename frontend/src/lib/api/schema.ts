@@ -682,6 +682,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Resolve a concept IRI: the concept it names, or 410 `term-deleted` with the deletion’s revision */
+        get: operations["resolveIri"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/vocabularies/{slug}/webhooks": {
         parameters: {
             query?: never;
@@ -1525,6 +1542,15 @@ export interface components {
                 /** @description Terms in this domain. */
                 terms: number;
             }[];
+        };
+        ResolvedConceptInput: {
+            /** Format: uuid */
+            id: string;
+            iri: string;
+            notation: string;
+            vocabulary_slug: components["schemas"]["VocabularySlugInput"];
+            term: string;
+            status: components["schemas"]["TermStatusInput"];
         };
         /** @enum {string} */
         RelationTypeInput: "is_a" | "part_of" | "related_to" | "synonym" | "opposes" | "causes" | "precedes" | "influenced_by";
@@ -2756,6 +2782,15 @@ export interface components {
                 /** @description Terms in this domain. */
                 terms: number;
             }[];
+        };
+        ResolvedConcept: {
+            /** Format: uuid */
+            id: string;
+            iri: string;
+            notation: string;
+            vocabulary_slug: components["schemas"]["VocabularySlug"];
+            term: string;
+            status: components["schemas"]["TermStatus"];
         };
         /** @enum {string} */
         RelationType: "is_a" | "part_of" | "related_to" | "synonym" | "opposes" | "causes" | "precedes" | "influenced_by";
@@ -7887,6 +7922,96 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected server fault (logged and reported). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable: retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolveIri: {
+        parameters: {
+            query: {
+                /** @description The concept IRI to resolve. */
+                iri: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolvedConcept"];
+                };
+            };
+            /** @description The request is not valid: each offending field is listed in `errors`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated: the bearer token (or the credentials sent) is missing, invalid or expired. */
+            401: {
+                headers: {
+                    /** @description The expected scheme, when a token is missing or invalid. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Deleted: the concept's history remains (see `deletion`), and it can be restored. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than the server accepts (16 KiB): shorten the query. */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,1 @@
+CREATE INDEX "term_revisions_deleted_iri_idx" ON "term_revisions" USING btree (("snapshot"->>'iri')) WHERE "term_revisions"."action" = 'deleted';
