@@ -25,7 +25,7 @@ import { publicationReader } from '../backend/src/review/publication.ts';
 import { RelationsService } from '../backend/src/relations/service.ts';
 import { buildValidation } from '../backend/src/services.ts';
 import { conceptPartsRepository } from '../backend/src/terms/parts-repository.ts';
-import { termReader } from '../backend/src/terms/reader.ts';
+import { termReader, termReviewStatus } from '../backend/src/terms/reader.ts';
 import { termsRepository } from '../backend/src/terms/repository.ts';
 import { TermsService } from '../backend/src/terms/service.ts';
 import { vocabularyReader } from '../backend/src/vocabularies/reader.ts';
@@ -88,6 +88,9 @@ function termsService(database: Database, revisions: RevisionRecorder): TermsSer
     validation,
     graphChanges,
     revisions,
+    approvals: approvalGate,
+    reviewStatus: termReviewStatus,
+    publications: publicationReader,
   });
   return new TermsService({
     db,

@@ -31,7 +31,7 @@ import { relationsRepository } from './relations/repository.ts';
 import { RelationsService } from './relations/service.ts';
 import { systemRepository } from './system/repository.ts';
 import { SystemService } from './system/service.ts';
-import { termReader } from './terms/reader.ts';
+import { termReader, termReviewStatus } from './terms/reader.ts';
 import { conceptPartsRepository } from './terms/parts-repository.ts';
 import { termsRepository } from './terms/repository.ts';
 import { TermsService } from './terms/service.ts';
@@ -120,6 +120,9 @@ export function buildServices(deps: {
     validation: validation.service,
     graphChanges: graph.changes,
     revisions: revisionRecorder,
+    approvals: approvalGate,
+    reviewStatus: termReviewStatus,
+    publications: publicationReader,
   });
   const terms = new TermsService({
     db,

@@ -260,4 +260,51 @@ describe('review before serving', () => {
     const unknown = await act(editor, '00000000-0000-4000-8000-000000000000', 'submit', { version: 1 });
     expect(unknown.statusCode).toBe(404);
   });
+  it('reviews a relation change like an edit: readers keep the published relations until it is approved', async () => {
+    const slug = await vocabulary();
+    const lemma = await create(editor, slug, 'Lemma', 'The form of a word a dictionary lists it under.');
+    const word = await create(editor, slug, 'Word', 'A unit of language that carries a meaning.');
+    const submitted = (await act(editor, lemma.id, 'submit', { version: lemma.version })).json().concept;
+    const published = (await act(reviewer, lemma.id, 'approve', { version: submitted.version })).json();
+    expect(published.published).toBe(true);
+
+    const related = await call(editor, 'POST', `/api/terms/${lemma.id}/relations`, {
+      target_id: word.id,
+      type: 'related_to',
+    });
+    expect(related.statusCode, related.body).toBe(201);
+    const after = await ok(editor, 'GET', `/api/terms/${lemma.id}`);
+    expect(after).toMatchObject({ status: 'in_review', publication: { pending: true } });
+    const relationsOf = async (user: TestUser | null) =>
+      (await ok(user, 'GET', `/api/vocabularies/${slug}/terms/${lemma.id}/relations`)).items.map(
+        (relation: { target: { id: string } }) => relation.target.id,
+      );
+    expect(await relationsOf(editor)).toEqual([word.id]);
+    expect(await relationsOf(viewer)).toEqual([]);
+    expect(await relationsOf(null)).toEqual([]);
+    expect((await ok(viewer, 'GET', `/api/vocabularies/${slug}/terms/${lemma.id}`)).status).toBe('validated');
+
+    await act(reviewer, lemma.id, 'approve', { version: after.version });
+    expect(await relationsOf(viewer)).toEqual([word.id]);
+  });
+  it('applies the validated gate to every approval, not only the one that publishes', async () => {
+    const slug = await vocabulary({ approvals_required: 2 });
+    const circular = await create(editor, slug, 'Stem', 'A stem is the stem of a word.');
+    const validated = await call(editor, 'POST', `/api/terms/${circular.id}/validate`);
+    expect(validated.statusCode, validated.body).toBe(201);
+    expect(validated.json().findings.length).toBeGreaterThan(0);
+    const submitted = (await act(editor, circular.id, 'submit', { version: circular.version })).json()
+      .concept;
+    const refused = await act(reviewer, circular.id, 'approve', { version: submitted.version });
+    expect([refused.statusCode, refused.json().code]).toEqual([422, 'open-findings']);
+    const overridden = await act(reviewer, circular.id, 'approve', {
+      version: submitted.version,
+      override_findings: { reason: 'The repetition is deliberate here, for the example.' },
+    });
+    expect(overridden.statusCode, overridden.body).toBe(200);
+    expect(overridden.json()).toMatchObject({
+      published: false,
+      review: { approvals: [{ reviewer: { id: reviewer.id } }] },
+    });
+  });
 });

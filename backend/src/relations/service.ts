@@ -6,7 +6,9 @@ import type { SkippedRelation } from '../history/schemas.ts';
 import type { Db } from '../platform/database/client.ts';
 import { classifyDatabaseError, isUniqueViolation } from '../platform/database/errors.ts';
 import { errors } from '../platform/errors.ts';
-import type { TermReader } from '../terms/reader.ts';
+import type { TermReader, TermReviewStatus, TermRow } from '../terms/reader.ts';
+import type { ApprovalGate } from '../review/approvals.ts';
+import type { PublicationReader } from '../review/publication.ts';
 import { policy } from '../auth/policy.ts';
 import type { VocabularyReader } from '../vocabularies/reader.ts';
 import type { VocabularyPermissions } from '../vocabularies/schemas.ts';
@@ -33,6 +35,9 @@ export class RelationsService {
   readonly #graphChanges: GraphChangeRecorder;
   readonly #vocabularies: VocabularyReader;
   readonly #revisions: RevisionRecorder;
+  readonly #approvals: Pick<ApprovalGate, 'editStands'>;
+  readonly #reviewStatus: TermReviewStatus;
+  readonly #publications: PublicationReader;
 
   constructor(deps: {
     db: Db;
@@ -42,7 +47,13 @@ export class RelationsService {
     graphChanges: GraphChangeRecorder;
     vocabularies: VocabularyReader;
     revisions: RevisionRecorder;
+    approvals: Pick<ApprovalGate, 'editStands'>;
+    reviewStatus: TermReviewStatus;
+    publications: PublicationReader;
   }) {
+    this.#publications = deps.publications;
+    this.#approvals = deps.approvals;
+    this.#reviewStatus = deps.reviewStatus;
     this.#vocabularies = deps.vocabularies;
     this.#revisions = deps.revisions;
     this.#db = deps.db;
@@ -93,6 +104,7 @@ export class RelationsService {
           { relationId: row.id, sourceId, targetId: body.target_id, type: body.type, change: 'created' },
         ]);
         await this.#validation.relationsChanged(tx, [sourceId, body.target_id]);
+        await this.#reviewRelationChange(tx, source, user);
         // A relation is part of its source concept: a revision of it.
         await this.#revisions.record(
           tx,
@@ -121,7 +133,42 @@ export class RelationsService {
     const vocabulary = term && (await this.#vocabularies.byId(this.#db, term.vocabularyId, actor));
     if (!vocabulary?.permissions.read || (vocabularySlug !== undefined && vocabulary.slug !== vocabularySlug))
       throw errors.notFound('No term with this id.');
-    return (await this.#repository.listForTerm(this.#db, termId)).map(toRelation);
+    const rows = await this.#repository.listForTerm(this.#db, termId);
+    return (await this.#asPublished(rows, vocabulary.permissions, actor)).map(toRelation);
+  }
+
+  /**
+   * A relation from a concept with a pending change is part of that change: whoever may neither edit nor
+   * review the concept sees only the relations its published revision has. (One removed by the pending
+   * change has no row any more: it is not shown meanwhile.)
+   */
+  async #asPublished(
+    rows: RelationWithEnds[],
+    permissions: VocabularyPermissions,
+    actor: Actor | null,
+  ): Promise<RelationWithEnds[]> {
+    if (permissions.review || permissions.edit_terms || rows.length === 0) return rows;
+    const sources = await this.#terms.findByIds(this.#db, [...new Set(rows.map((row) => row.sourceId))]);
+    const pending = sources.filter(
+      (source) =>
+        source.status !== 'validated' &&
+        source.status !== 'deprecated' &&
+        !(actor !== null && policy.mayChangeTerm(actor, permissions, source)),
+    );
+    if (pending.length === 0) return rows;
+    const published = await this.#publications.published(
+      this.#db,
+      pending.map((source) => source.id),
+    );
+    return rows.filter((row) => {
+      const served = published.get(row.sourceId);
+      return (
+        served === undefined ||
+        served.snapshot.relations.some(
+          (relation) => relation.type === row.type && relation.target_id === row.targetId,
+        )
+      );
+    });
   }
 
   async delete(termId: string, relationId: string, user: AuthUser): Promise<void> {
@@ -149,12 +196,26 @@ export class RelationsService {
         },
       ]);
       await this.#validation.relationsChanged(tx, [relation.sourceId, relation.targetId]);
+      if (ends[0]) await this.#reviewRelationChange(tx, ends[0], user);
       await this.#revisions.record(
         tx,
         [{ termId: relation.sourceId, vocabularyId: relation.vocabularyId, action: 'updated' }],
         { authorId: user.id },
       );
     });
+  }
+
+  /**
+   * A relation is part of its source concept: changing one of a validated concept is changing the
+   * concept, which goes to review like an edit — unless the author may publish their own change. Readers
+   * keep its published revision meanwhile.
+   */
+  async #reviewRelationChange(tx: Db, source: TermRow, user: AuthUser): Promise<void> {
+    if (source.status !== 'validated') return;
+    const vocabulary = await this.#vocabularies.byId(tx, source.vocabularyId, user);
+    if (!vocabulary || this.#approvals.editStands(user, vocabulary)) return;
+    if (await this.#reviewStatus.sendValidatedToReview(tx, source.id))
+      await this.#graphChanges.termsChanged(tx, [{ termId: source.id, change: 'updated' }]);
   }
 
   /**

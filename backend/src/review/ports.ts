@@ -30,6 +30,16 @@ export interface ReviewableTerms {
     user: AuthUser,
     override: UpdateTermBody['override_findings'],
   ): Promise<void>;
+  /**
+   * The validated gate for an approval that does not publish yet: open findings refuse it unless the
+   * reviewer overrides them (recorded against the current version).
+   */
+  checkGate(
+    tx: Db,
+    term: ReviewableConcept,
+    user: AuthUser,
+    override: UpdateTermBody['override_findings'],
+  ): Promise<void>;
   /** Whether the caller may change the concept (its author, an editor). */
   mayChange(actor: Actor, vocabulary: VocabularyInScope, term: ReviewableConcept): boolean;
   get(id: string, actor: Actor): Promise<Concept>;

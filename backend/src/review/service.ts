@@ -131,7 +131,9 @@ export class ReviewService {
         vocabulary,
         comment,
       );
+      // The validated gate applies to every approval, not only to the one that publishes.
       if (complete) await this.#terms.moveStatus(tx, term, 'validated', user, body.override_findings);
+      else await this.#terms.checkGate(tx, term, user, body.override_findings);
       return { action: 'approved', comment, published: complete };
     });
   }

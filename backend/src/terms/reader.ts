@@ -20,3 +20,15 @@ export const termReader: TermReader = {
 };
 
 export type { TermRow };
+
+/**
+ * The one write other features may make to a concept: relations send a validated source back to review
+ * when someone who may not publish their own change alters its relations (a relation is part of it).
+ */
+export interface TermReviewStatus {
+  sendValidatedToReview(db: Db, id: string): Promise<boolean>;
+}
+
+export const termReviewStatus: TermReviewStatus = {
+  sendValidatedToReview: (db, id) => termsRepository.sendValidatedToReview(db, id),
+};

@@ -191,6 +191,16 @@ export const termsRepository = {
     return row!;
   },
 
+  /** A validated concept whose relations someone changed goes to review (a new version); true if it did. */
+  async sendValidatedToReview(db: Db, id: string): Promise<boolean> {
+    const rows = await db
+      .update(terms)
+      .set({ status: 'in_review', version: sql`${terms.version} + 1`, updatedAt: sql`now()` })
+      .where(sql`${terms.id} = ${id} AND ${terms.status} = 'validated'`)
+      .returning({ id: terms.id });
+    return rows.length > 0;
+  },
+
   async delete(db: Db, id: string): Promise<void> {
     await db.delete(terms).where(eq(terms.id, id));
   },

@@ -533,6 +533,16 @@ export class TermsService {
     await this.#graphChanges.termsChanged(tx, [{ termId: term.id, change: 'updated' }]);
   }
 
+  async checkGate(
+    tx: Db,
+    term: Pick<TermRow, 'id'>,
+    user: AuthUser,
+    override: UpdateTermBody['override_findings'],
+  ): Promise<void> {
+    const current = (await this.#repository.findById(tx, term.id))!;
+    await this.#validation.beforeValidated(tx, current, user, override);
+  }
+
   mayChange(actor: Actor, vocabulary: VocabularyInScope, term: Pick<TermRow, 'createdBy'>): boolean {
     return policy.mayChangeTerm(actor, vocabulary.permissions, term);
   }
