@@ -151,6 +151,7 @@ export function buildServices(deps: {
       metrics: metrics.graph,
       maxNodes: config.graphMaxNodes,
       maxEdges: config.graphMaxEdges,
+      publications: publicationReader,
     }),
     terms,
     review: new ReviewService({

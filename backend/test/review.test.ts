@@ -283,9 +283,28 @@ describe('review before serving', () => {
     expect(await relationsOf(viewer)).toEqual([]);
     expect(await relationsOf(null)).toEqual([]);
     expect((await ok(viewer, 'GET', `/api/vocabularies/${slug}/terms/${lemma.id}`)).status).toBe('validated');
+    const reached = async (user: TestUser) => {
+      const graph = await ok(user, 'GET', `/api/terms/${lemma.id}/related?depth=2`);
+      return {
+        nodes: graph.nodes.map((node: { id: string }) => node.id).sort(),
+        edges: graph.edges.length,
+        start: graph.start.status,
+      };
+    };
+    expect(await reached(editor)).toEqual({
+      nodes: [lemma.id, word.id].sort(),
+      edges: 1,
+      start: 'in_review',
+    });
+    expect(await reached(viewer)).toEqual({ nodes: [lemma.id], edges: 0, start: 'validated' });
 
     await act(reviewer, lemma.id, 'approve', { version: after.version });
     expect(await relationsOf(viewer)).toEqual([word.id]);
+    expect(await reached(viewer)).toEqual({
+      nodes: [lemma.id, word.id].sort(),
+      edges: 1,
+      start: 'validated',
+    });
   });
   it('applies the validated gate to every approval, not only the one that publishes', async () => {
     const slug = await vocabulary({ approvals_required: 2 });
