@@ -114,6 +114,16 @@ describe('review before serving', () => {
         definition: 'The form of a word a dictionary lists it under.',
       });
     }
+    // Found by a word of the pending text, it still shows the published one, and not what matched.
+    const found = await ok(viewer, 'GET', `/api/terms?vocabulary=${slug}&q=canonical`);
+    expect(found.items.find((item: { id: string }) => item.id === concept.id)).toMatchObject({
+      definition: 'The form of a word a dictionary lists it under.',
+      match: null,
+    });
+    const tree = await ok(null, 'GET', `/api/vocabularies/${slug}/hierarchy`);
+    expect(tree.items.find((item: { id: string }) => item.id === concept.id)).toMatchObject({
+      status: 'validated',
+    });
     for (const privileged of [editor, reviewer, owner])
       expect((await ok(privileged, 'GET', `/api/terms/${concept.id}`)).definition).toBe(
         'The canonical form of a word, the one a dictionary lists.',

@@ -226,7 +226,8 @@ export class TermsService {
         if (served)
           return {
             ...toTerm(publishedRow(row, served)),
-            ...(query.q === undefined ? {} : { match: row.match }),
+            // What matched may be the pending text: not shown to those who get the published one.
+            ...(query.q === undefined ? {} : { match: null }),
             pref_labels: served.snapshot.pref_labels,
             quality: null,
           };
@@ -727,9 +728,23 @@ export class TermsService {
       page.map((row) => row.id),
     );
     const last = keys[page.length - 1];
+    // Readers get a pending concept's published labels and status (its place in the tree is the live one).
+    const { permissions } = vocabulary;
+    const published =
+      permissions.review || permissions.edit_terms
+        ? new Map<string, PublishedRow>()
+        : await this.#publications.published(
+            this.#db,
+            page.filter(hasPendingChange).map((row) => row.id),
+          );
     return {
       parent: query.parent ?? null,
-      items: page.map((row) => ({ ...row, pref_labels: extras.get(row.id)?.prefLabels ?? {} })),
+      items: page.map((row) => {
+        const served = published.get(row.id)?.snapshot;
+        return served
+          ? { ...row, term: served.term, status: served.status, pref_labels: served.pref_labels }
+          : { ...row, pref_labels: extras.get(row.id)?.prefLabels ?? {} };
+      }),
       next_cursor: rows.length > query.limit && last ? encodeCursor('term', last) : null,
     };
   }
